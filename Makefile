@@ -1,0 +1,44 @@
+# Every target creates .venv itself on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: install test test-fast bench lint format demo clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	# The CPU wheel of torch first, so nothing else can pull a CUDA build.
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[dev]'
+	# mediapipe 0.10.21 ships its face models inside the wheel; its declared dependencies add
+	# jax, opencv-contrib and sounddevice that the face models never use, so it is installed
+	# without them (what it does need is listed in pyproject.toml).
+	$(PIP) install -q --no-deps mediapipe==0.10.21
+	touch $@
+
+install: $(VENV)/.installed
+
+test: install
+	$(PY) -m pytest -q
+
+test-fast: install
+	$(PY) -m pytest -q -m "not slow and not browser and not blender and not torchrun"
+
+bench: install
+	$(PY) -m benchmarks.run
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+format: install
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+
+demo: install
+	$(VENV)/bin/facemotion demo
+
+clean:
+	rm -rf $(VENV) facemotion-demo bench-results.json

@@ -1,0 +1,59 @@
+"""The `facemotion` command: one sub-command per job, each in `facemotion.commands`.
+
+Any FacemotionError becomes one line on stderr and a non-zero exit code; `--debug` shows the
+traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from facemotion import __version__
+from facemotion.errors import FacemotionError, Interrupted
+
+# Each module has `register(subparsers)`, which adds its parser and sets `func` to its runner.
+COMMAND_MODULES = (
+    "facemotion.commands.animate",
+    "facemotion.commands.download",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="facemotion",
+        description="Markerless facial motion capture and image animation.",
+        epilog="Run 'facemotion COMMAND --help' for the options and examples of each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"facemotion {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback when something fails"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        error: FacemotionError = Interrupted("interrupted; no partial output was left behind")
+    except FacemotionError as exc:
+        error = exc
+    if args.debug:
+        raise error
+    print(f"facemotion {args.command}: error: {error}", file=sys.stderr)
+    return error.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Command-line sub-commands: each module parses its arguments and calls one pipeline."""
