@@ -1,0 +1,46 @@
+"""`make bench`: run every benchmarks/bench_*.py and write all figures to bench-results.json.
+
+Each module has `run() -> dict[str, float]` that prints its own table, with ratios against a
+baseline measured in the same run. `python -m benchmarks.run NAME ...` runs only those modules
+(e.g. `fomm`, `landmarks`); the figures of modules not run are kept from an earlier file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import sys
+import time
+from pathlib import Path
+
+import benchmarks
+
+RESULTS = Path("bench-results.json")
+
+
+def main(argv: list[str]) -> int:
+    names = sorted(
+        module.name[len("bench_") :]
+        for module in pkgutil.iter_modules(benchmarks.__path__)
+        if module.name.startswith("bench_")
+    )
+    chosen = argv or names
+    unknown = set(chosen) - set(names)
+    if unknown:
+        print(f"unknown benchmarks: {', '.join(sorted(unknown))}; known: {', '.join(names)}")
+        return 2
+    results: dict[str, float] = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    for name in chosen:
+        print(f"\n=== {name} ===", flush=True)
+        started = time.perf_counter()
+        figures = importlib.import_module(f"benchmarks.bench_{name}").run()
+        results.update({key: float(value) for key, value in figures.items()})
+        print(f"({name}: {time.perf_counter() - started:.0f} s)")
+        RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"\nwrote {len(results)} figures to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

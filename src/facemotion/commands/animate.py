@@ -1,0 +1,133 @@
+"""`facemotion animate`: move a still image with the motion of a driving video."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from facemotion.errors import InputError
+from facemotion.models.registry import RELEASED_MODELS
+
+EXAMPLES = """\
+examples:
+  facemotion animate portrait.jpg talking.mp4 -o result.mp4
+      the embedded landmark model; no download, runs on a CPU
+  facemotion animate portrait.jpg talking.mp4 --model vox -o result.mp4
+      the released FOMM face model (downloaded once into $FACEMOTION_HOME)
+  facemotion animate doll.png talking.mp4 --checkpoint vox-cpk.pth.tar --config vox-256
+  facemotion animate photo_1080p.jpg talking.mp4 --crop auto --paste-back -o full.mp4
+  facemotion animate portrait.jpg talking.mp4 --find-best-frame -o frames/
+      a folder as output gives a lossless PNG sequence for compositing
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "animate",
+        help="animate a still image with the motion of a driving video",
+        description=(
+            "Animate SOURCE (any image) with the motion of DRIVING (a video). The output keeps "
+            "the driving video's frame rate and audio."
+        ),
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("source", type=Path, help="the still image to animate")
+    parser.add_argument("driving", type=Path, help="the video whose motion drives it")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="an .mp4 file, or an existing folder for a PNG sequence "
+        "(default: SOURCE-STEM_DRIVING-STEM.mp4 here)",
+    )
+    model = parser.add_argument_group("model")
+    model.add_argument(
+        "--model",
+        default=None,
+        help=f"landmarks (default, embedded) or a released FOMM model: {', '.join(RELEASED_MODELS)}",
+    )
+    model.add_argument("--checkpoint", type=Path, help="a FOMM *-cpk.pth.tar file")
+    model.add_argument(
+        "--config",
+        help="the checkpoint's configuration: a shipped name (vox-256, ...) or a yaml file "
+        "(default: the shipped one its shapes fit)",
+    )
+    model.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    motion = parser.add_argument_group("motion")
+    motion.add_argument(
+        "--relative",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="relative keypoint displacement: move the source by how the driving face moves "
+        "from its reference frame (default); --no-relative or --absolute copies the driving "
+        "pose as it is",
+    )
+    motion.add_argument("--absolute", dest="relative", action="store_false", help=argparse.SUPPRESS)
+    motion.add_argument(
+        "--adapt-scale",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="adapt movement scale to the size of the source face (default on)",
+    )
+    reference = motion.add_mutually_exclusive_group()
+    reference.add_argument(
+        "--best-frame", type=int, default=0, metavar="N", help="driving frame N is the reference"
+    )
+    reference.add_argument(
+        "--find-best-frame",
+        action="store_true",
+        help="use the driving frame whose face pose is closest to the source's as reference",
+    )
+    framing = parser.add_argument_group("framing")
+    framing.add_argument(
+        "--crop",
+        choices=("center", "auto"),
+        default="center",
+        help="center: the centred square of the source (default); auto: a square around the face",
+    )
+    framing.add_argument("--size", type=int, help="side of the animated square in pixels")
+    framing.add_argument(
+        "--paste-back",
+        action="store_true",
+        help="blend the animated crop back into the full source image (output at its resolution)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from facemotion.pipeline.animate import animate_video
+    from facemotion.pipeline.load import load_model
+
+    if args.checkpoint and args.model:
+        raise InputError("give either --model or --checkpoint, not both")
+    if args.best_frame < 0:
+        raise InputError("--best-frame must be 0 or more")
+    if args.size is not None and not 16 <= args.size <= 4096:
+        raise InputError("--size must be between 16 and 4096 pixels")
+    for path, what in ((args.source, "source image"), (args.driving, "driving video")):
+        if not path.is_file():
+            raise InputError(f"{what} {path} does not exist")
+    output = args.output or Path(f"{args.source.stem}_{args.driving.stem}.mp4")
+    model = load_model(args.checkpoint or args.model or "landmarks", args.config, args.device)
+    report = animate_video(
+        model,
+        args.source,
+        args.driving,
+        output,
+        relative=args.relative,
+        adapt_scale=args.adapt_scale,
+        best_frame=args.best_frame,
+        find_best_frame=args.find_best_frame,
+        crop=args.crop,
+        size=args.size,
+        paste_back=args.paste_back,
+        progress=not args.quiet,
+    )
+    print(
+        f"wrote {report.output} ({report.frames} frames, {report.size[0]}x{report.size[1]}, "
+        f"{report.fps:g} fps{', audio kept' if report.has_audio else ''}) in "
+        f"{report.seconds:.1f} s ({report.frames_per_second:.1f} frames/s)"
+    )
+    return 0

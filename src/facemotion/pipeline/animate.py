@@ -1,0 +1,258 @@
+"""The animation job: a still image and a driving video (or frames) in, frames or a file out."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from facemotion.errors import InputError
+from facemotion.io.images import as_float_image, load_image, resize_square
+from facemotion.models.base import AnimationModel
+
+Box = tuple[int, int, int]  # x0, y0, side of a square in pixels; may reach outside the image
+
+
+@dataclass(frozen=True)
+class AnimationReport:
+    """What `animate_video` wrote and how long it took."""
+
+    output: Path
+    frames: int
+    fps: float
+    seconds: float
+    best_frame: int
+    size: tuple[int, int]
+    has_audio: bool
+
+    @property
+    def frames_per_second(self) -> float:
+        return self.frames / self.seconds if self.seconds > 0 else float("inf")
+
+
+def center_box(height: int, width: int) -> Box:
+    """The largest centred square of an (H, W) image."""
+    side = min(height, width)
+    return (width - side) // 2, (height - side) // 2, side
+
+
+def crop_to_box(image: np.ndarray, box: Box) -> np.ndarray:
+    """Square crop (side, side, 3); pads with edge values where the box leaves the image."""
+    x0, y0, side = box
+    height, width = image.shape[:2]
+    if x0 >= 0 and y0 >= 0 and x0 + side <= width and y0 + side <= height:
+        return image[y0 : y0 + side, x0 : x0 + side]
+    pad = ((max(0, -y0), max(0, y0 + side - height)), (max(0, -x0), max(0, x0 + side - width)))
+    padded = np.pad(image, (*pad, (0, 0)), mode="edge")
+    return padded[y0 + pad[0][0] : y0 + pad[0][0] + side, x0 + pad[1][0] : x0 + pad[1][0] + side]
+
+
+def fit_frame(image: np.ndarray, size: int | None, box: Box | None = None) -> np.ndarray:
+    """A model input (S, S, 3) float32 in [0, 1] from an (H, W, 3) uint8 or float image.
+
+    Float32 arrays already (S, S, 3) pass through untouched, so numeric results equal the
+    reference function; others are cropped to `box` (default: the centred square) and resized
+    with Lanczos. `size` None keeps the crop's own resolution.
+    """
+    if image.dtype == np.float32 and image.ndim == 3 and image.shape == (size, size, 3):
+        return image
+    image = as_float_image(image)
+    crop = crop_to_box(image, box or center_box(*image.shape[:2]))
+    if size is not None and crop.shape[0] != size:
+        crop = resize_square(crop, size)
+    return np.ascontiguousarray(crop, dtype=np.float32)
+
+
+def _read_source(source: str | Path | np.ndarray) -> np.ndarray:
+    return load_image(source) if isinstance(source, str | Path) else np.asarray(source)
+
+
+def _driving_frames(driving: str | Path | Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    if isinstance(driving, str | Path):
+        from facemotion.io.video import VideoReader
+
+        with VideoReader(driving) as reader:
+            yield from reader
+    else:
+        yield from driving
+
+
+def animate_with_reference(
+    model: AnimationModel,
+    source: np.ndarray,
+    driving: Iterable[np.ndarray],
+    *,
+    relative: bool = True,
+    adapt_scale: bool = True,
+    best_frame: int = 0,
+) -> Iterator[np.ndarray]:
+    """Animate with driving frame `best_frame` as the relative reference.
+
+    Frames best_frame..0 are animated backwards and frames best_frame..end forwards, each with
+    its first frame as reference, then stitched in order. Holds frames 0..best_frame in memory
+    (they are needed in reverse); everything after streams.
+    """
+    frames = iter(driving)
+    options = {"relative": relative, "adapt_scale": adapt_scale}
+    if best_frame <= 0:
+        yield from model.animate(source, frames, **options)
+        return
+    head = list(itertools.islice(frames, best_frame + 1))
+    if len(head) <= best_frame:
+        raise InputError(
+            f"--best-frame {best_frame} is past the end of the driving video ({len(head)} frames)"
+        )
+    backward = list(model.animate(source, reversed(head), **options))
+    yield from reversed(backward)
+    forward = model.animate(source, itertools.chain(head[-1:], frames), **options)
+    next(forward)  # the reference frame itself, already produced by the backward pass
+    yield from forward
+
+
+def animate(
+    model: AnimationModel,
+    source: str | Path | np.ndarray,
+    driving: str | Path | Iterable[np.ndarray],
+    *,
+    relative: bool = True,
+    adapt_scale: bool = True,
+    best_frame: int = 0,
+) -> Iterator[np.ndarray]:
+    """Animate a still image with driving frames; yields (S, S, 3) float32 frames in [0, 1].
+
+    source: an (H, W, 3) array (uint8, or float32 in [0, 1]) or an image path; driving: an
+    iterable of such arrays or a video path. Both are centre-cropped and resized to the
+    model's size (float32 arrays already at that size pass through unchanged).
+    """
+    size = model.frame_size
+    source_image = fit_frame(_read_source(source), size)
+    frames = (fit_driving_frame(frame, size) for frame in _driving_frames(driving))
+    yield from animate_with_reference(
+        model,
+        source_image,
+        frames,
+        relative=relative,
+        adapt_scale=adapt_scale,
+        best_frame=best_frame,
+    )
+
+
+def animate_video(
+    model: AnimationModel,
+    source: str | Path | np.ndarray,
+    driving: str | Path,
+    output: str | Path,
+    *,
+    relative: bool = True,
+    adapt_scale: bool = True,
+    best_frame: int = 0,
+    find_best_frame: bool = False,
+    crop: str = "center",
+    size: int | None = None,
+    paste_back: bool = False,
+    progress: bool = True,
+) -> AnimationReport:
+    """Animate `source` with the video `driving` and write `output` (an mp4, or a folder of
+    PNGs when it is a directory); fps and audio come from the driving video.
+
+    crop: 'center' (centred square) or 'auto' (a square around the detected face). size: the
+    side of the animated crop in the output (default: the model's size, or the crop's own for
+    the landmark model). paste_back: blend the animated crop back into the full source.
+    """
+    from facemotion.io.video import VideoReader, open_video_writer
+
+    started = time.perf_counter()
+    source_name = str(source) if isinstance(source, str | Path) else "source image"
+    full_source = as_float_image(_read_source(source))
+    box = _source_box(full_source, crop, source_name)
+    model_size = model.frame_size
+    source_image = fit_frame(full_source, model_size if model_size else size, box)
+    if find_best_frame:
+        best_frame = _find_best_frame(full_source, box, driving, source_name)
+    with VideoReader(driving) as reader:
+        fps, total = reader.fps, reader.frame_count
+        has_audio = reader.has_audio
+        frames = (fit_driving_frame(frame, model_size) for frame in reader)
+        results = animate_with_reference(
+            model,
+            source_image,
+            frames,
+            relative=relative,
+            adapt_scale=adapt_scale,
+            best_frame=best_frame,
+        )
+        count = 0
+        with open_video_writer(output, fps, audio_from=driving if has_audio else None) as writer:
+            bar = tqdm(results, total=total, unit="frame", disable=not progress, desc="animate")
+            for frame in bar:
+                writer.write(_finish(frame, full_source, box, size, paste_back))
+                count += 1
+    if count == 0:
+        raise InputError(f"driving video {driving} has no frames")
+    out_height, out_width = (
+        full_source.shape[:2] if paste_back else (size or source_image.shape[0],) * 2
+    )
+    return AnimationReport(
+        output=Path(output),
+        frames=count,
+        fps=float(fps),
+        seconds=time.perf_counter() - started,
+        best_frame=best_frame,
+        size=(out_width, out_height),
+        has_audio=has_audio,
+    )
+
+
+def _source_box(image: np.ndarray, crop: str, name: str) -> Box:
+    if crop == "center":
+        return center_box(*image.shape[:2])
+    if crop == "auto":
+        from facemotion.landmarks import detect_image_landmarks
+        from facemotion.motion.crop import face_box
+
+        points = detect_image_landmarks(_to_uint8(image), name=name)
+        return face_box(points, image.shape[:2])
+    raise InputError(f"unknown --crop '{crop}'; use center or auto")
+
+
+def fit_driving_frame(frame: np.ndarray, model_size: int | None) -> np.ndarray:
+    """A driving frame as the model wants it: (S, S, 3) float32 for FOMM, which sees the centred
+    square as the original demo does; the whole frame for the landmark model, whose landmarks
+    are found wherever the face is."""
+    if model_size is None:
+        return np.ascontiguousarray(as_float_image(frame), dtype=np.float32)
+    return fit_frame(frame, model_size)
+
+
+def _find_best_frame(image: np.ndarray, box: Box, driving: str | Path, name: str) -> int:
+    from facemotion.io.video import VideoReader
+    from facemotion.landmarks import detect_image_landmarks, detect_landmarks
+    from facemotion.motion.best_frame import find_best_frame
+
+    source_points = detect_image_landmarks(_to_uint8(crop_to_box(image, box)), name=name)
+    with VideoReader(driving) as reader:
+        driving_points = (points[:, :2] for points, _ in detect_landmarks(reader))
+        return find_best_frame(source_points[:, :2], driving_points)
+
+
+def _finish(
+    frame: np.ndarray, full_source: np.ndarray, box: Box, size: int | None, paste_back: bool
+) -> np.ndarray:
+    if paste_back:
+        from facemotion.motion.crop import paste_back as paste
+
+        return paste(full_source, frame, box)
+    if size is not None and frame.shape[0] != size:
+        return resize_square(frame, size)
+    return frame
+
+
+def _to_uint8(image: np.ndarray) -> np.ndarray:
+    if image.dtype == np.uint8:
+        return image
+    return (np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8)

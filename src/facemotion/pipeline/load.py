@@ -1,0 +1,84 @@
+"""Choose a model by name or checkpoint: the landmark default, a released FOMM model, a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from facemotion.config import FommConfig, load_config
+from facemotion.errors import ModelError
+from facemotion.models.base import AnimationModel
+from facemotion.models.checkpoint import load_networks, matching_configs, read_checkpoint
+from facemotion.models.fomm import FommModel
+from facemotion.models.registry import CONFIG_NAMES, RELEASED_MODELS, released_config
+
+DEFAULT_MODEL = "landmarks"
+
+
+def resolve_config(config: str | Path | FommConfig) -> FommConfig:
+    """A FommConfig from a shipped name ('vox-256', 'vox'), a yaml path, or itself."""
+    if isinstance(config, FommConfig):
+        return config
+    text = str(config)
+    if text in RELEASED_MODELS or text in CONFIG_NAMES:
+        return released_config(text)
+    return load_config(text)
+
+
+def resolve_device(device: str | torch.device) -> torch.device:
+    """The torch device, refusing CUDA where there is none with a one-line error."""
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ModelError(f"unknown device '{device}'; use cpu or cuda") from exc
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ModelError("--device cuda asked for, but this machine has no usable CUDA GPU")
+    return resolved
+
+
+def load_model(
+    name_or_checkpoint: str | Path = DEFAULT_MODEL,
+    config: str | Path | FommConfig | None = None,
+    device: str | torch.device = "cpu",
+    *,
+    download: bool = True,
+) -> AnimationModel:
+    """An AnimationModel: 'landmarks' (the embedded default), a released name ('vox', ...)
+    fetched into the cache when missing, or a path to a `*-cpk.pth.tar` checkpoint whose
+    configuration is `config` or, if not given, the shipped one its shapes fit.
+    """
+    name = str(name_or_checkpoint)
+    if name == "landmarks":
+        from facemotion.motion.landmark_model import LandmarkModel
+
+        return LandmarkModel()
+    torch_device = resolve_device(device)
+    if name in RELEASED_MODELS:
+        from facemotion.io.download import cached_checkpoint_path, download_checkpoint
+
+        path = cached_checkpoint_path(name)
+        if not path.is_file():
+            if not download:
+                raise ModelError(f"model {name} is not downloaded; run: facemotion download {name}")
+            path = download_checkpoint(name)
+        cfg = resolve_config(config) if config is not None else released_config(name)
+        label = name
+    else:
+        path = Path(name)
+        if not path.exists():
+            known = ", ".join(["landmarks", *RELEASED_MODELS])
+            raise ModelError(f"'{name}' is neither a model name ({known}) nor a checkpoint file")
+        cfg = None if config is None else resolve_config(config)
+        label = path.name
+    checkpoint = read_checkpoint(path)
+    if cfg is None:
+        fits = matching_configs(checkpoint)
+        if not fits:
+            raise ModelError(
+                f"checkpoint {path} fits none of the shipped configurations; pass its yaml "
+                "with --config"
+            )
+        cfg = released_config(fits[0])
+    kp_detector, generator = load_networks(checkpoint, cfg, source=f"checkpoint {path}")
+    return FommModel(cfg, kp_detector, generator, name=label, device=torch_device)
