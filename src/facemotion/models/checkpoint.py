@@ -32,6 +32,10 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
+        if "GLOBAL" not in str(exc) and "global" not in str(exc):
+            raise ModelError(
+                f"checkpoint {path} is corrupt or truncated; download it again"
+            ) from exc
         raise ModelError(
             f"checkpoint {path} holds pickled objects that need code to load; facemotion never "
             "runs code from a checkpoint: re-save it as a dict of state dicts"
@@ -70,13 +74,13 @@ def _shapes(module: nn.Module) -> dict[str, tuple[int, ...]]:
 
 def _mismatches(module: nn.Module, state: dict[str, torch.Tensor]) -> list[str]:
     expected = _shapes(module)
-    problems = [f"missing {k}" for k in expected if k not in state]
-    problems += [f"unexpected {k}" for k in state if k not in expected]
-    problems += [
+    problems = [
         f"{k} is {tuple(state[k].shape)}, expected {shape}"
         for k, shape in expected.items()
         if k in state and tuple(state[k].shape) != shape
     ]
+    problems += [f"missing {k}" for k in expected if k not in state]
+    problems += [f"unexpected {k}" for k in state if k not in expected]
     return problems
 
 
