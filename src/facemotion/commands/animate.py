@@ -45,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     model.add_argument(
         "--model",
         default=None,
-        help=f"landmarks (default, embedded) or a released FOMM model: {', '.join(RELEASED_MODELS)}",
+        help="landmarks (default, embedded) or a released FOMM model: "
+        + ", ".join(RELEASED_MODELS),
     )
     model.add_argument("--checkpoint", type=Path, help="a FOMM *-cpk.pth.tar file")
     model.add_argument(

@@ -57,7 +57,7 @@ class KeypointDetector(nn.Module):
         )
 
     def forward(self, image: torch.Tensor) -> Keypoints:
-        """image: (B, C, H, W) in [0, 1] -> Keypoints with value (B, K, 2), jacobian (B, K, 2, 2)."""
+        """image (B, C, H, W) in [0, 1] -> value (B, K, 2), jacobian (B, K, 2, 2)."""
         if self.down is not None:
             image = self.down(image)
         features = self.predictor(image)
