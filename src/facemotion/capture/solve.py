@@ -1,0 +1,159 @@
+"""From per-frame landmarks to head pose and blendshape weights: the whole capture on arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facemotion.capture.blendshapes import (
+    UNOBSERVED,
+    blendshape_weights,
+    eye_rotations,
+    neutral_frames,
+)
+from facemotion.capture.names import ARKIT_NAMES, INDEX
+from facemotion.capture.pose import (
+    DEFAULT_FOV_DEG,
+    DEFAULT_IPD_CM,
+    estimate_pose,
+    reference_shape,
+    rotation_from_angles,
+)
+from facemotion.capture.smoothing import (
+    DEFAULT_BETA,
+    DEFAULT_MIN_CUTOFF_HZ,
+    fill_gaps,
+    smooth,
+)
+
+# Channels are smoothed in comparable units, so one (min_cutoff, beta) pair suits them all:
+# a blendshape weight, 90 degrees of head angle, 10 cm of head travel.
+ANGLE_UNIT_DEG = 90.0
+TRANSLATION_UNIT_CM = 10.0
+DEFAULT_MAX_GAP_S = 0.5
+
+
+@dataclass(frozen=True)
+class CaptureOptions:
+    """How to solve a capture. neutral: a frame index, (478, 3) landmarks of a neutral face in
+    image axes (from a neutral image), or None for the most neutral frames of the clip.
+    smoothing: (min_cutoff_hz, beta) of the One-Euro filter, or None for raw values."""
+
+    neutral: int | np.ndarray | None = None
+    ipd_cm: float = DEFAULT_IPD_CM
+    fov_deg: float = DEFAULT_FOV_DEG
+    smoothing: tuple[float, float] | None = (DEFAULT_MIN_CUTOFF_HZ, DEFAULT_BETA)
+    max_gap_s: float = DEFAULT_MAX_GAP_S
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A solved capture of T frames.
+
+    landmarks: (T, 478, 3) image axes, px (gaps filled). head_landmarks: (T, 478, 3) head frame,
+    cm. rotation: (T, 3, 3) head -> camera. angles_deg: (T, 3) yaw, pitch, roll. translation_cm:
+    (T, 3) camera frame. blendshapes: (T, 52) in [0, 1], `ARKIT_NAMES` order. eye_rotation:
+    (T, 2, 3) [left, right] x (yaw, pitch, roll) radians. neutral_cm: (478, 3) the reference
+    face, head frame. detected / interpolated / held: (T,) bool. neutral_frames: the frames
+    averaged into the neutral face (empty when it came from elsewhere).
+    """
+
+    landmarks: np.ndarray
+    head_landmarks: np.ndarray
+    rotation: np.ndarray
+    angles_deg: np.ndarray
+    translation_cm: np.ndarray
+    blendshapes: np.ndarray
+    eye_rotation: np.ndarray
+    neutral_cm: np.ndarray
+    detected: np.ndarray
+    interpolated: np.ndarray
+    held: np.ndarray
+    neutral_frames: np.ndarray
+
+
+def solve(
+    landmarks: np.ndarray,
+    detected: np.ndarray,
+    times_s: np.ndarray,
+    frame_size: tuple[int, int],
+    options: CaptureOptions = CaptureOptions(),
+) -> Solution:
+    """Solve pose and blendshapes. landmarks: (T, 478, 3) image axes px, NaN where not detected;
+    detected: (T,) bool; times_s: (T,) seconds; frame_size: (height, width) px.
+
+    Raises ValueError when no frame has a face or the neutral frame index is out of range.
+    """
+    landmarks = np.asarray(landmarks, dtype=np.float64)
+    detected = np.asarray(detected, dtype=bool) & np.isfinite(landmarks).all(axis=(1, 2))
+    times_s = np.asarray(times_s, dtype=np.float64)
+    if landmarks.ndim != 3 or landmarks.shape[2] != 3 or len(detected) != len(landmarks):
+        raise ValueError(f"landmarks must be (T, N, 3) with T flags, got {landmarks.shape}")
+    period = float(np.median(np.diff(times_s))) if len(times_s) > 1 else 1.0
+    max_gap = max(1, int(round(options.max_gap_s / max(period, 1e-6))))
+    filled, gaps = fill_gaps(landmarks, detected, max_gap)
+
+    neutral = options.neutral
+    chosen = np.zeros(0, dtype=np.int64)
+    if isinstance(neutral, np.ndarray):
+        reference = reference_shape(neutral, options.ipd_cm)
+    else:
+        if neutral is None:
+            first = filled[int(np.flatnonzero(detected)[0])]
+        elif 0 <= int(neutral) < len(filled):
+            if not detected[int(neutral)]:
+                raise ValueError(f"frame {neutral} has no face; choose another neutral frame")
+            first = filled[int(neutral)]
+        else:
+            raise ValueError(f"neutral frame {neutral} is outside the clip (0-{len(filled) - 1})")
+        reference = reference_shape(first, options.ipd_cm)
+        if neutral is None:
+            # A first pose against an arbitrary frame is enough to compare expressions; the
+            # stable points do not depend on which frame it was.
+            rough = estimate_pose(filled, reference, frame_size, fov_deg=options.fov_deg)
+            candidates = np.flatnonzero(detected)
+            chosen = candidates[neutral_frames(rough.head_landmarks[candidates])]
+            mean = rough.head_landmarks[chosen].mean(axis=0)
+            reference = reference_shape(mean * np.array([1.0, -1.0, -1.0]), options.ipd_cm)
+        else:
+            chosen = np.array([int(neutral)])
+
+    pose = estimate_pose(filled, reference, frame_size, fov_deg=options.fov_deg)
+    head = pose.head_landmarks
+    weights = blendshape_weights(head, reference)
+    eyes = eye_rotations(head, reference)
+    angles, translation = pose.angles_deg, pose.translation_cm
+    if options.smoothing is not None:
+        min_cutoff, beta = options.smoothing
+        channels = np.concatenate(
+            [
+                weights,
+                angles / ANGLE_UNIT_DEG,
+                translation / TRANSLATION_UNIT_CM,
+                eyes.reshape(len(eyes), -1),
+            ],
+            axis=1,
+        )
+        channels = smooth(channels, times_s, min_cutoff, beta)
+        weights = np.clip(channels[:, :52], 0.0, 1.0)
+        angles = channels[:, 52:55] * ANGLE_UNIT_DEG
+        translation = channels[:, 55:58] * TRANSLATION_UNIT_CM
+        eyes = channels[:, 58:].reshape(eyes.shape)
+    for name in UNOBSERVED:
+        weights[:, INDEX[name]] = 0.0
+    assert weights.shape[1] == len(ARKIT_NAMES)
+    return Solution(
+        landmarks=filled.astype(np.float32),
+        head_landmarks=head.astype(np.float32),
+        rotation=rotation_from_angles(angles) if options.smoothing else pose.rotation,
+        angles_deg=angles,
+        translation_cm=translation,
+        blendshapes=weights.astype(np.float32),
+        eye_rotation=eyes,
+        neutral_cm=reference.astype(np.float32),
+        detected=detected,
+        interpolated=gaps.interpolated,
+        held=gaps.held,
+        neutral_frames=chosen,
+    )
