@@ -18,6 +18,7 @@ from facemotion.errors import FacemotionError, Interrupted
 COMMAND_MODULES = (
     "facemotion.commands.animate",
     "facemotion.commands.download",
+    "facemotion.commands.export_onnx",
 )
 
 

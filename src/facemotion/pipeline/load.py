@@ -43,10 +43,16 @@ def load_model(
     device: str | torch.device = "cpu",
     *,
     download: bool = True,
+    batch: int = 1,
+    precision: str = "fp32",
+    backend: str = "torch",
 ) -> AnimationModel:
     """An AnimationModel: 'landmarks' (the embedded default), a released name ('vox', ...)
     fetched into the cache when missing, or a path to a `*-cpk.pth.tar` checkpoint whose
     configuration is `config` or, if not given, the shipped one its shapes fit.
+
+    batch, precision ('fp32', 'bf16', 'fp16') and backend ('torch', 'onnxruntime') go to
+    FommModel (see models/fomm.py); the landmark model ignores them.
     """
     name = str(name_or_checkpoint)
     if name == "landmarks":
@@ -81,4 +87,13 @@ def load_model(
             )
         cfg = released_config(fits[0])
     kp_detector, generator = load_networks(checkpoint, cfg, source=f"checkpoint {path}")
-    return FommModel(cfg, kp_detector, generator, name=label, device=torch_device)
+    return FommModel(
+        cfg,
+        kp_detector,
+        generator,
+        name=label,
+        device=torch_device,
+        batch=batch,
+        precision=precision,
+        backend=backend,
+    )
