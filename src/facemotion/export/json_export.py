@@ -1,0 +1,72 @@
+"""The capture as JSON: frame rate, names, and per frame the pose, weights and detection flags."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+
+def build_json(
+    *,
+    fps: float,
+    times_s: np.ndarray,
+    names: tuple[str, ...],
+    blendshapes: np.ndarray,
+    angles_deg: np.ndarray,
+    rotation: np.ndarray,
+    translation_cm: np.ndarray,
+    eye_rotation: np.ndarray,
+    detected: np.ndarray,
+    interpolated: np.ndarray,
+    frame_size: tuple[int, int],
+    landmarks: np.ndarray | None = None,
+    source: str = "",
+) -> str:
+    """The JSON text. Shapes as in `facemotion.capture.solve.Solution`; `landmarks` (T, 478, 3)
+    image axes in pixels is written only when given."""
+
+    def rounded(array: np.ndarray, digits: int) -> list:
+        return np.round(np.asarray(array, dtype=np.float64), digits).tolist()
+
+    frames = []
+    for t in range(len(times_s)):
+        frame = {
+            "index": t,
+            "time_s": round(float(times_s[t]), 6),
+            "detected": bool(detected[t]),
+            "interpolated": bool(interpolated[t]),
+            "head": {
+                "yaw_deg": round(float(angles_deg[t, 0]), 4),
+                "pitch_deg": round(float(angles_deg[t, 1]), 4),
+                "roll_deg": round(float(angles_deg[t, 2]), 4),
+                "rotation": rounded(rotation[t], 6),
+                "translation_cm": rounded(translation_cm[t], 3),
+            },
+            "eyes_rad": {
+                "left": rounded(eye_rotation[t, 0], 5),
+                "right": rounded(eye_rotation[t, 1], 5),
+            },
+            "blendshapes": rounded(blendshapes[t], 5),
+        }
+        if landmarks is not None:
+            frame["landmarks"] = rounded(landmarks[t], 2)
+        frames.append(frame)
+    document = {
+        "format": "facemotion-capture",
+        "version": 1,
+        "source": source,
+        "fps": fps,
+        "frame_count": len(frames),
+        "frame_size": {"height": frame_size[0], "width": frame_size[1]},
+        "conventions": {
+            "camera_frame": "x right, y up, z toward the viewer (glTF/ARKit); cm",
+            "angles": "intrinsic YXZ: yaw about y, pitch about x, roll about z; right-handed",
+            "rotation": "head frame -> camera frame",
+            "landmarks": "image axes: x right, y down in pixels, z away from the camera (x scale)",
+            "left": "the subject's left, as in ARKit",
+        },
+        "names": list(names),
+        "frames": frames,
+    }
+    return json.dumps(document, separators=(",", ":")) + "\n"

@@ -1,0 +1,29 @@
+"""A solved synthetic capture shared by the export tests: a face that turns and opens its jaw."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from facemotion.capture.solve import CaptureOptions, Solution, solve
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "capture"))
+from synthetic_face import FRAME_SIZE, close_right_eye, open_jaw, to_image  # noqa: E402
+
+FPS = 30000 / 1001
+FRAMES = 24
+
+
+def solved_clip() -> tuple[Solution, np.ndarray]:
+    """(solution, times_s) of 24 frames at 29.97 fps."""
+    jaw = np.r_[np.zeros(6), np.linspace(0, 18, FRAMES - 6)]
+    yaw = np.linspace(-20, 35, FRAMES)
+    shapes = [open_jaw(j) for j in jaw]
+    shapes[3] = close_right_eye(shapes[3])
+    landmarks = np.stack([to_image(s, (y, 8, -4)) for s, y in zip(shapes, yaw, strict=True)])
+    times = np.arange(FRAMES) / FPS
+    return solve(
+        landmarks, np.ones(FRAMES, bool), times, FRAME_SIZE, CaptureOptions(neutral=0)
+    ), times
