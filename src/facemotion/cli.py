@@ -17,6 +17,7 @@ from facemotion.errors import FacemotionError, Interrupted
 # Each module has `register(subparsers)`, which adds its parser and sets `func` to its runner.
 COMMAND_MODULES = (
     "facemotion.commands.animate",
+    "facemotion.commands.capture",
     "facemotion.commands.download",
     "facemotion.commands.export_onnx",
 )

@@ -35,8 +35,10 @@ def draw_overlay(
     inside = (
         (points[:, 0] >= 0) & (points[:, 0] < width) & (points[:, 1] >= 0) & (points[:, 1] < height)
     )
+    # Single pixels on small frames, where dots would hide the face they mark.
+    radius = round(min(height, width) / 480)
     for x, y in points[inside]:
-        cv2.circle(out, (int(x), int(y)), thickness, colour, -1, lineType=cv2.LINE_AA)
+        cv2.circle(out, (int(x), int(y)), radius, colour, -1, lineType=cv2.LINE_AA)
     right, left = eye_centres(landmarks)
     anchor = (right + left) / 2
     px_per_cm = float(np.linalg.norm(left - right)) / ipd_cm
@@ -53,7 +55,7 @@ def draw_overlay(
             line_type=cv2.LINE_AA,
             tipLength=0.2,
         )
-    scale = max(0.35, min(height, width) / 700)
+    scale = max(0.3, min(height, width) / 800)
     line = int(round(28 * scale)) + 4
     labels = [f"{names[i]} {blendshapes[i]:.2f}" for i in np.argsort(-blendshapes)[:top]]
     if not detected:

@@ -1,0 +1,141 @@
+"""`facemotion capture`: head pose and ARKit blendshapes from a video, written as files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from facemotion.errors import InputError
+
+FORMATS = ("csv", "json", "bvh", "glb", "overlay", "plots")
+
+EXAMPLES = """\
+examples:
+  facemotion capture talk.mp4 -o out/
+      all six outputs: out/talk.csv (Live Link Face), .json, .bvh, .glb, _overlay.mp4, _plots.png
+  facemotion capture talk.mp4 -o out/ --formats csv,glb --neutral-frame 12
+  facemotion capture group.mp4 -o out/ --face 1 --smooth 1.0,0.5
+  facemotion capture portrait.jpg -o out/
+      a still image is a one-frame capture
+"""
+
+
+def _smoothing(text: str) -> tuple[float, float]:
+    try:
+        min_cutoff, beta = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "give two numbers: MIN_CUTOFF,BETA (e.g. 1.5,1.0)"
+        ) from None
+    if min_cutoff <= 0 or beta < 0:
+        raise argparse.ArgumentTypeError("min_cutoff must be > 0 and beta >= 0")
+    return min_cutoff, beta
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [name for name in chosen if name not in FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose among {','.join(FORMATS)}")
+    return chosen
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "capture",
+        help="capture head pose and 52 ARKit blendshapes from a video",
+        description=(
+            "Track the face in VIDEO (or a still image) and write its head pose and ARKit "
+            "blendshapes: Live Link Face CSV, JSON, BVH, animated glTF (.glb), an overlay video "
+            "and plots, each named after the video."
+        ),
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("video", type=Path, help="the video (or image) with a face")
+    parser.add_argument(
+        "-o", "--outdir", type=Path, default=Path("."), help="existing folder for the outputs"
+    )
+    parser.add_argument(
+        "--formats",
+        type=_formats,
+        default=FORMATS,
+        help=f"comma-separated outputs to write (default all: {','.join(FORMATS)})",
+    )
+    parser.add_argument(
+        "--face",
+        type=int,
+        default=None,
+        metavar="N",
+        help="which face when there are several (0 = the largest, the default; 1 = the next, ...)",
+    )
+    smoothing = parser.add_mutually_exclusive_group()
+    smoothing.add_argument(
+        "--smooth",
+        type=_smoothing,
+        default=(1.5, 1.0),
+        metavar="MIN_CUTOFF,BETA",
+        help="One-Euro filter: cutoff in Hz when still, and how fast it opens with speed "
+        "(default 1.5,1.0)",
+    )
+    smoothing.add_argument("--no-smooth", action="store_true", help="raw per-frame values")
+    neutral = parser.add_mutually_exclusive_group()
+    neutral.add_argument(
+        "--neutral-frame",
+        type=int,
+        metavar="N",
+        help="frame N is the neutral face (default: the most neutral frames of the clip)",
+    )
+    neutral.add_argument("--neutral-image", type=Path, help="an image of the neutral face")
+    parser.add_argument(
+        "--ipd", type=float, default=6.3, metavar="CM", help="interpupillary distance (default 6.3)"
+    )
+    parser.add_argument(
+        "--fov",
+        type=float,
+        default=60.0,
+        metavar="DEG",
+        help="horizontal field of view of the camera (default 60)",
+    )
+    parser.add_argument(
+        "--landmarks", action="store_true", help="include the 478 landmarks per frame in the JSON"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from facemotion.io.atomic import check_writable_dir
+    from facemotion.pipeline.capture import capture
+
+    if not args.video.is_file():
+        raise InputError(f"{args.video} does not exist or is not a file")
+    if args.neutral_image is not None and not args.neutral_image.is_file():
+        raise InputError(f"neutral image {args.neutral_image} does not exist")
+    if args.neutral_frame is not None and args.neutral_frame < 0:
+        raise InputError("--neutral-frame must be 0 or more")
+    if not 1.0 <= args.ipd <= 15.0:
+        raise InputError("--ipd is in centimetres: give a value between 1 and 15 (adults: ~6.3)")
+    if not 1.0 <= args.fov < 180.0:
+        raise InputError("--fov is in degrees: give a value between 1 and 179")
+    if args.face is not None and args.face < 0:
+        raise InputError("--face must be 0 or more")
+    # Checked before the slow part, so a wrong -o fails in a second, not after the capture.
+    check_writable_dir(args.outdir)
+    result = capture(
+        args.video,
+        face=args.face,
+        smooth=not args.no_smooth,
+        smoothing=args.smooth,
+        neutral=args.neutral_image if args.neutral_image is not None else args.neutral_frame,
+        ipd_cm=args.ipd,
+        fov_deg=args.fov,
+        progress=not args.quiet,
+    )
+    written = result.save(
+        args.outdir, args.formats, include_landmarks=args.landmarks, progress=not args.quiet
+    )
+    print(result.summary)
+    for path in written:
+        print(path)
+    return 0

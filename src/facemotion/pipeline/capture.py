@@ -1,0 +1,363 @@
+"""The capture job: a video (or image) in, a `Capture` out, and its files written on request."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from facemotion.capture.names import ARKIT_NAMES
+from facemotion.capture.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
+from facemotion.capture.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
+from facemotion.capture.solve import DEFAULT_MAX_GAP_S, CaptureOptions, solve
+from facemotion.errors import InputError, NoFaceError, OutputError
+
+FORMATS = ("csv", "json", "bvh", "glb", "overlay", "plots")
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
+SUFFIXES = {
+    "csv": ".csv",
+    "json": ".json",
+    "bvh": ".bvh",
+    "glb": ".glb",
+    "overlay": "_overlay.mp4",
+    "plots": "_plots.png",
+}
+
+
+@dataclass
+class Capture:
+    """Facial motion of T frames.
+
+    fps: frames per second (the video's average for VFR). times_s: (T,) presentation times in
+    seconds from the first frame. landmarks: (T, 478, 3) image axes px (x right, y down, z away;
+    gaps filled). rotation: (T, 3, 3) head -> camera frame (x right, y up, z toward the viewer).
+    angles_deg: (T, 3) yaw, pitch, roll. translation: (T, 3) cm, camera frame. blendshapes:
+    (T, 52) in [0, 1], `names` order. detected: (T,) face found in that frame. interpolated /
+    held: (T,) filled across a short gap / held across a long one. eye_rotation: (T, 2, 3)
+    [left, right] x (yaw, pitch, roll) radians. head_landmarks: (T, 478, 3) head frame, cm.
+    neutral_cm: (478, 3) the neutral face.
+    """
+
+    fps: float
+    times_s: np.ndarray
+    landmarks: np.ndarray
+    rotation: np.ndarray
+    angles_deg: np.ndarray
+    translation: np.ndarray
+    blendshapes: np.ndarray
+    detected: np.ndarray
+    interpolated: np.ndarray
+    held: np.ndarray
+    eye_rotation: np.ndarray
+    head_landmarks: np.ndarray
+    neutral_cm: np.ndarray
+    frame_size: tuple[int, int]
+    names: tuple[str, ...] = ARKIT_NAMES
+    source: Path | None = None
+    ipd_cm: float = DEFAULT_IPD_CM
+    seconds: float = 0.0
+    _frames: list[np.ndarray] | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.times_s)
+
+    @property
+    def summary(self) -> str:
+        """One line: frames, detections, filled frames, duration."""
+        missing = int((~self.detected).sum())
+        text = f"{len(self)} frames at {self.fps:.2f} fps, face in {len(self) - missing}"
+        if missing:
+            text += (
+                f"; {int(self.interpolated.sum())} interpolated, {int(self.held.sum())} held "
+                "across long gaps (flagged in the JSON)"
+            )
+        return text
+
+    def save(
+        self,
+        outdir: str | Path,
+        formats: Sequence[str] = FORMATS,
+        *,
+        stem: str | None = None,
+        include_landmarks: bool = False,
+        progress: bool = False,
+    ) -> list[Path]:
+        """Write the chosen outputs into `outdir`, named after the source's stem; their paths.
+
+        All or nothing: if one output fails, the ones this call already wrote are removed.
+        """
+        from facemotion.io.atomic import check_writable_dir
+
+        unknown = set(formats) - set(FORMATS)
+        if unknown:
+            raise InputError(
+                f"unknown format {sorted(unknown)[0]!r}; choose from {', '.join(FORMATS)}"
+            )
+        outdir = Path(outdir)
+        check_writable_dir(outdir)
+        stem = stem or (self.source.stem if self.source else "capture")
+        written: list[Path] = []
+        try:
+            for name in [f for f in FORMATS if f in formats]:
+                path = outdir / f"{stem}{SUFFIXES[name]}"
+                if name == "overlay":
+                    path = self._write_overlay(path, progress)
+                else:
+                    _write_atomic(path, self._build(name, include_landmarks))
+                written.append(path)
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+        return written
+
+    def _build(self, name: str, include_landmarks: bool) -> bytes:
+        from facemotion.export import bvh, gltf, json_export, livelink_csv, plots
+
+        if name == "csv":
+            text = livelink_csv.build_csv(
+                self.times_s, self.fps, self.blendshapes, self.angles_deg, self.eye_rotation
+            )
+        elif name == "json":
+            text = json_export.build_json(
+                fps=self.fps,
+                times_s=self.times_s,
+                names=self.names,
+                blendshapes=self.blendshapes,
+                angles_deg=self.angles_deg,
+                rotation=self.rotation,
+                translation_cm=self.translation,
+                eye_rotation=self.eye_rotation,
+                detected=self.detected,
+                interpolated=self.interpolated,
+                frame_size=self.frame_size,
+                landmarks=self.landmarks if include_landmarks else None,
+                source=self.source.name if self.source else "",
+            )
+        elif name == "bvh":
+            text = bvh.build_bvh(
+                self.fps, self.rotation, self.translation, self.blendshapes, self.eye_rotation
+            )
+        elif name == "glb":
+            return gltf.build_glb(
+                self.neutral_cm,
+                self.head_landmarks,
+                self.blendshapes,
+                self.names,
+                self.rotation,
+                self.translation,
+                self.times_s,
+                name=self.source.stem if self.source else "face",
+            )
+        else:
+            return plots.build_plots(
+                self.times_s,
+                self.angles_deg,
+                self.blendshapes,
+                self.detected,
+                title=self.source.name if self.source else "",
+            )
+        return text.encode("utf-8")
+
+    def _write_overlay(self, path: Path, progress: bool) -> Path:
+        from facemotion.export.overlay import draw_overlay
+
+        def drawn(frames: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+            for t, frame in enumerate(frames):
+                if t >= len(self):
+                    break
+                yield draw_overlay(
+                    frame,
+                    self.landmarks[t],
+                    self.rotation[t],
+                    self.blendshapes[t],
+                    self.names,
+                    detected=bool(self.detected[t]),
+                    ipd_cm=self.ipd_cm,
+                )
+
+        if self._frames is not None and len(self._frames) == 1:
+            from facemotion.io.images import save_image
+
+            path = path.with_name(path.name.replace("_overlay.mp4", "_overlay.png"))
+            save_image(next(drawn(self._frames)), path)
+            return path
+        if self._frames is not None:
+            frames: Iterable[np.ndarray] = self._frames
+            audio = None
+        elif self.source is not None:
+            frames = _read_frames(self.source)
+            audio = self.source
+        else:
+            raise InputError("no frames to draw the overlay on; capture from a file or a list")
+        from facemotion.io.video import open_video_writer
+
+        with open_video_writer(path, self.fps, audio_from=audio) as writer:
+            for frame in tqdm(
+                drawn(frames), total=len(self), desc="overlay", disable=not progress, unit="frame"
+            ):
+                writer.write(frame)
+        return path
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    from facemotion.io.atomic import atomic_output
+
+    with atomic_output(path) as tmp:
+        try:
+            tmp.write_bytes(data)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _read_frames(path: Path) -> Iterator[np.ndarray]:
+    from facemotion.io.video import VideoReader
+
+    with VideoReader(path) as reader:
+        yield from reader
+
+
+def _open_source(
+    video,
+) -> tuple[Iterable[np.ndarray], float, np.ndarray | None, int | None, Path | None, list | None]:
+    """frames, fps, times (or None: from fps), frame count (or None), path, kept frames."""
+    if isinstance(video, np.ndarray) and video.ndim == 3:
+        return [video], 1.0, np.zeros(1), 1, None, [video]
+    if isinstance(video, str | Path):
+        path = Path(video)
+        if not path.is_file():
+            raise InputError(f"{path} does not exist or is not a file")
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            from facemotion.io.images import load_image
+
+            image = np.asarray(load_image(path))
+            return [image], 1.0, np.zeros(1), 1, path, [image]
+        from facemotion.io.video import VideoReader
+
+        reader = VideoReader(path)
+        times = None
+        if hasattr(reader, "timestamps"):
+            times = np.asarray(
+                reader.timestamps() if callable(reader.timestamps) else reader.timestamps,
+                dtype=np.float64,
+            )
+        return reader, float(reader.fps), times, getattr(reader, "frame_count", None), path, None
+    frames = list(video)
+    return frames, 30.0, None, len(frames), None, frames
+
+
+def capture(
+    video: str | Path | np.ndarray | Iterable[np.ndarray],
+    *,
+    face: int | None = None,
+    smooth: bool = True,
+    smoothing: tuple[float, float] = (DEFAULT_MIN_CUTOFF_HZ, DEFAULT_BETA),
+    neutral: int | str | Path | np.ndarray | None = None,
+    ipd_cm: float = DEFAULT_IPD_CM,
+    fov_deg: float = DEFAULT_FOV_DEG,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    fps: float | None = None,
+    progress: bool = False,
+) -> Capture:
+    """Capture head pose and 52 ARKit blendshapes from a video file, an image file, an (H, W, 3)
+    uint8 RGB image or an iterable of such frames (at `fps`, default 30).
+
+    face: which face when there are several (default: the largest). smooth / smoothing: the
+    One-Euro filter's (min_cutoff Hz, beta). neutral: a frame index, a neutral image (path or
+    array) or None for the most neutral frames of the clip. ipd_cm / fov_deg: the assumed
+    interpupillary distance and horizontal field of view, for the translation in cm.
+    Raises InputError on unreadable input, NoFaceError when no frame has a face.
+    """
+    from facemotion.landmarks import detect_landmarks
+
+    frames, source_fps, times, count, path, kept = _open_source(video)
+    if fps is not None:
+        source_fps = float(fps)
+    name = path.name if path else "the input"
+    started = time.perf_counter()
+    landmarks: list[np.ndarray] = []
+    detected: list[bool] = []
+    sizes: list[tuple[int, int]] = []
+    static = kept is not None and len(kept) == 1
+    bar = tqdm(total=count, desc="capture", unit="frame", disable=not progress)
+    try:
+        for points, found in detect_landmarks(_sizes(frames, sizes), static=static, face=face):
+            landmarks.append(np.asarray(points, dtype=np.float32))
+            detected.append(bool(found))
+            bar.update(1)
+    finally:
+        bar.close()
+        if hasattr(frames, "close"):
+            frames.close()
+    if not landmarks:
+        raise InputError(f"{name} has no frames; is it a video or an image?")
+    size = sizes[0]
+    detected_array = np.array(detected)
+    if not detected_array.any():
+        raise NoFaceError(f"no face found in {name}; use a clip where the face is visible and lit")
+    if times is None or len(times) != len(landmarks):
+        times = np.arange(len(landmarks)) / source_fps
+    times = np.asarray(times, dtype=np.float64) - float(times[0])
+    neutral_option = _neutral_landmarks(neutral, face)
+    options = CaptureOptions(
+        neutral=neutral_option,
+        ipd_cm=ipd_cm,
+        fov_deg=fov_deg,
+        smoothing=tuple(smoothing) if smooth else None,
+        max_gap_s=max_gap_s,
+    )
+    try:
+        result = solve(np.stack(landmarks), detected_array, times, size, options)
+    except ValueError as exc:
+        raise InputError(f"{name}: {exc}") from exc
+    return Capture(
+        fps=source_fps,
+        times_s=times,
+        landmarks=result.landmarks,
+        rotation=result.rotation,
+        angles_deg=result.angles_deg,
+        translation=result.translation_cm,
+        blendshapes=result.blendshapes,
+        detected=result.detected,
+        interpolated=result.interpolated,
+        held=result.held,
+        eye_rotation=result.eye_rotation,
+        head_landmarks=result.head_landmarks,
+        neutral_cm=result.neutral_cm,
+        frame_size=size,
+        source=path,
+        ipd_cm=ipd_cm,
+        seconds=time.perf_counter() - started,
+        _frames=kept,
+    )
+
+
+def _sizes(frames: Iterable[np.ndarray], sizes: list) -> Iterator[np.ndarray]:
+    for frame in frames:
+        if not sizes:
+            sizes.append(tuple(frame.shape[:2]))
+        yield frame
+
+
+def _neutral_landmarks(neutral, face: int | None) -> int | np.ndarray | None:
+    """A frame index stays one; a neutral image (path or array) becomes its landmarks."""
+    if neutral is None or isinstance(neutral, int | np.integer):
+        return None if neutral is None else int(neutral)
+    from facemotion.landmarks import detect_landmarks
+
+    if isinstance(neutral, str | Path):
+        from facemotion.io.images import load_image
+
+        image = np.asarray(load_image(Path(neutral)))
+    else:
+        image = np.asarray(neutral)
+    points, found = next(detect_landmarks([image], static=True, face=face))
+    if not found:
+        raise NoFaceError(
+            f"no face found in the neutral image {neutral}; choose a frontal, lit one"
+        )
+    return np.asarray(points)

@@ -1,0 +1,124 @@
+"""The capture job and command: frames in, Capture out, files written; bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import facemotion.landmarks
+from facemotion.capture.names import INDEX
+from facemotion.cli import main
+from facemotion.errors import NoFaceError, OutputError
+from facemotion.pipeline.capture import Capture, capture
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "capture"))
+from synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image  # noqa: E402
+
+
+def coded_frames(count: int) -> list[np.ndarray]:
+    """Blank frames whose first pixel carries their index, for the fake detector."""
+    frames = [np.zeros((*FRAME_SIZE, 3), np.uint8) for _ in range(count)]
+    for index, frame in enumerate(frames):
+        frame[0, 0, 0] = index
+    return frames
+
+
+@pytest.fixture
+def fake_detector(monkeypatch):
+    """Stand-in for MediaPipe: frame i shows a face whose jaw opens with i; none in `missing`."""
+    missing: set[int] = set()
+
+    def detect_landmarks(frames, *, static=False, face=None, min_confidence=0.5):
+        for frame in frames:
+            index = int(frame[0, 0, 0])
+            if index in missing:
+                yield np.full((478, 3), np.nan, np.float32), False
+            else:
+                yield to_image(open_jaw(max(0, index - 5) * 1.5), (index - 10, 0, 0)), True
+
+    monkeypatch.setattr(facemotion.landmarks, "detect_landmarks", detect_landmarks, raising=False)
+    return missing
+
+
+def test_capture_frames(fake_detector):
+    result = capture(coded_frames(20), fps=25.0)
+    assert isinstance(result, Capture) and len(result) == 20
+    assert result.landmarks.shape == (20, 478, 3) and result.rotation.shape == (20, 3, 3)
+    assert result.translation.shape == (20, 3) and result.blendshapes.shape == (20, 52)
+    assert result.detected.all() and result.fps == 25.0
+    np.testing.assert_allclose(result.times_s[1], 0.04)
+    assert result.blendshapes[-1, INDEX["jawOpen"]] > 0.5
+    raw = capture(coded_frames(20), fps=25.0, smooth=False)
+    np.testing.assert_allclose(raw.angles_deg[:, 0], np.arange(20) - 10, atol=1.0)
+    # The One-Euro filter lags a moving head a little and a still one not at all.
+    assert np.abs(result.angles_deg[:, 0] - raw.angles_deg[:, 0]).max() < 3.0
+
+
+def test_face_lost_mid_clip_is_filled_and_counted(fake_detector):
+    fake_detector.update({4, 5, *range(10, 30)})
+    result = capture(coded_frames(36), fps=30.0)
+    assert result.interpolated[[4, 5]].all() and result.held[10:30].all()
+    assert "2 interpolated, 20 held" in result.summary
+    assert np.isfinite(result.blendshapes).all()
+
+
+def test_no_face_at_all(fake_detector):
+    fake_detector.update(range(10))
+    with pytest.raises(NoFaceError, match="no face found"):
+        capture(coded_frames(10))
+
+
+def test_still_image_is_one_frame(fake_detector):
+    result = capture(coded_frames(1)[0])
+    assert len(result) == 1 and result.blendshapes.shape == (1, 52)
+
+
+def test_save_writes_every_file_format(fake_detector, tmp_path):
+    result = capture(coded_frames(12), fps=30.0)
+    written = result.save(tmp_path, ("csv", "json", "bvh", "glb", "plots"), stem="clip")
+    assert [p.name for p in written] == [
+        "clip.csv",
+        "clip.json",
+        "clip.bvh",
+        "clip.glb",
+        "clip_plots.png",
+    ]
+    document = json.loads((tmp_path / "clip.json").read_text())
+    assert document["frame_count"] == 12
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)
+
+
+def test_unwritable_outdir_leaves_nothing(fake_detector, tmp_path):
+    result = capture(coded_frames(6), fps=30.0)
+    with pytest.raises(OutputError, match="does not exist"):
+        result.save(tmp_path / "missing", ("csv",))
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "clip.json").mkdir()  # a folder where a file should go
+    with pytest.raises(OutputError):
+        result.save(tmp_path / "out", ("csv", "json"), stem="clip")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["clip.json"]
+
+
+def test_cli_one_line_errors(tmp_path, capsys):
+    assert main(["capture", str(tmp_path / "nope.mp4"), "-o", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip().count("\n") == 0
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"not a video")
+    assert main(["capture", str(video), "-o", str(tmp_path / "missing")]) == 5
+    err = capsys.readouterr().err
+    assert err.startswith("facemotion capture: error: output directory") and err.count("\n") == 1
+    with pytest.raises(SystemExit):
+        main(["capture", str(video), "--smooth", "fast"])
+
+
+def test_neutral_image_array(fake_detector):
+    neutral = coded_frames(6)[0]  # frame 0: jaw closed
+    result = capture(coded_frames(20)[10:], neutral=neutral, smooth=False)
+    assert result.blendshapes[:, INDEX["jawOpen"]].min() > 0.3
+    assert np.allclose(
+        result.neutral_cm, NEUTRAL_CM - (NEUTRAL_CM[468] + NEUTRAL_CM[473]) / 2, atol=1e-3
+    )
