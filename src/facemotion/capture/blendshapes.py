@@ -206,16 +206,24 @@ def eye_rotations(head: np.ndarray, neutral: np.ndarray) -> np.ndarray:
 def neutral_frames(head: np.ndarray, count: int | None = None) -> np.ndarray:
     """Indices of the most neutral frames of (T, N, 3) head-frame landmarks, most neutral first.
 
+    See `pick_neutral`, which does the work from the frames' `measures`.
+    """
+    return pick_neutral(measures(head), count)
+
+
+def pick_neutral(values: dict[str, np.ndarray], count: int | None = None) -> np.ndarray:
+    """Indices of the most neutral frames given their `measures` (name -> (T,)).
+
     First the quarter of the clip whose mouth is the most closed (jaw and lip opening: a clip
     that talks has its median mouth half open), then, among those, the frames nearest their
     median on every measure, in units of each measure's median absolute deviation. `count`
     defaults to a tenth of the clip, between 1 and 30 frames.
     """
+    total = len(values["chin_drop"])
     if count is None:
-        count = int(np.clip(len(head) // 10, 1, 30))
-    values = measures(head)
+        count = int(np.clip(total // 10, 1, 30))
     opening = values["chin_drop"] / FULL["jaw_open"] + values["lip_gap"] / FULL["lip_gap"]
-    keep = max(count, int(np.ceil(len(head) / 4)))
+    keep = max(count, int(np.ceil(total / 4)))
     closed = np.argsort(opening, kind="stable")[:keep]
     score = np.zeros(len(closed))
     for series in values.values():

@@ -107,7 +107,8 @@ def fill_gaps(
     detected = np.asarray(detected, dtype=bool)
     if not detected.any():
         raise ValueError("no frame has a face")
-    filled = np.array(values, dtype=np.float64, copy=True)
+    values = np.asarray(values)
+    filled = np.array(values, dtype=np.result_type(values.dtype, np.float32), copy=True)
     interpolated = np.zeros(len(detected), dtype=bool)
     held = np.zeros(len(detected), dtype=bool)
     gaps = _runs(~detected)

@@ -10,7 +10,8 @@ from facemotion.capture.blendshapes import (
     UNOBSERVED,
     blendshape_weights,
     eye_rotations,
-    neutral_frames,
+    measures,
+    pick_neutral,
 )
 from facemotion.capture.names import ARKIT_NAMES, INDEX
 from facemotion.capture.pose import (
@@ -73,6 +74,28 @@ class Solution:
     neutral_frames: np.ndarray
 
 
+CHUNK_FRAMES = 256  # pose and weights are computed this many frames at a time: flat memory
+
+
+def _chunks(count: int) -> list[slice]:
+    return [
+        slice(start, min(start + CHUNK_FRAMES, count)) for start in range(0, count, CHUNK_FRAMES)
+    ]
+
+
+def _measure_clip(
+    landmarks: np.ndarray, reference: np.ndarray, frame_size: tuple[int, int], fov_deg: float
+) -> dict[str, np.ndarray]:
+    """The blendshape `measures` of every frame against a first reference, chunk by chunk."""
+    parts = [
+        measures(
+            estimate_pose(landmarks[part], reference, frame_size, fov_deg=fov_deg).head_landmarks
+        )
+        for part in _chunks(len(landmarks))
+    ]
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
 def solve(
     landmarks: np.ndarray,
     detected: np.ndarray,
@@ -83,16 +106,18 @@ def solve(
     """Solve pose and blendshapes. landmarks: (T, 478, 3) image axes px, NaN where not detected;
     detected: (T,) bool; times_s: (T,) seconds; frame_size: (height, width) px.
 
+    Memory: the (T, 478, 3) inputs and outputs in float32, plus a fixed working set.
     Raises ValueError when no frame has a face or the neutral frame index is out of range.
     """
-    landmarks = np.asarray(landmarks, dtype=np.float64)
-    detected = np.asarray(detected, dtype=bool) & np.isfinite(landmarks).all(axis=(1, 2))
-    times_s = np.asarray(times_s, dtype=np.float64)
+    landmarks = np.asarray(landmarks, dtype=np.float32)
     if landmarks.ndim != 3 or landmarks.shape[2] != 3 or len(detected) != len(landmarks):
         raise ValueError(f"landmarks must be (T, N, 3) with T flags, got {landmarks.shape}")
+    detected = np.asarray(detected, dtype=bool) & np.isfinite(landmarks).all(axis=(1, 2))
+    times_s = np.asarray(times_s, dtype=np.float64)
     period = float(np.median(np.diff(times_s))) if len(times_s) > 1 else 1.0
     max_gap = max(1, int(round(options.max_gap_s / max(period, 1e-6))))
     filled, gaps = fill_gaps(landmarks, detected, max_gap)
+    del landmarks  # the caller may have handed over its only reference: free it early
 
     neutral = options.neutral
     chosen = np.zeros(0, dtype=np.int64)
@@ -111,19 +136,32 @@ def solve(
         if neutral is None:
             # A first pose against an arbitrary frame is enough to compare expressions; the
             # stable points do not depend on which frame it was.
-            rough = estimate_pose(filled, reference, frame_size, fov_deg=options.fov_deg)
             candidates = np.flatnonzero(detected)
-            chosen = candidates[neutral_frames(rough.head_landmarks[candidates])]
-            mean = rough.head_landmarks[chosen].mean(axis=0)
+            values = _measure_clip(filled[candidates], reference, frame_size, options.fov_deg)
+            chosen = candidates[pick_neutral(values)]
+            rough = estimate_pose(filled[chosen], reference, frame_size, fov_deg=options.fov_deg)
+            mean = rough.head_landmarks.mean(axis=0)
             reference = reference_shape(mean * np.array([1.0, -1.0, -1.0]), options.ipd_cm)
         else:
             chosen = np.array([int(neutral)])
 
-    pose = estimate_pose(filled, reference, frame_size, fov_deg=options.fov_deg)
-    head = pose.head_landmarks
-    weights = blendshape_weights(head, reference)
-    eyes = eye_rotations(head, reference)
-    angles, translation = pose.angles_deg, pose.translation_cm
+    count = len(filled)
+    head = np.empty(filled.shape, dtype=np.float32)
+    rotation = np.empty((count, 3, 3))
+    angles = np.empty((count, 3))
+    translation = np.empty((count, 3))
+    weights = np.empty((count, len(ARKIT_NAMES)))
+    eyes = np.empty((count, 2, 3))
+    for part in _chunks(count):
+        pose = estimate_pose(filled[part], reference, frame_size, fov_deg=options.fov_deg)
+        head[part] = pose.head_landmarks
+        rotation[part] = pose.rotation
+        angles[part] = pose.angles_deg
+        translation[part] = pose.translation_cm
+        weights[part] = blendshape_weights(pose.head_landmarks, reference)
+        eyes[part] = eye_rotations(pose.head_landmarks, reference)
+    # Chunks are unwrapped one by one; join them without a 360-degree step.
+    angles = np.rad2deg(np.unwrap(np.deg2rad(angles), axis=0))
     if options.smoothing is not None:
         min_cutoff, beta = options.smoothing
         channels = np.concatenate(
@@ -140,13 +178,13 @@ def solve(
         angles = channels[:, 52:55] * ANGLE_UNIT_DEG
         translation = channels[:, 55:58] * TRANSLATION_UNIT_CM
         eyes = channels[:, 58:].reshape(eyes.shape)
+        rotation = rotation_from_angles(angles)
     for name in UNOBSERVED:
         weights[:, INDEX[name]] = 0.0
-    assert weights.shape[1] == len(ARKIT_NAMES)
     return Solution(
-        landmarks=filled.astype(np.float32),
-        head_landmarks=head.astype(np.float32),
-        rotation=rotation_from_angles(angles) if options.smoothing else pose.rotation,
+        landmarks=filled,
+        head_landmarks=head,
+        rotation=rotation,
         angles_deg=angles,
         translation_cm=translation,
         blendshapes=weights.astype(np.float32),

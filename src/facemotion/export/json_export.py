@@ -19,6 +19,7 @@ def build_json(
     eye_rotation: np.ndarray,
     detected: np.ndarray,
     interpolated: np.ndarray,
+    held: np.ndarray | None = None,
     frame_size: tuple[int, int],
     landmarks: np.ndarray | None = None,
     source: str = "",
@@ -36,6 +37,7 @@ def build_json(
             "time_s": round(float(times_s[t]), 6),
             "detected": bool(detected[t]),
             "interpolated": bool(interpolated[t]),
+            "held": bool(held[t]) if held is not None else False,
             "head": {
                 "yaw_deg": round(float(angles_deg[t, 0]), 4),
                 "pitch_deg": round(float(angles_deg[t, 1]), 4),

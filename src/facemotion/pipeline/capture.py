@@ -134,6 +134,7 @@ class Capture:
                 eye_rotation=self.eye_rotation,
                 detected=self.detected,
                 interpolated=self.interpolated,
+                held=self.held,
                 frame_size=self.frame_size,
                 landmarks=self.landmarks if include_landmarks else None,
                 source=self.source.name if self.source else "",
@@ -246,8 +247,12 @@ def _open_source(
                 dtype=np.float64,
             )
         return reader, float(reader.fps), times, getattr(reader, "frame_count", None), path, None
-    frames = list(video)
-    return frames, 30.0, None, len(frames), None, frames
+    if isinstance(video, list | tuple | np.ndarray):
+        # Already in memory: kept for the overlay.
+        frames = list(video)
+        return frames, 30.0, None, len(frames), None, frames
+    # A stream (a generator) is read once and not kept; such a capture has no overlay.
+    return iter(video), 30.0, None, None, None, None
 
 
 def capture(
@@ -311,7 +316,7 @@ def capture(
         max_gap_s=max_gap_s,
     )
     try:
-        result = solve(np.stack(landmarks), detected_array, times, size, options)
+        result = solve(_stack_and_clear(landmarks), detected_array, times, size, options)
     except ValueError as exc:
         raise InputError(f"{name}: {exc}") from exc
     return Capture(
@@ -334,6 +339,13 @@ def capture(
         seconds=time.perf_counter() - started,
         _frames=kept,
     )
+
+
+def _stack_and_clear(arrays: list[np.ndarray]) -> np.ndarray:
+    """One (T, ...) array from a list that is emptied, so the per-frame copies are freed."""
+    stacked = np.stack(arrays)
+    arrays.clear()
+    return stacked
 
 
 def _sizes(frames: Iterable[np.ndarray], sizes: list) -> Iterator[np.ndarray]:
