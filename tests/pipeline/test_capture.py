@@ -122,3 +122,48 @@ def test_neutral_image_array(fake_detector):
     assert np.allclose(
         result.neutral_cm, NEUTRAL_CM - (NEUTRAL_CM[468] + NEUTRAL_CM[473]) / 2, atol=1e-3
     )
+
+
+def _real_sample():
+    """The carphone sample's path, once the landmarks and video modules are in the package."""
+    assets = pytest.importorskip("facemotion.assets")
+    pytest.importorskip("facemotion.io.video")
+    if not hasattr(facemotion.landmarks, "detect_landmarks"):
+        pytest.skip("facemotion.landmarks.detect_landmarks is not there yet")
+    return Path(assets.sample_path("carphone.mp4"))
+
+
+@pytest.fixture(scope="module")
+def carphone_frames():
+    sample = _real_sample()
+    from facemotion.io.video import VideoReader
+
+    with VideoReader(sample) as reader:
+        return [np.asarray(frame) for _, frame in zip(range(45), reader, strict=False)]
+
+
+def test_mirrored_real_clip_swaps_left_and_right(carphone_frames):
+    plain = capture(carphone_frames, fps=30.0)
+    mirrored = capture([frame[:, ::-1].copy() for frame in carphone_frames], fps=30.0)
+    # Yaw and roll change sign in a mirror, pitch does not.
+    np.testing.assert_allclose(mirrored.angles_deg, plain.angles_deg * [-1, 1, -1], atol=3.0)
+    twins = [
+        INDEX[name.replace("Left", "@").replace("Right", "Left").replace("@", "Right")]
+        for name in plain.names
+    ]
+    assert np.abs(plain.blendshapes - mirrored.blendshapes[:, twins]).mean() < 0.08
+
+
+def test_carphone_writes_all_six_outputs(tmp_path, capsys):
+    sample = _real_sample()
+    assert main(["capture", str(sample), "-o", str(tmp_path), "--quiet"]) == 0
+    stem = sample.stem
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(
+        f"{stem}{suffix}"
+        for suffix in (".csv", ".json", ".bvh", ".glb", "_overlay.mp4", "_plots.png")
+    )
+    rows = (tmp_path / f"{stem}.csv").read_text().splitlines()
+    document = json.loads((tmp_path / f"{stem}.json").read_text())
+    assert len(rows) == document["frame_count"] + 1 > 100
+    assert "frames at" in capsys.readouterr().out
