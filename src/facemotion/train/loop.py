@@ -1,0 +1,411 @@
+"""The FOMM training loop, one file top to bottom: data, networks, losses, steps, checkpoints.
+
+Run alone (`facemotion train`) or under torchrun (DDP; see distributed.py). The config's
+`batch_size` is the global batch: each of N ranks loads batch_size // N samples.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import signal
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+from tqdm import tqdm
+
+from facemotion.config import FommConfig
+from facemotion.errors import InputError, Interrupted, ModelError, OutputError
+from facemotion.io.atomic import check_writable_dir
+from facemotion.models.checkpoint import build_networks, load_networks, read_checkpoint
+from facemotion.models.checkpoint import save_checkpoint as write_checkpoint
+from facemotion.models.discriminator import MultiScaleDiscriminator, scale_key
+from facemotion.train import distributed
+from facemotion.train.data import FramePairDataset, split_folder
+from facemotion.train.losses import DiscriminatorLoss, GeneratorLoss
+from facemotion.train.report import read_csv, write_csv, write_loss_curve, write_samples
+from facemotion.train.transforms import RandomTPS
+from facemotion.train.vgg import load_vgg19
+
+LAST = "last.pth.tar"
+
+
+@dataclass
+class TrainOptions:
+    data: Path
+    out: Path
+    resume: Path | None = None
+    epochs: int | None = None  # overrides train_params.num_epochs (the total, not extra ones)
+    max_steps: int | None = None  # stop after this many steps of this invocation
+    vgg_weights: Path | None = None
+    workers: int = 0
+    device: str | None = None
+    seed: int = 0
+    progress: bool = True
+    say: Callable[[str], None] = field(default=lambda line: tqdm.write(line))
+
+
+@dataclass
+class TrainResult:
+    steps: int
+    next_epoch: int
+    checkpoint: Path | None
+    history: list[dict[str, float]]
+    networks: dict[str, torch.nn.Module] = field(default_factory=dict)  # generator, ...
+
+
+@dataclass
+class Position:
+    """Where a run stands: the epoch in progress and the steps of it already done."""
+
+    epoch: int = 0
+    step: int = 0
+
+
+class _StopFlag:
+    """Ctrl-C asks the loop to stop at the next step boundary (a second one stops at once)."""
+
+    def __init__(self):
+        self.requested = False
+        self.previous = None
+
+    def __enter__(self) -> _StopFlag:
+        def handler(signum, frame):  # noqa: ARG001
+            if self.requested:
+                raise KeyboardInterrupt
+            self.requested = True
+
+        try:
+            self.previous = signal.signal(signal.SIGINT, handler)
+        except ValueError:  # not the main thread: Ctrl-C stays KeyboardInterrupt
+            self.previous = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def checkpoint_name(epoch: int) -> str:
+    """The original's name: the epoch index zero-padded to 8 digits."""
+    return f"{epoch:08d}-checkpoint.pth.tar"
+
+
+def _restore(path: Path, cfg: FommConfig, nets: dict, optimizers: dict, say) -> Position:
+    """Load networks and optimiser states from a checkpoint; return where to continue."""
+    checkpoint = read_checkpoint(path)
+    kp_detector, generator = load_networks(checkpoint, cfg, source=f"resume checkpoint {path}")
+    nets["kp_detector"].load_state_dict(kp_detector.state_dict())
+    nets["generator"].load_state_dict(generator.state_dict())
+    if "discriminator" in checkpoint:
+        try:
+            nets["discriminator"].load_state_dict(checkpoint["discriminator"])
+        except RuntimeError as exc:
+            raise ModelError(
+                f"resume checkpoint {path}: its discriminator does not fit configuration "
+                f"{cfg.name} (discriminator_params differ); use the config it was trained with"
+            ) from exc
+    else:
+        say(f"note: {path.name} has no discriminator; it starts fresh")
+    for name, optimizer in optimizers.items():
+        key = f"optimizer_{name}"
+        if key not in checkpoint:
+            say(f"note: {path.name} has no {key}; it starts fresh")
+            continue
+        try:
+            optimizer.load_state_dict(checkpoint[key])
+        except (ValueError, KeyError) as exc:
+            raise ModelError(f"resume checkpoint {path}: {key} does not fit ({exc})") from exc
+    if "facemotion_next_epoch" in checkpoint:
+        return Position(
+            int(checkpoint["facemotion_next_epoch"]), int(checkpoint["facemotion_step"])
+        )
+    # A released or original checkpoint: `epoch` is the last epoch it completed.
+    return Position(int(checkpoint.get("epoch", -1)) + 1, 0)
+
+
+def _set_learning_rates(optimizers: dict, cfg: FommConfig, epoch: int) -> None:
+    """The closed-form MultiStepLR rate for `epoch` (gamma 0.1 at each milestone passed):
+    the config's rates win over those stored in a resumed optimiser state."""
+    rates = {
+        "generator": cfg.train.lr_generator,
+        "kp_detector": cfg.train.lr_kp_detector,
+        "discriminator": cfg.train.lr_discriminator,
+    }
+    decay = 0.1 ** bisect.bisect_right(sorted(cfg.train.epoch_milestones), epoch)
+    for name, optimizer in optimizers.items():
+        for group in optimizer.param_groups:
+            group["initial_lr"] = rates[name]
+            group["lr"] = rates[name] * decay
+
+
+def train(cfg: FommConfig, options: TrainOptions) -> TrainResult:
+    """Train (or resume) the FOMM networks of `cfg` on DIR/train; see docs/training.md."""
+    info = distributed.setup(options.device)
+    try:
+        return _train(cfg, options, info)
+    finally:
+        distributed.cleanup(info)
+
+
+def _train(cfg: FommConfig, options: TrainOptions, info: distributed.DistInfo) -> TrainResult:
+    tc, weights = cfg.train, cfg.train.loss_weights
+    say = options.say if info.is_main else (lambda line: None)
+    out = Path(options.out)
+    if info.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+        check_writable_dir(out)
+    num_epochs = options.epochs if options.epochs is not None else tc.num_epochs
+    use_gan = weights.generator_gan != 0
+    if use_gan and not {scale_key(s) for s in cfg.discriminator.scales} <= {
+        scale_key(s) for s in tc.scales
+    }:
+        raise ModelError(f"{cfg.name}: discriminator scales must be among train_params.scales")
+    local_batch = tc.batch_size // info.world_size
+    if local_batch < 1:
+        raise InputError(
+            f"batch_size {tc.batch_size} is smaller than the {info.world_size} processes; "
+            "raise train_params.batch_size or start fewer processes"
+        )
+    if local_batch * info.world_size != tc.batch_size:
+        say(
+            f"note: batch_size {tc.batch_size} is not a multiple of {info.world_size} "
+            f"processes; the global batch is {local_batch * info.world_size}"
+        )
+
+    dataset = FramePairDataset(
+        split_folder(options.data, "train"), cfg.dataset, tc.num_repeats, options.seed
+    )
+    for note in dataset.notes:
+        say(f"note: {note}")
+    # drop_last everywhere: every rank runs the same number of steps, and BatchNorm never
+    # sees a batch of one.
+    sampler = torch.utils.data.DistributedSampler(
+        dataset, info.world_size, info.rank, shuffle=True, seed=options.seed, drop_last=True
+    )
+    steps_per_epoch = len(sampler) // local_batch
+    if steps_per_epoch == 0:
+        raise InputError(
+            f"{len(dataset)} samples per epoch in {options.data}/train, fewer than batch_size "
+            f"{tc.batch_size}; add videos or raise train_params.num_repeats"
+        )
+
+    torch.manual_seed(options.seed)  # the same initial weights on every rank
+    kp_detector, generator = build_networks(cfg)
+    discriminator = MultiScaleDiscriminator(cfg.discriminator)
+    nets = {"kp_detector": kp_detector, "generator": generator, "discriminator": discriminator}
+    if info.enabled:
+        for name in ("kp_detector", "generator"):
+            nets[name] = distributed.convert_sync_batchnorm(nets[name], info.device)
+    for net in nets.values():
+        net.to(info.device).train()
+    kp_detector, generator = nets["kp_detector"], nets["generator"]
+    betas = (0.5, 0.999)
+    optimizers = {
+        "generator": torch.optim.Adam(generator.parameters(), tc.lr_generator, betas=betas),
+        "kp_detector": torch.optim.Adam(kp_detector.parameters(), tc.lr_kp_detector, betas=betas),
+        "discriminator": torch.optim.Adam(
+            discriminator.parameters(), tc.lr_discriminator, betas=betas
+        ),
+    }
+    start = Position()
+    if options.resume is not None:
+        start = _restore(Path(options.resume), cfg, nets, optimizers, say)
+        if start.epoch >= num_epochs:
+            raise InputError(
+                f"{Path(options.resume).name} has finished epoch {start.epoch} of {num_epochs}; "
+                f"pass --epochs N with N > {start.epoch} to train further"
+            )
+        say(f"resuming at epoch {start.epoch + 1}, step {start.step} from {options.resume}")
+    _set_learning_rates(optimizers, cfg, start.epoch)
+    schedulers = {
+        name: torch.optim.lr_scheduler.MultiStepLR(
+            optimizer, list(tc.epoch_milestones), gamma=0.1, last_epoch=start.epoch - 1
+        )
+        for name, optimizer in optimizers.items()
+    }
+    _set_learning_rates(optimizers, cfg, start.epoch)  # the constructor's own step re-decays
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        vgg = load_vgg19(options.vgg_weights).to(info.device)
+    for warning in caught:
+        say(f"warning: {warning.message}")
+    generator_loss = distributed.wrap(
+        GeneratorLoss(kp_detector, generator, vgg, discriminator if use_gan else None, tc).to(
+            info.device
+        ),
+        info,
+    )
+    discriminator_loss = (
+        distributed.wrap(DiscriminatorLoss(discriminator, tc).to(info.device), info)
+        if use_gan
+        else None
+    )
+
+    def save(name: str, position: Position) -> Path:
+        """Rank 0 writes atomically; a failed write leaves the previous checkpoint intact."""
+        path = out / name
+        try:
+            write_checkpoint(
+                path,
+                **nets,
+                **{f"optimizer_{k}": v for k, v in optimizers.items()},
+                # `epoch` as the original writes it: the last epoch completed
+                # (0 when none is, so that the original's resume still starts), and our own
+                # exact position beside it.
+                epoch=max(position.epoch - 1, 0),
+                facemotion_next_epoch=position.epoch,
+                facemotion_step=position.step,
+            )
+        except OutputError as exc:
+            kept = sorted(out.glob("*.pth.tar"))
+            hint = f"; {kept[-1].name} is intact" if kept else ""
+            raise OutputError(f"{exc}{hint}; free space and resume with --resume") from exc
+        return path
+
+    history = read_csv(out / "log.csv") if options.resume is not None and info.is_main else []
+    history = [row for row in history if row.get("epoch", 0) <= start.epoch]
+    steps_run, last_saved, position = 0, None, Position(start.epoch, start.step)
+    interrupted = stopping = False
+    with _StopFlag() as stop:
+        for epoch in range(start.epoch, num_epochs):
+            sampler.set_epoch(epoch)
+            dataset.set_epoch(epoch)
+            skip = position.step if epoch == start.epoch else 0
+            indices = list(sampler)[skip * local_batch :]
+            loader = torch.utils.data.DataLoader(
+                dataset,
+                batch_size=local_batch,
+                sampler=indices,
+                num_workers=options.workers,
+                drop_last=True,
+            )
+            sums: dict[str, float] = {}
+            began, count = time.perf_counter(), 0
+            bar = tqdm(
+                total=steps_per_epoch,
+                initial=skip,
+                desc=f"epoch {epoch + 1}/{num_epochs}",
+                disable=not (options.progress and info.is_main),
+                leave=False,
+                dynamic_ncols=True,
+            )
+            for step, batch in enumerate(loader, start=skip):
+                source = batch["source"].to(info.device, non_blocking=True)
+                driving = batch["driving"].to(info.device, non_blocking=True)
+                # Warps drawn for the global batch from (seed, step), each rank keeping its
+                # share: the same run for any number of processes.
+                rng = torch.Generator().manual_seed(
+                    options.seed * 1_000_003 + epoch * steps_per_epoch + step
+                )
+                transform = (
+                    RandomTPS.sample(
+                        local_batch * info.world_size,
+                        tc.sigma_affine,
+                        tc.sigma_tps,
+                        tc.points_tps,
+                        rng,
+                    )
+                    .every(info.rank, info.world_size)
+                    .to(info.device)
+                )
+
+                discriminator.requires_grad_(False)  # its gradients here would be thrown away
+                losses, generated = generator_loss(source, driving, transform)
+                total = sum(losses.values())
+                total.backward()
+                for name in ("generator", "kp_detector"):
+                    optimizers[name].step()
+                    optimizers[name].zero_grad(set_to_none=True)
+                if discriminator_loss is not None:
+                    discriminator.requires_grad_(True)
+                    d_losses = discriminator_loss(
+                        driving, generated["prediction"], generated["kp_driving"]
+                    )
+                    sum(d_losses.values()).backward()
+                    optimizers["discriminator"].step()
+                    optimizers["discriminator"].zero_grad(set_to_none=True)
+                    losses.update(d_losses)
+
+                values = {k: float(v.detach()) for k, v in losses.items()}
+                if not all(math.isfinite(v) for v in values.values()):
+                    raise ModelError(
+                        f"training diverged at epoch {epoch + 1} step {step + 1} (loss {values}); "
+                        "lower the learning rates or resume from an earlier checkpoint"
+                    )
+                for k, v in values.items():
+                    sums[k] = sums.get(k, 0.0) + v
+                count += 1
+                steps_run += 1
+                position = Position(epoch, step + 1)
+                bar.update(1)
+                bar.set_postfix({k[:12]: f"{v:.3f}" for k, v in values.items()})
+                flags = [
+                    stop.requested,
+                    options.max_steps is not None and steps_run >= options.max_steps,
+                ]
+                if info.enabled:  # every rank stops at the same step
+                    tensor = torch.tensor(flags, dtype=torch.float32, device=info.device)
+                    dist.all_reduce(tensor)
+                    flags = [bool(v) for v in tensor.tolist()]
+                interrupted, stopping = flags[0], any(flags)
+                if stopping:
+                    break
+            bar.close()
+            epoch_done = position.step >= steps_per_epoch
+            if epoch_done:
+                position = Position(epoch + 1, 0)
+                for name, scheduler in schedulers.items():
+                    if name != "discriminator" or use_gan:  # only optimisers that stepped
+                        scheduler.step()
+            means = distributed.all_mean({k: v / max(count, 1) for k, v in sums.items()}, info)
+            if info.is_main and count:
+                seconds = time.perf_counter() - began
+                row = {
+                    "epoch": epoch + 1,
+                    "steps": count,
+                    "seconds": round(seconds, 3),
+                    "samples_per_second": round(count * tc.batch_size / seconds, 3),
+                    "lr_generator": optimizers["generator"].param_groups[0]["lr"],
+                    **means,
+                }
+                history = [r for r in history if r["epoch"] != epoch + 1] + [row]
+                write_csv(out / "log.csv", history)
+                write_loss_curve(out / "losses.png", history)
+                (out / "samples").mkdir(exist_ok=True)
+                write_samples(
+                    out / "samples" / f"epoch-{epoch + 1:04d}.png",
+                    source,
+                    driving,
+                    generated["prediction"],
+                    generated["kp_source"],
+                    generated["kp_driving"],
+                )
+                say(
+                    f"epoch {epoch + 1}/{num_epochs}: "
+                    + ", ".join(f"{k} {v:.4f}" for k, v in means.items())
+                    + f" ({seconds:.1f} s)"
+                )
+                if epoch_done and (
+                    (epoch + 1) % tc.checkpoint_freq == 0 or epoch + 1 == num_epochs
+                ):
+                    last_saved = save(checkpoint_name(epoch), position)
+            if stopping:
+                break
+    if info.is_main:
+        last_saved = save(LAST, position)
+    if info.enabled:
+        dist.barrier()
+    if interrupted:
+        last = out / LAST
+        raise Interrupted(
+            f"stopped at epoch {position.epoch + 1} step {position.step}; checkpoint {last} "
+            f"kept; continue with --resume {last}"
+        )
+    return TrainResult(steps_run, position.epoch, last_saved, history, nets)
