@@ -66,7 +66,11 @@ class Vgg19Features(nn.Module):
 def load_vgg19(weights: str | Path | None = None) -> Vgg19Features:
     """VGG19 features, frozen, in eval mode; ImageNet weights from `weights` (a torchvision-layout
     state dict file) when given, otherwise random ones with a RandomFeaturesWarning."""
-    model = Vgg19Features()
+    # Random features come from a fixed seed, not the global RNG: every rank, every resumed
+    # run and every run of a config compute the same perceptual loss.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(19)
+        model = Vgg19Features()
     if weights is None:
         warnings.warn(
             "no VGG19 weights given (--vgg-weights); the perceptual loss runs on random "
