@@ -19,7 +19,10 @@ COMMAND_MODULES = (
     "facemotion.commands.animate",
     "facemotion.commands.capture",
     "facemotion.commands.download",
+    "facemotion.commands.evaluate",
     "facemotion.commands.export_onnx",
+    "facemotion.commands.prepare",
+    "facemotion.commands.train",
 )
 
 
