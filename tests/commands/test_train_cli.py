@@ -1,0 +1,177 @@
+"""train, prepare and evaluate from the command line: outputs, tables, one-line errors."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pytest
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
+
+from synthetic import make_dataset, shape_frames, write_frame_folder, write_gif  # noqa: E402
+
+from facemotion import cli  # noqa: E402
+
+
+def main(argv: list[str]) -> int:
+    """cli.main with the command modules that import (others' may not have landed yet)."""
+    present = tuple(m for m in cli.COMMAND_MODULES if importlib.util.find_spec(m) is not None)
+    torch.set_num_threads(1)
+    with mock.patch.object(cli, "COMMAND_MODULES", present):
+        return cli.main(argv)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    return make_dataset(tmp_path_factory.mktemp("cli"), videos=2, frames=6, size=64)
+
+
+@pytest.fixture(scope="module")
+def trained(data, tmp_path_factory, golden_dir) -> Path:
+    out = tmp_path_factory.mktemp("run")
+    code = main(
+        [
+            "train",
+            "--config",
+            str(golden_dir / "tiny-64.yaml"),
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--max-steps",
+            "2",
+            "--workers",
+            "0",
+            "--quiet",
+            "--device",
+            "cpu",
+        ]
+    )
+    assert code == 0
+    return out
+
+
+def test_train_writes_checkpoints_and_logs(trained, capsys):
+    assert (trained / "last.pth.tar").is_file()
+    assert (trained / "log.csv").is_file() and (trained / "losses.png").is_file()
+
+
+def test_train_errors_are_one_line(golden_dir, tmp_path, capsys):
+    code = main(
+        [
+            "train",
+            "--config",
+            str(golden_dir / "tiny-64.yaml"),
+            "--data",
+            str(tmp_path / "none"),
+            "--out",
+            str(tmp_path / "out"),
+            "--workers",
+            "0",
+        ]
+    )
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "\n" not in err and "does not exist" in err
+    (tmp_path / "empty" / "train").mkdir(parents=True)
+    code = main(
+        [
+            "train",
+            "--config",
+            str(golden_dir / "tiny-64.yaml"),
+            "--data",
+            str(tmp_path / "empty"),
+            "--out",
+            str(tmp_path / "out"),
+            "--workers",
+            "0",
+        ]
+    )
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "\n" not in err and "no usable video" in err
+
+
+def test_evaluate_prints_table_and_writes_reports(trained, data, tmp_path, capsys, monkeypatch):
+    from facemotion.train import evaluate
+
+    def fake_landmarks(frames):  # the bright centroid as one "landmark": AKD is computable
+        for frame in frames:
+            weights = frame.astype(np.float32).sum(-1)
+            ys, xs = np.mgrid[: frame.shape[0], : frame.shape[1]]
+            point = np.array([[(weights * xs).sum(), (weights * ys).sum()]]) / weights.sum()
+            yield point.astype(np.float32), True
+
+    monkeypatch.setattr(evaluate, "default_landmarks", lambda: fake_landmarks)
+    output = tmp_path / "eval.json"
+    code = main(
+        [
+            "evaluate",
+            "--checkpoint",
+            str(trained / "last.pth.tar"),
+            "--config",
+            str(Path(__file__).resolve().parents[2].parent / "shared/golden/tiny-64.yaml"),
+            "--data",
+            str(data),
+            "-o",
+            str(output),
+            "--quiet",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    header = next(line for line in out.splitlines() if line.startswith("video"))
+    assert header.split()[-2:] == ["L1", "AKD"] and "overall" in out
+    report = json.loads(output.read_text())
+    assert report["overall"]["frames"] == 6 and 0 < report["overall"]["l1"] < 1
+    assert report["overall"]["akd"] >= 0 and report["videos"][0]["video"] == "test00"
+    assert output.with_suffix(".csv").read_text().splitlines()[-1].startswith("overall,6,")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("facemotion.motion.landmark_model") is None,
+    reason="the landmark model has not landed",
+)
+def test_evaluate_landmark_model(data, tmp_path, capsys):
+    code = main(
+        [
+            "evaluate",
+            "--model",
+            "landmarks",
+            "--data",
+            str(data),
+            "--size",
+            "64",
+            "-o",
+            str(tmp_path / "lm.json"),
+            "--quiet",
+            "--no-akd",
+        ]
+    )
+    assert code == 0 and "overall" in capsys.readouterr().out
+
+
+def test_prepare_center_crops(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_gif(raw / "wide.gif", shape_frames(5, 64)[:, 8:56])  # 48x64: cropped to a square
+    write_frame_folder(raw / "frames", shape_frames(4, 80, seed=2))
+    write_frame_folder(raw / "single", shape_frames(1, 64))
+    (raw / "notes.txt").write_text("not a video")
+    out = tmp_path / "data"
+    code = main(
+        ["prepare", str(raw), str(out), "--size", "32", "--crop", "center", "--test-fraction", "0"]
+    )
+    captured = capsys.readouterr()
+    assert code == 0 and "skipped single: fewer than 2 frames" in captured.err
+    written = sorted(p.name for p in (out / "train").iterdir())
+    assert written == ["frames", "wide"]
+    from PIL import Image
+
+    frames = sorted((out / "train" / "wide").iterdir())
+    assert len(frames) == 5 and Image.open(frames[0]).size == (32, 32)
+    assert not list(out.rglob("*.tmp-*"))
