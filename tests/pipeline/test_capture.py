@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -167,3 +168,34 @@ def test_carphone_writes_all_six_outputs(tmp_path, capsys):
     document = json.loads((tmp_path / f"{stem}.json").read_text())
     assert len(rows) == document["frame_count"] + 1 > 100
     assert "frames at" in capsys.readouterr().out
+
+
+def write_vfr(path: Path, frames: list[np.ndarray], times_s: list[float]) -> Path:
+    """An H.264 mp4 whose frames sit at the given times (variable frame rate)."""
+    import av
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 1000)
+        for frame, time_s in zip(frames, times_s, strict=True):
+            video_frame = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            video_frame.pts = int(round(time_s * 1000))
+            video_frame.time_base = Fraction(1, 1000)
+            for packet in stream.encode(video_frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def test_vfr_video_keeps_its_timestamps(carphone_frames, tmp_path):
+    times = np.cumsum([0.0] + [1 / 30 if i % 3 else 1 / 12 for i in range(1, 20)])
+    frames = [frame[: 144 // 2 * 2, : 176 // 2 * 2] for frame in carphone_frames[:20]]
+    video = write_vfr(tmp_path / "vfr.mp4", frames, list(times))
+    result = capture(video)
+    np.testing.assert_allclose(result.times_s, times - times[0], atol=2e-3)
+    result.save(tmp_path, ("csv",))
+    rows = (tmp_path / "vfr.csv").read_text().splitlines()[1:]
+    assert len(rows) == 20
