@@ -6,7 +6,6 @@ Run alone (`facemotion train`) or under torchrun (DDP; see distributed.py). The 
 
 from __future__ import annotations
 
-import bisect
 import math
 import signal
 import time
@@ -22,13 +21,14 @@ from tqdm import tqdm
 from facemotion.config import FommConfig
 from facemotion.errors import InputError, Interrupted, ModelError, OutputError
 from facemotion.io.atomic import check_writable_dir
-from facemotion.models.checkpoint import build_networks, load_networks, read_checkpoint
+from facemotion.models.checkpoint import build_networks
 from facemotion.models.checkpoint import save_checkpoint as write_checkpoint
 from facemotion.models.discriminator import MultiScaleDiscriminator, scale_key
 from facemotion.train import distributed
 from facemotion.train.data import FramePairDataset, split_folder
 from facemotion.train.losses import DiscriminatorLoss, GeneratorLoss
 from facemotion.train.report import read_csv, write_csv, write_loss_curve, write_samples
+from facemotion.train.resume import Position, restore, set_learning_rates
 from facemotion.train.transforms import RandomTPS
 from facemotion.train.vgg import load_vgg19
 
@@ -59,14 +59,6 @@ class TrainResult:
     networks: dict[str, torch.nn.Module] = field(default_factory=dict)  # generator, ...
 
 
-@dataclass
-class Position:
-    """Where a run stands: the epoch in progress and the steps of it already done."""
-
-    epoch: int = 0
-    step: int = 0
-
-
 class _StopFlag:
     """Ctrl-C asks the loop to stop at the next step boundary (a second one stops at once)."""
 
@@ -94,54 +86,6 @@ class _StopFlag:
 def checkpoint_name(epoch: int) -> str:
     """The original's name: the epoch index zero-padded to 8 digits."""
     return f"{epoch:08d}-checkpoint.pth.tar"
-
-
-def _restore(path: Path, cfg: FommConfig, nets: dict, optimizers: dict, say) -> Position:
-    """Load networks and optimiser states from a checkpoint; return where to continue."""
-    checkpoint = read_checkpoint(path)
-    kp_detector, generator = load_networks(checkpoint, cfg, source=f"resume checkpoint {path}")
-    nets["kp_detector"].load_state_dict(kp_detector.state_dict())
-    nets["generator"].load_state_dict(generator.state_dict())
-    if "discriminator" in checkpoint:
-        try:
-            nets["discriminator"].load_state_dict(checkpoint["discriminator"])
-        except RuntimeError as exc:
-            raise ModelError(
-                f"resume checkpoint {path}: its discriminator does not fit configuration "
-                f"{cfg.name} (discriminator_params differ); use the config it was trained with"
-            ) from exc
-    else:
-        say(f"note: {path.name} has no discriminator; it starts fresh")
-    for name, optimizer in optimizers.items():
-        key = f"optimizer_{name}"
-        if key not in checkpoint:
-            say(f"note: {path.name} has no {key}; it starts fresh")
-            continue
-        try:
-            optimizer.load_state_dict(checkpoint[key])
-        except (ValueError, KeyError) as exc:
-            raise ModelError(f"resume checkpoint {path}: {key} does not fit ({exc})") from exc
-    if "facemotion_next_epoch" in checkpoint:
-        return Position(
-            int(checkpoint["facemotion_next_epoch"]), int(checkpoint["facemotion_step"])
-        )
-    # A released or original checkpoint: `epoch` is the last epoch it completed.
-    return Position(int(checkpoint.get("epoch", -1)) + 1, 0)
-
-
-def _set_learning_rates(optimizers: dict, cfg: FommConfig, epoch: int) -> None:
-    """The closed-form MultiStepLR rate for `epoch` (gamma 0.1 at each milestone passed):
-    the config's rates win over those stored in a resumed optimiser state."""
-    rates = {
-        "generator": cfg.train.lr_generator,
-        "kp_detector": cfg.train.lr_kp_detector,
-        "discriminator": cfg.train.lr_discriminator,
-    }
-    decay = 0.1 ** bisect.bisect_right(sorted(cfg.train.epoch_milestones), epoch)
-    for name, optimizer in optimizers.items():
-        for group in optimizer.param_groups:
-            group["initial_lr"] = rates[name]
-            group["lr"] = rates[name] * decay
 
 
 def train(cfg: FommConfig, options: TrainOptions) -> TrainResult:
@@ -215,21 +159,21 @@ def _train(cfg: FommConfig, options: TrainOptions, info: distributed.DistInfo) -
     }
     start = Position()
     if options.resume is not None:
-        start = _restore(Path(options.resume), cfg, nets, optimizers, say)
+        start = restore(Path(options.resume), cfg, nets, optimizers, say)
         if start.epoch >= num_epochs:
             raise InputError(
                 f"{Path(options.resume).name} has finished epoch {start.epoch} of {num_epochs}; "
                 f"pass --epochs N with N > {start.epoch} to train further"
             )
         say(f"resuming at epoch {start.epoch + 1}, step {start.step} from {options.resume}")
-    _set_learning_rates(optimizers, cfg, start.epoch)
+    set_learning_rates(optimizers, cfg, start.epoch)
     schedulers = {
         name: torch.optim.lr_scheduler.MultiStepLR(
             optimizer, list(tc.epoch_milestones), gamma=0.1, last_epoch=start.epoch - 1
         )
         for name, optimizer in optimizers.items()
     }
-    _set_learning_rates(optimizers, cfg, start.epoch)  # the constructor's own step re-decays
+    set_learning_rates(optimizers, cfg, start.epoch)  # the constructor's own step re-decays
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
