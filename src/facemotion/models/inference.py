@@ -238,6 +238,13 @@ class SourceEncoder(nn.Module):
         return out, self.down(source)
 
 
+def _dtype(module: nn.Module, fallback: nn.Module | None = None) -> torch.dtype:
+    """The dtype a module computes in (its first parameter's); sections may differ."""
+    for parameter in module.parameters():
+        return parameter.dtype
+    return _dtype(fallback) if fallback is not None else torch.float32
+
+
 class FrameGenerator(nn.Module):
     """Dense motion, warp, occlusion and decoder for a batch of driving keypoints.
 
@@ -268,7 +275,6 @@ class FrameGenerator(nn.Module):
         kp_driving_jacobian: torch.Tensor,
     ) -> torch.Tensor:
         batch, num_kp = kp_driving_value.shape[:2]
-        dtype = self.final.weight.dtype
         _, channels, height, width = source_small.shape
         size = (height, width)
         source_small = source_small.float().expand(batch, -1, -1, -1)
@@ -290,21 +296,22 @@ class FrameGenerator(nn.Module):
             motions.reshape(batch * (num_kp + 1), *size, 2),
         ).view(batch, num_kp + 1, channels, *size)
         hourglass_in = torch.cat([heatmap, deformed], dim=2).view(batch, -1, *size)
-        motion_features = self.hourglass(hourglass_in.to(dtype))
-        mask = F.softmax(self.mask(motion_features).float(), dim=1)
+        motion_features = self.hourglass(hourglass_in.to(_dtype(self.hourglass)))
+        mask = F.softmax(self.mask(motion_features.to(_dtype(self.mask))).float(), dim=1)
         deformation = (motions * mask.unsqueeze(-1)).sum(dim=1)
         # Decoder: warp the source features, mask occlusions, decode.
         features = features.float().expand(batch, -1, -1, -1)
         out = grid_sample(features, resize_deformation(deformation, features.shape[2:]))
         if self.occlusion is not None:
-            occlusion = torch.sigmoid(self.occlusion(motion_features).float())
+            occlusion = self.occlusion(motion_features.to(_dtype(self.occlusion)))
+            occlusion = torch.sigmoid(occlusion.float())
             if occlusion.shape[2:] != out.shape[2:]:
                 occlusion = F.interpolate(occlusion, size=out.shape[2:], mode="bilinear")
             out = out * occlusion
-        out = self.bottleneck(out.to(dtype))
+        out = self.bottleneck(out.to(_dtype(self.bottleneck, self.final)))
         for block in self.up_blocks:
-            out = block(out)
-        return torch.sigmoid(self.final(out).float())
+            out = block(out.to(_dtype(block)))
+        return torch.sigmoid(self.final(out.to(_dtype(self.final))).float())
 
 
 def reduce_precision(module: nn.Module, dtype: torch.dtype, channels_last: bool) -> nn.Module:
