@@ -20,7 +20,7 @@ from facemotion.export.bvh import build_bvh
 from facemotion.export.gltf import build_glb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest_data import FPS, FRAMES, solved_clip  # noqa: E402
+from capture_clip import FPS, FRAMES, solved_clip  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 NODE_DIR = HERE / "node"

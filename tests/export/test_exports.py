@@ -22,7 +22,7 @@ from facemotion.export.overlay import draw_overlay
 from facemotion.export.plots import build_plots
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest_data import FPS, FRAMES, solved_clip  # noqa: E402
+from capture_clip import FPS, FRAMES, solved_clip  # noqa: E402
 
 
 @pytest.fixture(scope="module")
