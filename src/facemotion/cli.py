@@ -18,10 +18,13 @@ from facemotion.errors import FacemotionError, Interrupted
 COMMAND_MODULES = (
     "facemotion.commands.animate",
     "facemotion.commands.capture",
+    "facemotion.commands.demo",
     "facemotion.commands.download",
     "facemotion.commands.evaluate",
     "facemotion.commands.export_onnx",
+    "facemotion.commands.live",
     "facemotion.commands.prepare",
+    "facemotion.commands.serve",
     "facemotion.commands.train",
 )
 
