@@ -38,7 +38,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "names", nargs="*", metavar="NAME", help="released model names: " + ", ".join(RELEASED_MODELS)
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="released model names: " + ", ".join(RELEASED_MODELS),
     )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--all", action="store_true", help="download every released model")
