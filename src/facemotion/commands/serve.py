@@ -1,0 +1,106 @@
+"""`facemotion serve`: the local web app (animate, capture, live) in the browser."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from facemotion.errors import InputError
+
+EXAMPLES = """\
+examples:
+  facemotion serve
+      open http://127.0.0.1:7860 in a browser
+  facemotion serve --gallery ~/portraits
+      adds one gallery tab per sub-folder of ~/portraits (Peoples, Cartoons, Statues, ...)
+  facemotion serve --host 0.0.0.0 --port 8080 --concurrency 2
+      reachable from other machines on the network, two jobs at a time
+
+Nothing is fetched from the internet while the app runs; released FOMM models are downloaded
+only when you press their download button (or beforehand with 'facemotion download').
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="start the local web app: animate a portrait, capture a face, live preview",
+        description=(
+            "Start a Gradio web app on this machine: pick or upload a portrait and a driving "
+            "video, choose a model and the options, generate, convert to 1920x1080 and compare; "
+            "run a face capture with a 3D preview. Temporary files of each browser session are "
+            "deleted when it closes."
+        ),
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for all)",
+    )
+    parser.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
+    parser.add_argument(
+        "--share",
+        action="store_true",
+        help="also open a public gradio.live link (needs the internet; off by default)",
+    )
+    parser.add_argument(
+        "--gallery",
+        type=Path,
+        metavar="DIR",
+        help="folder of your own portraits; each sub-folder becomes a gallery tab",
+    )
+    parser.add_argument(
+        "--max-upload-mb",
+        type=float,
+        default=200.0,
+        help="largest accepted upload in megabytes (default: 200)",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=120.0,
+        help="longest accepted driving or capture video in seconds (default: 120)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="jobs run at the same time; others wait in a queue (default: 1 per 4 CPU cores, "
+        "at least 1)",
+    )
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    parser.set_defaults(func=run)
+
+
+def default_concurrency() -> int:
+    """One job per 4 CPU cores, at least one: a job uses several cores by itself."""
+    return max(1, (os.cpu_count() or 1) // 4)
+
+
+def run(args: argparse.Namespace) -> int:
+    from facemotion.web.app import ServeOptions, serve
+
+    if not 1 <= args.port <= 65535:
+        raise InputError("--port must be between 1 and 65535")
+    if args.max_upload_mb <= 0 or args.max_seconds <= 0:
+        raise InputError("--max-upload-mb and --max-seconds must be positive")
+    concurrency = default_concurrency() if args.concurrency is None else args.concurrency
+    if concurrency < 1:
+        raise InputError("--concurrency must be at least 1")
+    if args.gallery is not None and not args.gallery.is_dir():
+        raise InputError(f"--gallery {args.gallery}: not a folder; give a folder of images")
+    options = ServeOptions(
+        host=args.host,
+        port=args.port,
+        share=args.share,
+        gallery=args.gallery,
+        max_upload_mb=args.max_upload_mb,
+        max_seconds=args.max_seconds,
+        concurrency=concurrency,
+        device=args.device,
+    )
+    serve(options)
+    return 0
