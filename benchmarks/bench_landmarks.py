@@ -1,0 +1,77 @@
+"""Landmark extraction against raw MediaPipe on the same decoded frames.
+
+Figures:
+- raw_mediapipe_fps: MediaPipe FaceMesh (tracking, refined, 478 points, one face) alone on the
+  carphone sample's frames, decoded once beforehand; the landmark list is read into an array
+  the plain way (a Python loop over the points), as a caller of MediaPipe would.
+- landmarks_fps: `facemotion.landmarks.detect_landmarks` on the same frames (tracking, largest
+  face), graph set-up included on both sides.
+- landmarks_vs_raw_mediapipe: their ratio (target >= 0.95; above 1 means the wrapper's reading
+  of the landmarks gains back more than its own work costs).
+Both sides run interleaved, best of REPEATS, so they see the same machine load.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from facemotion.landmarks import detect_landmarks
+
+REPEATS = 5
+
+
+def _sample_frames() -> list[np.ndarray]:
+    import av
+
+    from facemotion.assets import sample_path
+
+    with av.open(str(sample_path("carphone.mp4"))) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+def _raw_mediapipe_seconds(frames: list[np.ndarray]) -> float:
+    from mediapipe.python.solutions.face_mesh import FaceMesh
+
+    started = time.perf_counter()
+    with FaceMesh(refine_landmarks=True, max_num_faces=1) as mesh:
+        for frame in frames:
+            height, width = frame.shape[:2]
+            result = mesh.process(frame)
+            if result.multi_face_landmarks:
+                points = result.multi_face_landmarks[0].landmark
+                np.array([(p.x * width, p.y * height, p.z * width) for p in points], np.float32)
+    return time.perf_counter() - started
+
+
+def _landmarks_seconds(frames: list[np.ndarray]) -> float:
+    started = time.perf_counter()
+    for _ in detect_landmarks(frames):
+        pass
+    return time.perf_counter() - started
+
+
+def run() -> dict[str, float]:
+    frames = _sample_frames()
+    _raw_mediapipe_seconds(frames[:5])  # load the models once before timing either side
+    raw, ours = [], []
+    for _ in range(REPEATS):
+        raw.append(_raw_mediapipe_seconds(frames))
+        ours.append(_landmarks_seconds(frames))
+    raw_fps = len(frames) / min(raw)
+    landmarks_fps = len(frames) / min(ours)
+    figures = {
+        "landmarks_fps": landmarks_fps,
+        "raw_mediapipe_fps": raw_fps,
+        "landmarks_vs_raw_mediapipe": landmarks_fps / raw_fps,
+    }
+    print(f"{'figure':32s} {'value':>10s}")
+    for key, value in figures.items():
+        print(f"{key:32s} {value:10.3f}")
+    print(f"({len(frames)} frames of {frames[0].shape[1]}x{frames[0].shape[0]}, best of {REPEATS})")
+    return figures
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,92 @@
+"""Landmarks of one still image, retrying harder cases before giving up with a clear error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from facemotion.errors import NoFaceError
+from facemotion.landmarks.rgb import as_rgb_uint8
+from facemotion.landmarks.tracker import LandmarkTracker
+
+CONFIDENCES = (0.5, 0.3, 0.1)  # the detector's threshold, lowered only as a last resort
+SMALL_SIDE_PX = 256  # images whose longer side is at most this are also tried upscaled ...
+UPSCALED_SIDE_PX = 512  # ... to this longer side
+HUGE_SIDE_PX = 2000  # images whose longer side is at least this are also tried downscaled ...
+DOWNSCALED_SIDE_PX = 1024  # ... to this longer side
+PAD_FRACTION = 0.3  # of the longer side, on every edge: completes faces cut by the border
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """A rescaled and padded copy of the image: copy px = image px * scale + offset."""
+
+    image: np.ndarray
+    scale_x: float = 1.0
+    scale_y: float = 1.0
+    offset_px: int = 0
+
+    def to_original(self, points: np.ndarray) -> np.ndarray:
+        """(478, 3) px of the copy -> px of the original (z scales with x), in place."""
+        points[:, :2] -= self.offset_px
+        points /= np.array([self.scale_x, self.scale_y, self.scale_x], dtype=np.float32)
+        return points
+
+
+def detect_image_landmarks(
+    image: np.ndarray, *, name: str = "image", face: int | None = None
+) -> np.ndarray:
+    """(478, 3) float32 pixel landmarks of the face in one image (static mode).
+
+    image: (H, W, 3) uint8 RGB (grey, RGBA, float [0, 1] converted). face: None for the
+    largest face, N for the N-th counted left to right (0-based). When the first try finds no
+    face: the image upscaled (longer side <= 256 px) or downscaled (>= 2000 px), padded (a face
+    cut by the border), both, then the same with a lower detection threshold (0.3, 0.1).
+    Raises NoFaceError naming `name` when none of these finds the face.
+    """
+    image = as_rgb_uint8(image)
+    for confidence in CONFIDENCES:
+        with LandmarkTracker(static=True, face=face, min_confidence=confidence) as tracker:
+            for variant in _variants(image):
+                points, found = tracker(variant.image)
+                if found:
+                    return variant.to_original(points)
+    which = "" if face is None else f" number {face} (counted left to right from 0)"
+    raise NoFaceError(
+        f"no face{which} found in {name} (tried padding, rescaling and a lower threshold); "
+        "use a FOMM model (--model vox), which needs no landmarks"
+    )
+
+
+def _variants(image: np.ndarray) -> Iterator[_Variant]:
+    """The image as is, rescaled when small or huge, then padded (rescaled first if it was)."""
+    original = _Variant(image)
+    yield original
+    longer = max(image.shape[:2])
+    if longer <= SMALL_SIDE_PX:
+        upscaled = _rescaled(image, UPSCALED_SIDE_PX / longer, cv2.INTER_CUBIC)
+        yield upscaled
+        yield _padded(upscaled)
+        yield _padded(original)
+    elif longer >= HUGE_SIDE_PX:
+        downscaled = _rescaled(image, DOWNSCALED_SIDE_PX / longer, cv2.INTER_AREA)
+        yield downscaled
+        yield _padded(downscaled)  # padding the full-size copy would only cost time
+    else:
+        yield _padded(original)
+
+
+def _rescaled(image: np.ndarray, scale: float, interpolation: int) -> _Variant:
+    height, width = image.shape[:2]
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    resized = cv2.resize(image, size, interpolation=interpolation)
+    return _Variant(np.ascontiguousarray(resized), size[0] / width, size[1] / height)
+
+
+def _padded(variant: _Variant) -> _Variant:
+    pad = max(8, round(PAD_FRACTION * max(variant.image.shape[:2])))
+    padded = cv2.copyMakeBorder(variant.image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    return _Variant(padded, variant.scale_x, variant.scale_y, variant.offset_px + pad)
