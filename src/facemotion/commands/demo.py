@@ -56,11 +56,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from facemotion.pipeline.demo import run_demo
+    from facemotion.pipeline.demo import prepare_folder, run_demo
     from facemotion.pipeline.load import load_model
 
     if args.size is not None and not 16 <= args.size <= 4096:
         raise InputError("--size must be between 16 and 4096 pixels")
+    prepare_folder(args.outdir)  # before the model loads, so a bad -o fails at once
     model = load_model(args.model, args.config, args.device)
     result = run_demo(model, args.outdir, size=args.size, progress=not args.quiet)
     print(f"demo written to {result.outdir}/ in {result.seconds:.1f} s:")

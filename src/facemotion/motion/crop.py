@@ -15,7 +15,7 @@ def face_box(
     image_shape: tuple[int, ...],
     *,
     scale: float = 1.7,
-    lift: float = 0.1,
+    lift: float = 0.12,
 ) -> Box:
     """A square (x0, y0, side) framing a face like the VoxCeleb crops FOMM was trained on.
 
