@@ -1,0 +1,129 @@
+"""Frame-by-frame decoding, mp4 and PNG-sequence writing, audio carry-over, bad files."""
+
+from __future__ import annotations
+
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from facemotion.errors import InputError, OutputError
+from facemotion.io.video import VideoReader, open_video_writer, read_first_frame
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from media import moving_frames, probe, write_video  # noqa: E402
+
+
+@pytest.fixture
+def clip(tmp_path):
+    return write_video(tmp_path / "clip.mp4", moving_frames(10, 48, 64), Fraction(30000, 1001))
+
+
+def test_reader_reports_and_streams(clip):
+    with VideoReader(clip) as reader:
+        assert reader.rate == Fraction(30000, 1001) and reader.frame_count == 10
+        assert (reader.width, reader.height) == (64, 48) and reader.has_audio
+        times = reader.timestamps()
+        frames = list(reader)
+    assert len(frames) == 10 and frames[0].shape == (48, 64, 3) and frames[0].dtype == np.uint8
+    assert np.allclose(np.diff(times), 1001 / 30000, atol=1e-4)
+    assert read_first_frame(clip).shape == (48, 64, 3)
+
+
+def test_mp4_round_trip_keeps_rate_and_audio(tmp_path, clip):
+    out = tmp_path / "out.mp4"
+    with VideoReader(clip) as reader, open_video_writer(out, reader.rate, audio_from=clip) as w:
+        for frame in reader:
+            w.write(frame.astype(np.float32) / 255)
+    info, expected = probe(out), probe(clip)
+    assert info["fps"] == expected["fps"] and info["frames"] == 10
+    assert abs(info["audio_seconds"] - expected["audio_seconds"]) < 0.03
+    decoded = next(iter(VideoReader(out)))
+    # two lossy generations of a noise texture; a wrong frame or channel order gives ~50
+    assert np.abs(decoded.astype(int) - moving_frames(1, 48, 64)[0]).mean() < 12
+
+
+def test_odd_sizes_are_padded_to_even(tmp_path):
+    out = tmp_path / "odd.mp4"
+    with open_video_writer(out, 25) as writer:
+        for frame in moving_frames(3, 33, 45):
+            writer.write(frame)
+    assert probe(out)["size"] == (46, 34)
+
+
+def test_non_mp4_audio_is_reencoded(tmp_path):
+    source = tmp_path / "opus.mkv"
+    with av.open(str(source), "w") as container:
+        video = container.add_stream("libx264", rate=25)
+        video.width, video.height, video.pix_fmt = 32, 32, "yuv420p"
+        audio = container.add_stream("libopus", rate=48000)
+        audio.layout = "mono"
+        for frame in moving_frames(5, 32, 32):
+            container.mux(video.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
+        container.mux(video.encode())
+        tone = np.sin(np.linspace(0, 400, 9600)).astype(np.float32)[None]
+        for start in range(0, 9600, 960):
+            chunk = av.AudioFrame.from_ndarray(
+                tone[:, start : start + 960], format="fltp", layout="mono"
+            )
+            chunk.sample_rate, chunk.pts = 48000, start
+            container.mux(audio.encode(chunk))
+        container.mux(audio.encode())
+    out = tmp_path / "out.mp4"
+    with open_video_writer(out, 25, audio_from=source) as writer:
+        for frame in moving_frames(5, 32, 32):
+            writer.write(frame)
+    assert probe(out)["audio_seconds"] > 0.1
+
+
+def test_png_sequence_and_foreign_folder(tmp_path):
+    folder = tmp_path / "frames"
+    with open_video_writer(folder, 25) as writer:
+        for frame in moving_frames(3, 16, 16):
+            writer.write(frame)
+    assert sorted(p.name for p in folder.iterdir())[0] == "frame_000000.png"
+    assert len(list(folder.iterdir())) == 3
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    with pytest.raises(OutputError, match="other files"):
+        with open_video_writer(tmp_path / "mine", 25):
+            pass
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
+
+
+def test_failure_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError):
+        with open_video_writer(tmp_path / "broken.mp4", 25) as writer:
+            writer.write(moving_frames(1, 16, 16)[0])
+            raise RuntimeError("stop")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(OutputError, match="mp4"):
+        with open_video_writer(tmp_path / "x.avi", 25):
+            pass
+
+
+def test_bad_videos_are_input_errors(tmp_path, clip):
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    truncated = tmp_path / "truncated.mp4"
+    truncated.write_bytes(clip.read_bytes()[: len(clip.read_bytes()) // 3])
+    text = tmp_path / "text.mp4"
+    text.write_text("hello")
+    for path in (empty, truncated, text, tmp_path / "missing.mp4"):
+        with pytest.raises(InputError):
+            with VideoReader(path) as reader:
+                list(reader)
+    sound = tmp_path / "sound.m4a"
+    with av.open(str(sound), "w") as container:
+        audio = container.add_stream("aac", rate=8000)
+        frame = av.AudioFrame.from_ndarray(
+            np.zeros((1, 1024), np.float32), format="fltp", layout="mono"
+        )
+        frame.sample_rate, frame.pts = 8000, 0
+        container.mux(audio.encode(frame))
+        container.mux(audio.encode())
+    with pytest.raises(InputError, match="no video stream"):
+        VideoReader(sound)

@@ -1,0 +1,84 @@
+"""Generated media for tests: videos with moving content and a sine-tone audio track."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+
+def moving_frames(count: int, height: int = 64, width: int = 64, seed: int = 0) -> np.ndarray:
+    """(count, H, W, 3) uint8: a textured square drifting across a gradient."""
+    rng = np.random.default_rng(seed)
+    texture = rng.integers(0, 256, size=(height // 3, width // 3, 3), dtype=np.uint8)
+    base = np.linspace(40, 200, width, dtype=np.uint8)[None, :, None].repeat(height, 0)
+    base = base.repeat(3, 2)
+    out = np.empty((count, height, width, 3), np.uint8)
+    for i in range(count):
+        frame = base.copy()
+        y = (height // 4 + i) % (height - texture.shape[0])
+        x = (width // 4 + 2 * i) % (width - texture.shape[1])
+        frame[y : y + texture.shape[0], x : x + texture.shape[1]] = texture
+        out[i] = frame
+    return out
+
+
+def write_video(
+    path: Path,
+    frames: np.ndarray,
+    fps: Fraction | int = 25,
+    *,
+    audio: bool = True,
+    sample_rate: int = 44100,
+) -> Path:
+    """Write frames (T, H, W, 3) uint8 as H.264 mp4, with an AAC sine tone as long as the video."""
+    fps = Fraction(fps)
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.height, stream.width = frames.shape[1:3]
+        stream.pix_fmt = "yuv420p"
+        audio_stream = None
+        if audio:
+            audio_stream = container.add_stream("aac", rate=sample_rate)
+            audio_stream.layout = "mono"
+        for frame in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+        if audio_stream is not None:
+            total = int(round(len(frames) / fps * sample_rate))
+            t = np.arange(total) / sample_rate
+            tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)[None]
+            chunk = 1024
+            for start in range(0, total, chunk):
+                samples = np.ascontiguousarray(tone[:, start : start + chunk])
+                frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout="mono")
+                frame.sample_rate = sample_rate
+                frame.pts = start
+                for packet in audio_stream.encode(frame):
+                    container.mux(packet)
+            for packet in audio_stream.encode():
+                container.mux(packet)
+    return path
+
+
+def probe(path: Path) -> dict:
+    """fps, decoded frame count, size and audio duration (s) of a video file."""
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        fps = video.average_rate
+        count, size = 0, None
+        for frame in container.decode(video=0):
+            count += 1
+            size = (frame.width, frame.height)
+    audio_seconds = 0.0
+    with av.open(str(path)) as container:
+        if container.streams.audio:
+            samples, rate = 0, container.streams.audio[0].rate
+            for frame in container.decode(audio=0):
+                samples += frame.samples
+            audio_seconds = samples / rate
+    return {"fps": fps, "frames": count, "size": size, "audio_seconds": audio_seconds}
