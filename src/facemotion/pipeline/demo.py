@@ -110,7 +110,8 @@ def write_comparison(
                 desc="comparison",
             )
             for index, columns in enumerate(frames):
-                scaled = [_resize(frame, w, height) for frame, w in zip(columns, widths, strict=True)]
+                pairs = zip(columns, widths, strict=True)
+                scaled = [_resize(frame, width, height) for frame, width in pairs]
                 combined = np.concatenate(scaled, axis=1)
                 writer.write(combined)
                 if index in steps:
