@@ -1,6 +1,6 @@
 """facemotion: markerless facial motion capture and image animation.
 
-Public API (re-exports only): `load_model`, `animate`, `animate_video`.
+Public API (re-exports only): `load_model`, `animate`, `animate_video`, `capture`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,15 @@ _EXPORTS = {
     "animate": "facemotion.pipeline.animate",
     "animate_video": "facemotion.pipeline.animate",
 }
+# `facemotion.capture(video)` is the capture package itself, which is callable.
+_MODULES = {"capture": "facemotion.capture"}
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", *_EXPORTS, *_MODULES]
 
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name]), name)
+    if name in _MODULES:
+        return importlib.import_module(_MODULES[name])
     raise AttributeError(f"module 'facemotion' has no attribute '{name}'")
