@@ -27,6 +27,8 @@ from pygltflib import (
 )
 from scipy.spatial.transform import Rotation
 
+from facemotion.landmarks.topology import iris_triangles, tessellation_triangles
+
 CM_PER_M = 100.0
 RIDGE = 1e-3  # relative to the mean squared weight: keeps unused targets at zero
 
@@ -35,30 +37,9 @@ RIDGE = 1e-3  # relative to the mean squared weight: keeps unused targets at zer
 def face_triangles() -> np.ndarray:
     """(F, 3) int triangles of MediaPipe's 468-point face mesh plus a fan over each iris.
 
-    MediaPipe ships the tessellation as edges; its triangles are the 3-cliques of that graph,
-    less the two cliques that are not faces (their edges are shared by three triangles).
     Winding is not oriented here; see `_orient`.
     """
-    from mediapipe.python.solutions.face_mesh_connections import FACEMESH_TESSELATION
-
-    edges = {tuple(sorted(edge)) for edge in FACEMESH_TESSELATION}
-    neighbours: dict[int, set[int]] = defaultdict(set)
-    for a, b in edges:
-        neighbours[a].add(b)
-        neighbours[b].add(a)
-    triangles = {tuple(sorted((a, b, c))) for a, b in edges for c in neighbours[a] & neighbours[b]}
-    uses: dict[tuple[int, int], int] = defaultdict(int)
-    for a, b, c in triangles:
-        for edge in ((a, b), (a, c), (b, c)):
-            uses[edge] += 1
-    faces = [
-        t
-        for t in triangles
-        if not all(uses[e] > 2 for e in ((t[0], t[1]), (t[0], t[2]), (t[1], t[2])))
-    ]
-    for centre, ring in ((468, (469, 470, 471, 472)), (473, (474, 475, 476, 477))):
-        faces += [(centre, ring[i], ring[(i + 1) % 4]) for i in range(4)]
-    return np.array(sorted(faces), dtype=np.int64)
+    return np.concatenate([tessellation_triangles(), iris_triangles()])
 
 
 def _orient(triangles: np.ndarray, vertices: np.ndarray) -> np.ndarray:

@@ -50,20 +50,22 @@ class LandmarkTracker:
         self._lost = True
 
     def __call__(self, frame: np.ndarray) -> tuple[np.ndarray, bool]:
+        chosen = choose_face(self.faces(frame), self.face)
+        if chosen is None:
+            return np.zeros((NUM_POINTS, 3), dtype=np.float32), False
+        return chosen, True
+
+    def faces(self, frame: np.ndarray) -> list[np.ndarray]:
+        """Every face MediaPipe returns for `frame` (in its order): (478, 3) float32 pixels."""
         image = as_rgb_uint8(frame)
         if self.static:
             self._ensure_mesh(self._most_faces)
         elif self._lost and self._mesh_faces < self._most_faces:
             self._ensure_mesh(self._faces_needed(image))
-        result = self._mesh.process(image)
-        found_lists = result.multi_face_landmarks or []
-        self._lost = not found_lists
+        found = self._mesh.process(image).multi_face_landmarks or []
+        self._lost = not found
         height, width = image.shape[:2]
-        faces = [to_pixels(normalized_points(lm), width, height) for lm in found_lists]
-        chosen = choose_face(faces, self.face)
-        if chosen is None:
-            return np.zeros((NUM_POINTS, 3), dtype=np.float32), False
-        return chosen, True
+        return [to_pixels(normalized_points(landmarks), width, height) for landmarks in found]
 
     def _faces_needed(self, image: np.ndarray) -> int:
         if self._counter is None:
