@@ -174,6 +174,11 @@ def animate_video(
     source_image = fit_frame(full_source, model_size if model_size else size, box)
     if find_best_frame:
         best_frame = _find_best_frame(full_source, box, driving, source_name)
+    mask = None
+    if paste_back:
+        from facemotion.motion.crop import feather_mask
+
+        mask = feather_mask(box[2])
     with VideoReader(driving) as reader:
         fps, total = reader.fps, reader.frame_count
         has_audio = reader.has_audio
@@ -190,10 +195,10 @@ def animate_video(
         with open_video_writer(output, fps, audio_from=driving if has_audio else None) as writer:
             bar = tqdm(results, total=total, unit="frame", disable=not progress, desc="animate")
             for frame in bar:
-                writer.write(_finish(frame, full_source, box, size, paste_back))
+                writer.write(_finish(frame, full_source, box, size, mask))
                 count += 1
-    if count == 0:
-        raise InputError(f"driving video {driving} has no frames")
+            if count == 0:  # raised inside the writer, so no empty output is left behind
+                raise InputError(f"driving video {driving} has no frames")
     out_height, out_width = (
         full_source.shape[:2] if paste_back else (size or source_image.shape[0],) * 2
     )
@@ -236,17 +241,19 @@ def _find_best_frame(image: np.ndarray, box: Box, driving: str | Path, name: str
 
     source_points = detect_image_landmarks(_to_uint8(crop_to_box(image, box)), name=name)
     with VideoReader(driving) as reader:
-        driving_points = (points[:, :2] for points, _ in detect_landmarks(reader))
+        driving_points = (
+            points[:, :2] if found else None for points, found in detect_landmarks(reader)
+        )
         return find_best_frame(source_points[:, :2], driving_points)
 
 
 def _finish(
-    frame: np.ndarray, full_source: np.ndarray, box: Box, size: int | None, paste_back: bool
+    frame: np.ndarray, full_source: np.ndarray, box: Box, size: int | None, mask: np.ndarray | None
 ) -> np.ndarray:
-    if paste_back:
-        from facemotion.motion.crop import paste_back as paste
+    if mask is not None:
+        from facemotion.motion.crop import paste_back
 
-        return paste(full_source, frame, box)
+        return paste_back(full_source, frame, box, mask)
     if size is not None and frame.shape[0] != size:
         return resize_square(frame, size)
     return frame

@@ -1,0 +1,74 @@
+"""`facemotion demo`: the shipped portraits animated by the shipped clip, offline."""
+
+from __future__ import annotations
+
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from facemotion.assets import sample_path
+from facemotion.cli import main
+from facemotion.pipeline.demo import GRID_HEIGHT, GRID_STEPS, write_comparison
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from media import moving_frames, probe, write_video  # noqa: E402
+
+DEMO_FILES = ["astronaut.mp4", "comparison.mp4", "frames.png", "grace_hopper.mp4"]
+
+
+def check_demo_folder(folder: Path, animated_size: tuple[int, int] | None = None) -> None:
+    assert sorted(p.name for p in folder.iterdir()) == DEMO_FILES  # no temporaries left
+    driving = probe(sample_path("carphone.mp4"))
+    videos = {name: probe(folder / name) for name in DEMO_FILES if name.endswith(".mp4")}
+    for info in videos.values():
+        assert info["fps"] == driving["fps"] == Fraction(30000, 1001)
+        assert info["frames"] == driving["frames"] == 120
+        assert info["audio_seconds"] == driving["audio_seconds"] == 0  # the clip has no audio
+    if animated_size is not None:
+        assert videos["astronaut.mp4"]["size"] == animated_size
+    width, height = videos["comparison.mp4"]["size"]
+    # driving (176x144 scaled) | astronaut | grace hopper, all at one height
+    assert width > 2 * height and height >= 144
+    grid = np.asarray(Image.open(folder / "frames.png"))
+    assert grid.shape[0] == 28 + GRID_STEPS * (GRID_HEIGHT + 4)
+    assert grid.shape[1] == pytest.approx(width * GRID_HEIGHT / height, abs=4)
+
+
+@pytest.mark.slow
+def test_demo_with_a_fomm_checkpoint_and_size(tmp_path, golden_dir, capsys):
+    folder = tmp_path / "fomm-demo"
+    checkpoint, config = golden_dir / "tiny-cpk.pth.tar", golden_dir / "tiny-64.yaml"
+    code = main(
+        ["demo", "-o", str(folder), "--quiet", "--size", "96", "--model", str(checkpoint),
+         "--config", str(config)]
+    )  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    check_demo_folder(folder, animated_size=(96, 96))
+
+
+def test_demo_refuses_a_file_as_output_folder(tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.write_text("x")
+    assert main(["demo", "-o", str(target), "--quiet"]) == 5
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "is not a folder" in err
+
+
+def test_comparison_is_synced_and_keeps_the_driving_audio(tmp_path):
+    driving = write_video(tmp_path / "drive.mp4", moving_frames(9, 48, 64), Fraction(24))
+    left = write_video(tmp_path / "a.mp4", moving_frames(9, 96, 96, seed=1), 24, audio=False)
+    right = write_video(tmp_path / "b.mp4", moving_frames(9, 80, 80, seed=2), 24, audio=False)
+    output, grid = tmp_path / "comparison.mp4", tmp_path / "frames.png"
+    write_comparison([driving, left, right], output, grid, frame_count=9, progress=False)
+    info = probe(output)
+    assert info["frames"] == 9 and info["fps"] == Fraction(24)
+    assert info["size"] == (128 + 96 + 96, 96)  # scaled to the tallest input, 96
+    assert abs(info["audio_seconds"] - probe(driving)["audio_seconds"]) < 0.05
+    assert np.asarray(Image.open(grid)).shape == (28 + GRID_STEPS * (GRID_HEIGHT + 4), 640, 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.mp4", "b.mp4", "comparison.mp4", "drive.mp4", "frames.png"
+    ]  # fmt: skip
