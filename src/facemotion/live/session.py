@@ -1,0 +1,184 @@
+"""The live loop: newest frame -> landmarks -> pose and blendshapes -> senders, recorder."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from tqdm import tqdm
+
+from facemotion.capture.streaming import FrameSolution, StreamingSolver, StreamOptions
+from facemotion.live.record import RECORD_FORMATS, Recorder
+from facemotion.live.source import Frame, ThreadedSource
+from facemotion.live.targets import Target
+
+
+class Output(Protocol):
+    """Something that receives every solved frame (a Live Link or VMC sender)."""
+
+    def send(self, frame: FrameSolution) -> None: ...
+
+    def close(self) -> None: ...
+
+
+# Called after the frame is sent: the frame, its landmarks (478, 3) and the solution.
+FrameHook = Callable[[Frame, np.ndarray, FrameSolution], None]
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    """A live session. targets: where to send each frame. record: a folder to write the
+    recording into on stop (formats: as `facemotion capture`). face: which face (None = the
+    largest). max_frames / duration_s: stop after this many processed frames / seconds."""
+
+    targets: tuple[Target, ...] = ()
+    subject: str = "facemotion"
+    record: Path | None = None
+    formats: tuple[str, ...] = RECORD_FORMATS
+    record_stem: str = "live"
+    face: int | None = None
+    stream: StreamOptions = StreamOptions()
+    max_frames: int | None = None
+    duration_s: float | None = None
+
+
+@dataclass
+class LiveReport:
+    """What a session did. latency_ms: per processed frame, from frame read to values sent;
+    hook_latency_ms: to the end of the frame hook (the preview frame ready)."""
+
+    frames: int = 0
+    dropped: int = 0
+    seconds: float = 0.0
+    faces: int = 0
+    interrupted: bool = False
+    latency_ms: list[float] = field(default_factory=list)
+    hook_latency_ms: list[float] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    sent: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def fps(self) -> float:
+        return self.frames / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def summary(self) -> str:
+        stop = "stopped (Ctrl-C)" if self.interrupted else "done"
+        text = (
+            f"{stop}: {self.frames} frames in {self.seconds:.1f} s ({self.fps:.1f} fps), "
+            f"face in {self.faces}, {self.dropped} dropped"
+        )
+        if self.latency_ms:
+            text += f", latency median {np.median(self.latency_ms):.0f} ms"
+            text += f" p95 {np.percentile(self.latency_ms, 95):.0f} ms"
+        for name, count in self.sent.items():
+            text += f"; {count} packets to {name}"
+        if self.written:
+            text += f"; recording in {self.written[0].parent}"
+        return text
+
+
+def warn_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def open_outputs(
+    targets: Sequence[Target], subject: str, fps: float, warn: Callable[[str], None]
+) -> list[Output]:
+    from facemotion.live.livelink import LiveLinkSender
+    from facemotion.live.vmc import VmcSender
+
+    outputs: list[Output] = []
+    for target in targets:
+        if target.protocol == "livelink":
+            outputs.append(LiveLinkSender(target, subject=subject, fps=fps, warn=warn))
+        else:
+            outputs.append(VmcSender(target, warn=warn))
+    return outputs
+
+
+def _target_name(output: Output) -> str:
+    target = output.sender.target
+    return f"{target.protocol}://{target.host}:{target.port}"
+
+
+def run_live(
+    source: ThreadedSource,
+    options: LiveOptions = LiveOptions(),
+    *,
+    hook: FrameHook | None = None,
+    outputs: Sequence[Output] | None = None,
+    tracker=None,
+    warn: Callable[[str], None] = warn_stderr,
+    progress: bool = False,
+) -> LiveReport:
+    """Run a session until the source ends, a limit is reached or Ctrl-C; never raises
+    KeyboardInterrupt: the recording is written, the sockets and the source closed.
+
+    outputs: senders to use instead of those of `options.targets`. tracker: a callable
+    frame -> (points (478, 3), found); default a tracking `LandmarkTracker`.
+    """
+    from facemotion.io.atomic import check_writable_dir
+
+    if options.record is not None:
+        check_writable_dir(options.record)
+    if tracker is None:
+        from facemotion.landmarks import LandmarkTracker
+
+        tracker = LandmarkTracker(static=False, face=options.face)
+    if outputs is None:
+        outputs = open_outputs(options.targets, options.subject, source.fps, warn)
+    solver = StreamingSolver(source.frame_size, options.stream)
+    recorder = Recorder(source.frame_size, options.stream.ipd_cm) if options.record else None
+    report = LiveReport()
+    bar = tqdm(total=options.max_frames, desc="live", unit="frame", disable=not progress)
+    started = time.perf_counter()
+    try:
+        for frame in source.start():
+            points, found = tracker(frame.image)
+            solution = solver.step(points, found, frame.time_s)
+            for output in outputs:
+                output.send(solution)
+            report.latency_ms.append((time.perf_counter() - frame.read_at) * 1000.0)
+            if recorder is not None:
+                recorder.add(solution)
+            report.frames += 1
+            report.faces += int(solution.detected)
+            if hook is not None:
+                hook(frame, points, solution)
+                report.hook_latency_ms.append((time.perf_counter() - frame.read_at) * 1000.0)
+            bar.update(1)
+            bar.set_postfix(dropped=source.dropped, refresh=False)
+            if options.max_frames is not None and report.frames >= options.max_frames:
+                break
+            if (
+                options.duration_s is not None
+                and time.perf_counter() - started >= options.duration_s
+            ):
+                break
+    except KeyboardInterrupt:
+        report.interrupted = True
+    finally:
+        report.seconds = time.perf_counter() - started
+        bar.close()
+        source.close()
+        report.dropped = source.dropped
+        for output in outputs:
+            if hasattr(output, "sender"):
+                report.sent[_target_name(output)] = output.sender.sent
+            output.close()
+        if hasattr(tracker, "close"):
+            tracker.close()
+    if recorder is not None and len(recorder):
+        report.written = recorder.save(
+            options.record,
+            options.formats,
+            neutral_cm=solver.reference,
+            stem=options.record_stem,
+        )
+    return report
