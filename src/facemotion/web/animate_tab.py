@@ -1,0 +1,222 @@
+"""The Animate tab: source and driving galleries, model, options, Generate, and the result view
+(Download, Convert to 1920x1080, side-by-side comparison, Back)."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from facemotion.web.galleries import Galleries
+from facemotion.web.handlers import DEFAULT_MODEL, AnimateOptions, FrameProgress, Jobs
+from facemotion.web.ui import frame_reporter, session_id, user_errors
+
+RELATIVE_INFO = (
+    "Move the source as the video moves from its first frame, keeping the source's own face "
+    "shape and proportions. Off: copy the video's absolute pose."
+)
+ADAPT_INFO = (
+    "Scale the movement by the size of the face in the source compared with the video. "
+    "Leave it on unless you know why you need it off."
+)
+BEST_FRAME_INFO = (
+    "Start from the video frame whose face pose is closest to the source (slower; needs a "
+    "face in both)."
+)
+CROP_CHOICES = [("Auto: a square around the face", "auto"), ("Centre square", "center")]
+PASTE_INFO = "Blend the animated square back into the whole source image."
+LIGHT = {"concurrency_limit": None, "api_visibility": "private"}
+
+
+def gallery_tabs(galleries: Galleries, target: gr.components.Component, label: str) -> None:
+    """One tab per category; clicking a picture puts its file into `target`."""
+    if not galleries:
+        return
+    with gr.Tabs():
+        for category, items in galleries.items():
+            with gr.Tab(category):
+                gallery = gr.Gallery(
+                    value=[(str(item.thumbnail), item.title) for item in items],
+                    label=f"{label}: {category}",
+                    show_label=False,
+                    columns=4,
+                    height=180,
+                    allow_preview=False,
+                    interactive=False,
+                    object_fit="cover",
+                    elem_classes=["facemotion-gallery"],
+                )
+                paths = [str(item.path) for item in items]
+
+                def pick(evt: gr.SelectData, paths: list[str] = paths) -> str:
+                    return paths[evt.index]
+
+                gallery.select(pick, None, target, queue=False, **LIGHT)
+
+
+def model_info(jobs: Jobs, name: str) -> tuple[str, dict]:
+    """The line under the model dropdown and the Download button's visibility."""
+    if name == DEFAULT_MODEL:
+        text = "Embedded landmark model: animates any face MediaPipe finds, no download."
+    elif jobs.is_cached(name):
+        text = f"**{name}** is cached and ready."
+    else:
+        text = (
+            f"**{name}** is not downloaded yet. Press *Download model* (needs the internet) or "
+            f"run `facemotion download {name}`."
+        )
+    return text, gr.update(visible=not jobs.is_cached(name))
+
+
+def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrency: int) -> dict:
+    """Create the tab's components in the current Blocks; the named ones, for tests."""
+    heavy = {"concurrency_limit": concurrency, "concurrency_id": "jobs"}
+    job = gr.State(None)  # {"result", "source", "driving"}: server-side paths of the last run
+    with gr.Column(visible=True) as inputs_view:
+        with gr.Row(equal_height=False):
+            with gr.Column():
+                gr.Markdown("### Source image")
+                source = gr.Image(
+                    label="Source image",
+                    type="filepath",
+                    sources=["upload", "webcam", "clipboard"],
+                    height=300,
+                    elem_id="source-image",
+                )
+                gallery_tabs(images, source, "Source images")
+            with gr.Column():
+                gr.Markdown("### Driving video")
+                driving = gr.Video(
+                    label="Driving video",
+                    sources=["upload", "webcam"],
+                    include_audio=True,
+                    height=300,
+                    elem_id="driving-video",
+                )
+                gallery_tabs(videos, driving, "Driving videos")
+        with gr.Row(equal_height=True):
+            model = gr.Dropdown(
+                choices=jobs.model_choices(),
+                value=DEFAULT_MODEL,
+                label="Model",
+                scale=3,
+                elem_id="model",
+            )
+            with gr.Column(scale=2):
+                info_text, _ = model_info(jobs, DEFAULT_MODEL)
+                info = gr.Markdown(info_text)
+                download_model = gr.Button("Download model", visible=False, size="sm")
+        with gr.Row():
+            relative = gr.Checkbox(True, label="Relative keypoint displacement", info=RELATIVE_INFO)
+            adapt = gr.Checkbox(True, label="Adapt movement scale", info=ADAPT_INFO)
+            best = gr.Checkbox(False, label="Find best frame", info=BEST_FRAME_INFO)
+        with gr.Row():
+            crop = gr.Radio(CROP_CHOICES, value="auto", label="Crop", info="The square animated")
+            paste = gr.Checkbox(False, label="Paste back", info=PASTE_INFO)
+        with gr.Row():
+            generate = gr.Button("Generate", variant="primary", elem_id="generate")
+            cancel = gr.Button("Cancel", variant="stop", elem_id="cancel")
+        status = gr.Markdown("", elem_id="animate-status", min_height=40)
+    with gr.Column(visible=False) as result_view:
+        result = gr.Video(
+            label="Animation", interactive=False, autoplay=True, elem_id="result-video"
+        )
+        with gr.Row():
+            download = gr.DownloadButton("Download", variant="primary", elem_id="download")
+            convert = gr.Button("Convert to 1920x1080", elem_id="convert")
+            compare = gr.Button("Compare side by side", elem_id="compare")
+            back = gr.Button("Back", elem_id="back")
+        full_hd = gr.DownloadButton(
+            "Download 1920x1080", visible=False, variant="primary", elem_id="download-hd"
+        )
+        comparison = gr.Video(
+            label="Source | driving | result",
+            visible=False,
+            interactive=False,
+            elem_id="comparison-video",
+        )
+
+    def on_model(name: str):
+        return model_info(jobs, name)
+
+    def on_download(name: str, progress=gr.Progress(track_tqdm=True)):  # noqa: B008
+        with user_errors():
+            jobs.download_model(name)
+        text, button = model_info(jobs, name)
+        return gr.update(choices=jobs.model_choices(), value=name), text, button
+
+    def refresh_models(name: str):
+        return gr.update(choices=jobs.model_choices(), value=name), *model_info(jobs, name)
+
+    def on_generate(
+        source_path, driving_path, name, relative_on, adapt_on, best_on, crop_mode, paste_on,
+        request: gr.Request, progress=gr.Progress(),  # noqa: B008
+    ):  # fmt: skip
+        session = session_id(request)
+        cancel_flag = jobs.store.cancel_flag(session)
+        cancel_flag.clear()
+        options = AnimateOptions(name, relative_on, adapt_on, best_on, crop_mode, paste_on)
+        progress(0, desc=f"loading {name}")
+        on_frame = FrameProgress("animate", cancel_flag, frame_reporter(progress))
+        with user_errors():
+            path = jobs.animate(session, source_path, driving_path, options, on_frame)
+        state = {"result": str(path), "source": source_path, "driving": driving_path}
+        return str(path), state
+
+    def show_result(state: dict):
+        return (
+            gr.update(visible=False),
+            gr.update(visible=True),
+            gr.update(value=state["result"]),
+            gr.update(visible=False, value=None),
+            gr.update(visible=False, value=None),
+            "",
+        )
+
+    def on_convert(state: dict | None, request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        session = session_id(request)
+        flag = jobs.store.cancel_flag(session)
+        flag.clear()
+        on_frame = FrameProgress("convert", flag, frame_reporter(progress))
+        with user_errors():
+            path = jobs.convert(session, (state or {}).get("result"), on_frame)
+        return gr.update(value=str(path), visible=True)
+
+    def on_compare(state: dict | None, request: gr.Request, progress=gr.Progress()):  # noqa: B008
+        session = session_id(request)
+        flag = jobs.store.cancel_flag(session)
+        flag.clear()
+        on_frame = FrameProgress("compare", flag, frame_reporter(progress))
+        state = state or {}
+        with user_errors():
+            path = jobs.compare(
+                session, state.get("source"), state.get("driving"), state.get("result"), on_frame
+            )
+        return gr.update(value=str(path), visible=True)
+
+    def on_cancel(request: gr.Request):
+        jobs.store.cancel_flag(session_id(request)).set()
+        return "Cancelled."
+
+    def on_back():
+        return gr.update(visible=True), gr.update(visible=False)
+
+    model.change(on_model, model, [info, download_model], **LIGHT)
+    download_model.click(
+        on_download, model, [model, info, download_model], api_visibility="private", **heavy
+    )
+    inputs = [source, driving, model, relative, adapt, best, crop, paste]
+    generate_event = generate.click(
+        on_generate, inputs, [result, job], api_name="animate", show_progress_on=[status], **heavy
+    )
+    generate_event.success(
+        show_result, job, [inputs_view, result_view, download, full_hd, comparison, status], **LIGHT
+    )
+    cancel.click(on_cancel, None, status, cancels=[generate_event], **LIGHT)
+    convert.click(on_convert, job, full_hd, api_visibility="private", **heavy)
+    compare.click(on_compare, job, comparison, api_visibility="private", **heavy)
+    back.click(on_back, None, [inputs_view, result_view], queue=False, **LIGHT)
+    return {
+        "refresh": (refresh_models, [model], [model, info, download_model]),
+        "source": source,
+        "driving": driving,
+        "result": result,
+    }

@@ -1,0 +1,118 @@
+"""The Gradio Blocks app behind `facemotion serve`: Animate, Capture and Live tabs.
+
+Nothing is fetched from the internet at run time: analytics are off, the theme's fonts ship
+with Gradio, and released models are downloaded only from the Download button.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import importlib  # noqa: E402
+import importlib.util  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+import gradio as gr  # noqa: E402
+
+from facemotion.assets import SAMPLES_DIR  # noqa: E402
+from facemotion.web.animate_tab import add_animate_tab  # noqa: E402
+from facemotion.web.capture_tab import add_capture_tab  # noqa: E402
+from facemotion.web.galleries import folder_galleries, merge, sample_galleries  # noqa: E402
+from facemotion.web.handlers import Jobs, ModelLoader, pipeline_loader  # noqa: E402
+from facemotion.web.options import ServeOptions  # noqa: E402
+from facemotion.web.sessions import SessionStore  # noqa: E402
+from facemotion.web.ui import session_id  # noqa: E402
+
+__all__ = ["ServeOptions", "WebApp", "build_app", "launch", "serve"]
+
+TITLE = "facemotion"
+INTRO = (
+    "# facemotion\n"
+    "Animate a portrait with a driving video, or capture a face's motion as ARKit blendshapes "
+    "and head pose. Everything runs on this machine."
+)
+CSS = ".facemotion-gallery img { cursor: pointer; }"
+
+
+@dataclass
+class WebApp:
+    """The built app: its Blocks, the jobs behind it and the session folders it writes to."""
+
+    blocks: gr.Blocks
+    jobs: Jobs
+    store: SessionStore
+    allowed_paths: list[str]
+    options: ServeOptions
+
+
+def build_app(options: ServeOptions, *, load_model: ModelLoader = pipeline_loader) -> WebApp:
+    """Build the Blocks (not launched); `load_model(name, device)` is replaceable for tests."""
+    store = SessionStore()
+    jobs = Jobs(options, store, load_model)
+    thumbnails = store.root / "thumbnails"
+    images = sample_galleries("image", thumbnails)
+    videos = sample_galleries("video", thumbnails)
+    allowed = [str(SAMPLES_DIR), str(store.root)]
+    if options.gallery is not None:
+        images = merge(images, folder_galleries(options.gallery, "image", thumbnails))
+        videos = merge(videos, folder_galleries(options.gallery, "video", thumbnails))
+        allowed.append(str(options.gallery.resolve()))
+    with gr.Blocks(title=TITLE, delete_cache=(1800, 3600)) as blocks:
+        gr.Markdown(INTRO)
+        with gr.Tabs():
+            with gr.Tab("Animate", id="animate"):
+                animate = add_animate_tab(jobs, images, videos, options.concurrency)
+            with gr.Tab("Capture", id="capture"):
+                add_capture_tab(jobs, videos, options.concurrency)
+            with gr.Tab("Live", id="live"):
+                add_live(options)
+        refresh, refresh_inputs, refresh_outputs = animate["refresh"]
+        blocks.load(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
+
+        def end_session(request: gr.Request) -> None:
+            store.release(session_id(request))
+
+        blocks.unload(end_session)
+    return WebApp(blocks, jobs, store, allowed, options)
+
+
+def add_live(options: ServeOptions) -> None:
+    """The Live tab from facemotion.web.live_tab when it is installed, else a note."""
+    if importlib.util.find_spec("facemotion.web.live_tab") is None:
+        gr.Markdown("The live preview is not part of this installation.")
+        return
+    live_tab = importlib.import_module("facemotion.web.live_tab")
+    live_tab.add_live_tab(options)
+
+
+def launch(app: WebApp, *, block: bool = True) -> None:
+    """Start serving `app` (blocking until Ctrl-C unless `block` is False)."""
+    options = app.options
+    app.blocks.queue(default_concurrency_limit=options.concurrency)
+    app.blocks.launch(
+        server_name=options.host,
+        server_port=options.port,
+        share=options.share,
+        max_file_size=int(options.max_upload_mb * 1_000_000),
+        allowed_paths=app.allowed_paths,
+        show_error=False,
+        quiet=not block,
+        prevent_thread_lock=not block,
+        inbrowser=False,
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        footer_links=["api", "settings"],
+        css=CSS,
+    )
+
+
+def serve(options: ServeOptions) -> None:
+    """`facemotion serve`: build, serve until Ctrl-C, then remove every session folder."""
+    app = build_app(options)
+    try:
+        launch(app, block=True)
+    finally:
+        app.store.close()

@@ -1,0 +1,63 @@
+"""The Capture tab: a video in; overlay, plots, a 3D preview and CSV/JSON/BVH/glb out."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from facemotion.web.animate_tab import gallery_tabs
+from facemotion.web.galleries import Galleries
+from facemotion.web.handlers import Jobs
+from facemotion.web.ui import session_id, user_errors
+
+
+def add_capture_tab(jobs: Jobs, videos: Galleries, concurrency: int) -> None:
+    """Create the tab's components in the current Blocks."""
+    with gr.Row(equal_height=False):
+        with gr.Column():
+            video = gr.Video(
+                label="Video of a face",
+                sources=["upload", "webcam"],
+                include_audio=True,
+                height=300,
+                elem_id="capture-video",
+            )
+            gallery_tabs(videos, video, "Sample videos")
+            run = gr.Button("Capture", variant="primary", elem_id="capture")
+            summary = gr.Markdown("", elem_id="capture-summary", min_height=40)
+        with gr.Column():
+            overlay = gr.Video(
+                label="Landmarks, head pose and blendshapes",
+                interactive=False,
+                elem_id="capture-overlay",
+            )
+            model3d = gr.Model3D(label="Animated head (glTF)", height=360, elem_id="capture-3d")
+    plots = gr.Image(
+        label="Head pose and blendshapes over time", type="filepath", interactive=False
+    )
+    files = gr.File(
+        label="Downloads: Live Link Face CSV, JSON, BVH, glTF binary",
+        file_count="multiple",
+        interactive=False,
+        elem_id="capture-files",
+    )
+
+    def on_capture(path, request: gr.Request, progress=gr.Progress(track_tqdm=True)):  # noqa: B008
+        with user_errors():
+            result = jobs.capture(session_id(request), path)
+        return (
+            str(result.overlay),
+            str(result.plots),
+            str(result.glb),
+            [str(p) for p in result.downloads],
+            result.summary,
+        )
+
+    run.click(
+        on_capture,
+        video,
+        [overlay, plots, model3d, files, summary],
+        api_name="capture",
+        show_progress_on=[summary],
+        concurrency_limit=concurrency,
+        concurrency_id="jobs",
+    )

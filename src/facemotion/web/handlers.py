@@ -1,0 +1,283 @@
+"""What the web app does, as plain methods on file paths and options; the tabs only wire them.
+
+Every method raises FacemotionError subclasses with a one-line message; the UI layer shows that
+line to the user. Output files get generated names inside the caller's session folder.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from facemotion.errors import InputError, Interrupted, ModelError
+from facemotion.models.base import AnimationModel
+from facemotion.web.options import ServeOptions
+from facemotion.web.sessions import SessionStore
+
+DEFAULT_MODEL = "landmarks"
+FrameCallback = Callable[[int, int | None], None]
+ModelLoader = Callable[[str, str], AnimationModel]  # (name, device) -> model
+
+
+def pipeline_loader(name: str, device: str) -> AnimationModel:
+    """Load by name with the pipeline, never downloading: that is the Download button's job."""
+    from facemotion.pipeline.load import load_model
+
+    try:
+        return load_model(name, device=device, download=False)
+    except ModelError as exc:
+        if "not downloaded" in str(exc):
+            raise ModelError(
+                f"model {name} is not downloaded yet; press 'Download model' (needs the internet) "
+                f"or run: facemotion download {name}"
+            ) from exc
+        raise
+
+
+@dataclass(frozen=True)
+class AnimateOptions:
+    """The Animate tab's options; defaults are the FOMM demo's."""
+
+    model: str = DEFAULT_MODEL
+    relative: bool = True
+    adapt_scale: bool = True
+    find_best_frame: bool = False
+    crop: str = "auto"
+    paste_back: bool = False
+
+
+@dataclass(frozen=True)
+class CaptureFiles:
+    """What a capture wrote: the previews and the downloads (csv, json, bvh, glb)."""
+
+    overlay: Path
+    plots: Path
+    glb: Path
+    downloads: list[Path]
+    summary: str
+
+
+def progress_text(what: str, done: int, total: int | None, seconds: float) -> str:
+    """One line: 'animate: 40/120 frames, 12.5 frames/s, 6 s left' (no total: no time left)."""
+    rate = done / seconds if seconds > 0 else 0.0
+    text = f"{what}: {done}/{total if total else '?'} frames, {rate:.1f} frames/s"
+    if total and rate > 0:
+        text += f", {max(0.0, (total - done) / rate):.0f} s left"
+    return text
+
+
+class FrameProgress:
+    """An on_frame(done, total) callback: reports progress and stops the job when cancelled."""
+
+    def __init__(
+        self,
+        what: str,
+        cancel: threading.Event,
+        report: Callable[[int, int | None, str], None] | None = None,
+    ):
+        self.what, self.cancel, self.report = what, cancel, report
+        self.started = time.perf_counter()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.cancel.is_set():
+            raise Interrupted(f"{self.what} cancelled; nothing was written")
+        if self.report is not None:
+            seconds = time.perf_counter() - self.started
+            self.report(done, total, progress_text(self.what, done, total, seconds))
+
+
+class CountingModel:
+    """An AnimationModel that calls on_frame(done, total) after each frame it produces, so a
+    job can report progress and be cancelled (on_frame raises) between frames."""
+
+    def __init__(self, model: AnimationModel, on_frame: FrameCallback, total: int | None):
+        self.model, self.on_frame, self.total = model, on_frame, total
+        self.name = model.name
+        self.frame_size = model.frame_size
+        self.done = 0
+
+    def animate(self, source, driving, **options):
+        for frame in self.model.animate(source, driving, **options):
+            # with a best frame the reference frame is produced twice: never count past total
+            self.done = min(self.done + 1, self.total) if self.total else self.done + 1
+            self.on_frame(self.done, self.total)
+            yield frame
+
+
+class Jobs:
+    """The app's jobs for one server: models, limits and the session folders they write to."""
+
+    def __init__(
+        self,
+        options: ServeOptions,
+        store: SessionStore,
+        load_model: ModelLoader = pipeline_loader,
+    ):
+        self.options, self.store, self._load_model = options, store, load_model
+        self._models: dict[str, AnimationModel] = {}
+        self._model_lock = threading.Lock()
+
+    # models -----------------------------------------------------------------------------
+
+    def model_names(self) -> list[str]:
+        from facemotion.models.registry import RELEASED_MODELS
+
+        return [DEFAULT_MODEL, *RELEASED_MODELS]
+
+    def is_cached(self, name: str) -> bool:
+        """True for the embedded default and for released models whose checkpoint is cached."""
+        if name == DEFAULT_MODEL:
+            return True
+        from facemotion.io.download import cached_checkpoint_path
+
+        return cached_checkpoint_path(name).is_file()
+
+    def model_label(self, name: str) -> str:
+        """The dropdown text: what the model animates and whether it is cached."""
+        if name == DEFAULT_MODEL:
+            return "landmarks: any face, embedded (default)"
+        from facemotion.models.registry import RELEASED_MODELS
+
+        state = "cached" if self.is_cached(name) else "to be downloaded"
+        return f"{name}: {RELEASED_MODELS[name].description} ({state})"
+
+    def model_choices(self) -> list[tuple[str, str]]:
+        return [(self.model_label(name), name) for name in self.model_names()]
+
+    def model(self, name: str) -> AnimationModel:
+        """The model `name`, loaded once and kept while it is the one in use."""
+        if name not in self.model_names():
+            raise ModelError(f"unknown model '{name}'; choose one from the list")
+        with self._model_lock:
+            if name not in self._models:
+                self._models.clear()  # one model in memory at a time
+                self._models[name] = self._load_model(name, self.options.device)
+            return self._models[name]
+
+    def download_model(self, name: str) -> Path:
+        """Download a released checkpoint into the cache (tqdm progress); its path."""
+        from facemotion.io.download import download_checkpoint
+
+        if name == DEFAULT_MODEL:
+            raise InputError("the landmark model is embedded; there is nothing to download")
+        if name not in self.model_names():
+            raise ModelError(f"unknown model '{name}'; choose one from the list")
+        return download_checkpoint(name, progress=True)
+
+    # limits -----------------------------------------------------------------------------
+
+    def check_file(self, path: str | Path | None, what: str) -> Path:
+        """The upload's path, refusing a missing file or one over the size limit."""
+        if not path:
+            raise InputError(f"no {what} given; pick one from the gallery or upload one")
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"the {what} is no longer on the server; upload it again")
+        megabytes = path.stat().st_size / 1e6
+        if megabytes > self.options.max_upload_mb:
+            raise InputError(
+                f"the {what} is {megabytes:.0f} MB; the limit is {self.options.max_upload_mb:g} MB "
+                "(facemotion serve --max-upload-mb)"
+            )
+        return path
+
+    def check_video(self, path: str | Path | None, what: str) -> tuple[Path, int | None]:
+        """As check_file, and refuse unreadable videos and ones over the duration limit;
+        the path and the frame count (None when unknown)."""
+        from facemotion.io.video import VideoReader
+
+        path = self.check_file(path, what)
+        with VideoReader(path) as reader:
+            frames, fps, duration = reader.frame_count, reader.fps, reader.duration
+        seconds = duration if duration else (frames or 0) / (fps or 1)
+        if seconds > self.options.max_seconds:
+            raise InputError(
+                f"the {what} is {seconds:.0f} s long; the limit is {self.options.max_seconds:g} s "
+                "(facemotion serve --max-seconds): trim it first"
+            )
+        return path, frames
+
+    # jobs -------------------------------------------------------------------------------
+
+    def animate(
+        self,
+        session: str | None,
+        source: str | Path | None,
+        driving: str | Path | None,
+        options: AnimateOptions,
+        on_frame: FrameCallback | None = None,
+    ) -> Path:
+        """Animate `source` with `driving` into a new mp4 in the session folder; its path."""
+        from facemotion.io.images import load_image
+        from facemotion.pipeline.animate import animate_video
+
+        if options.crop not in ("auto", "center"):
+            raise InputError(f"unknown crop '{options.crop}'; use auto or center")
+        source_path = self.check_file(source, "source image")
+        driving_path, frames = self.check_video(driving, "driving video")
+        image = load_image(source_path)
+        model = self.model(options.model)
+        if on_frame is not None:
+            model = CountingModel(model, on_frame, frames)
+        output = self.store.new_path(session, "animation", ".mp4")
+        animate_video(
+            model,
+            image,
+            driving_path,
+            output,
+            relative=options.relative,
+            adapt_scale=options.adapt_scale,
+            find_best_frame=options.find_best_frame,
+            crop=options.crop,
+            paste_back=options.paste_back,
+            progress=False,
+        )
+        return output
+
+    def convert(
+        self, session: str | None, result: str | Path | None, on_frame: FrameCallback | None = None
+    ) -> Path:
+        """The result at 1920x1080 (Lanczos, centred on black), same fps and audio."""
+        from facemotion.web.convert import convert_to_full_hd
+
+        result_path = self.check_file(result, "animation")
+        output = self.store.new_path(session, "animation-1920x1080", ".mp4")
+        return convert_to_full_hd(result_path, output, on_frame=on_frame)
+
+    def compare(
+        self,
+        session: str | None,
+        source: str | Path | None,
+        driving: str | Path | None,
+        result: str | Path | None,
+        on_frame: FrameCallback | None = None,
+    ) -> Path:
+        """One video: source still | driving | result, in sync, with the result's audio."""
+        from facemotion.io.images import load_image
+        from facemotion.web.compare import side_by_side
+
+        image = load_image(self.check_file(source, "source image"))
+        driving_path = self.check_file(driving, "driving video")
+        result_path = self.check_file(result, "animation")
+        output = self.store.new_path(session, "comparison", ".mp4")
+        return side_by_side(image, driving_path, result_path, output, on_frame=on_frame)
+
+    def capture(self, session: str | None, video: str | Path | None) -> CaptureFiles:
+        """Capture the face in `video`; overlay, plots and CSV/JSON/BVH/glb in a new folder."""
+        from facemotion.pipeline.capture import capture
+
+        video_path, _ = self.check_video(video, "capture video")
+        result = capture(video_path, progress=True)
+        folder = self.store.new_folder(session, "capture")
+        written = {path.name: path for path in result.save(folder, stem="capture")}
+        downloads = [written[f"capture.{suffix}"] for suffix in ("csv", "json", "bvh", "glb")]
+        return CaptureFiles(
+            overlay=written["capture_overlay.mp4"],
+            plots=written["capture_plots.png"],
+            glb=written["capture.glb"],
+            downloads=downloads,
+            summary=result.summary,
+        )

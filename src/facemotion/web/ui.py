@@ -1,0 +1,46 @@
+"""Glue between the jobs and Gradio: one-line error messages, progress, session ids."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import gradio as gr
+
+from facemotion.errors import FacemotionError
+
+log = logging.getLogger("facemotion.web")
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn any failure into a gr.Error whose message is one line (never a traceback)."""
+    try:
+        yield
+    except gr.Error:
+        raise
+    except FacemotionError as exc:
+        raise gr.Error(str(exc), print_exception=False) from exc
+    except Exception as exc:
+        log.exception("unexpected error in the web app")
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        raise gr.Error(
+            f"unexpected error ({type(exc).__name__}: {first_line}); the server's log has the "
+            "details",
+            print_exception=False,
+        ) from exc
+
+
+def session_id(request: gr.Request | None) -> str | None:
+    """The Gradio session hash of the page (or API client) making the call."""
+    return getattr(request, "session_hash", None) if request is not None else None
+
+
+def frame_reporter(progress: gr.Progress):
+    """A report(done, total, text) for FrameProgress that drives a gr.Progress bar."""
+
+    def report(done: int, total: int | None, text: str) -> None:
+        progress((done, total or done), desc=text, unit="frames")
+
+    return report
