@@ -80,3 +80,15 @@ def test_mask_of_the_wrong_size_is_refused():
     with pytest.raises(ValueError, match="side"):
         paste_back(np.zeros((8, 8, 3), np.float32), np.zeros((4, 4, 3), np.float32), (0, 0, 4),
                    mask=feather_mask(5))  # fmt: skip
+
+
+def test_uint8_image_gives_uint8_with_the_same_blend():
+    rng = np.random.default_rng(4)
+    full = rng.integers(0, 256, size=(90, 120, 3), dtype=np.uint8)
+    frame = rng.uniform(0, 1, size=(48, 48, 3)).astype(np.float32)
+    box = (70, -10, 60)
+    out = paste_back(full, frame, box)
+    reference = paste_back(full.astype(np.float32) / 255, frame, box)
+    assert out.dtype == np.uint8 and out.shape == full.shape
+    assert np.abs(out.astype(np.float32) - reference * 255).max() <= 0.5 + 1e-3
+    assert np.array_equal(out[:, :70], full[:, :70]) and np.array_equal(out[50:], full[50:])

@@ -72,10 +72,12 @@ def paste_back(
 ) -> np.ndarray:
     """The full image with the animated square blended in over `box`.
 
-    full: (H, W, 3) float32 in [0, 1], left unchanged; frame: (s, s, 3) float32, resized to the
-    box side; box: (x0, y0, side), clipped at the image border; mask: feather_mask(side),
-    computed here when not given (pass it to avoid recomputing it per frame).
-    Returns a new (H, W, 3) float32 array; only the box region differs from `full`.
+    full: (H, W, 3) float32 in [0, 1], or uint8 (the fast path for video output: the result
+    is uint8 too and only the box region is converted); left unchanged. frame: (s, s, 3)
+    float32 in [0, 1], resized to the box side. box: (x0, y0, side), clipped at the image
+    border. mask: feather_mask(side), computed here when not given (pass it to avoid
+    recomputing it per frame). Returns a new array shaped and typed like `full`; only the box
+    region differs from it.
     """
     x0, y0, side = box
     height, width = full.shape[:2]
@@ -90,9 +92,14 @@ def paste_back(
         return out
     inside = (slice(top - y0, bottom - y0), slice(left - x0, right - x0))
     resized = resize_frame(np.asarray(frame, dtype=np.float32), side)
-    background = full[top:bottom, left:right]
-    blended = resized[inside] - background
+    peak = 255.0 if full.dtype == np.uint8 else 1.0
+    background = full[top:bottom, left:right].astype(np.float32)
+    blended = resized[inside] * peak if peak != 1.0 else resized[inside].copy()
+    blended -= background
     blended *= mask[inside]
     blended += background
+    if full.dtype == np.uint8:
+        np.clip(blended, 0, 255, out=blended)
+        blended += 0.5
     out[top:bottom, left:right] = blended
     return out

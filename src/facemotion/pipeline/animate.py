@@ -174,11 +174,12 @@ def animate_video(
     source_image = fit_frame(full_source, model_size if model_size else size, box)
     if find_best_frame:
         best_frame = _find_best_frame(full_source, box, driving, source_name)
-    mask = None
+    mask, background = None, full_source
     if paste_back:
         from facemotion.motion.crop import feather_mask
 
-        mask = feather_mask(box[2])
+        # uint8: each output frame is one cheap copy, and the writer takes it as it is
+        mask, background = feather_mask(box[2]), _to_uint8(full_source)
     with VideoReader(driving) as reader:
         fps, total = reader.fps, reader.frame_count
         has_audio = reader.has_audio
@@ -195,7 +196,7 @@ def animate_video(
         with open_video_writer(output, fps, audio_from=driving if has_audio else None) as writer:
             bar = tqdm(results, total=total, unit="frame", disable=not progress, desc="animate")
             for frame in bar:
-                writer.write(_finish(frame, full_source, box, size, mask))
+                writer.write(_finish(frame, background, box, size, mask))
                 count += 1
             if count == 0:  # raised inside the writer, so no empty output is left behind
                 raise InputError(f"driving video {driving} has no frames")
