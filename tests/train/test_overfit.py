@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 import torch
 from synthetic import make_dataset
@@ -44,8 +42,6 @@ def test_tiny_config_overfits_training_clips(tiny_config, tmp_path):
     rows = (out / "log.csv").read_text().splitlines()
     assert len(rows) == 11 and (out / "00000009-checkpoint.pth.tar").is_file()
 
-    if importlib.util.find_spec("facemotion.io.video") is None:
-        pytest.skip("facemotion.io.video has not landed: animate --checkpoint not run")
     from PIL import Image
 
     from facemotion.cli import main
