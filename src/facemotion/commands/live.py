@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from facemotion.errors import InputError
+
 EXAMPLES = """\
 examples:
   facemotion live --camera 0 --send livelink://192.168.1.20
@@ -139,6 +141,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="horizontal field of view of the camera (default 60)",
     )
     parser.add_argument(
+        "--every-frame",
+        action="store_true",
+        help="a video file: process every frame as fast as possible instead of in real time "
+        "(nothing dropped; reproducible runs)",
+    )
+    parser.add_argument(
         "--max-frames", type=int, default=None, metavar="N", help="stop after N processed frames"
     )
     parser.add_argument(
@@ -148,7 +156,108 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from facemotion.live.session import run_live_command
+def _check(args: argparse.Namespace) -> tuple[str, ...]:
+    """Refuse bad options before opening the camera; the recording formats."""
+    from facemotion.io.atomic import check_writable_dir
+    from facemotion.live.record import check_record_formats
 
-    return run_live_command(args)
+    if args.neutral_image is not None and not args.neutral_image.is_file():
+        raise InputError(f"neutral image {args.neutral_image} does not exist")
+    if args.animate is not None and not args.animate.is_file():
+        raise InputError(f"portrait {args.animate} does not exist")
+    if args.virtual_camera and args.animate is None:
+        raise InputError("--virtual-camera shows the animated portrait: add --animate SOURCE")
+    if args.virtual_camera:
+        from facemotion.live.portrait import import_pyvirtualcam
+
+        import_pyvirtualcam()
+    if args.neutral_frame < 0:
+        raise InputError("--neutral-frame must be 0 or more")
+    if not 1.0 <= args.ipd <= 15.0:
+        raise InputError("--ipd is in centimetres: give a value between 1 and 15 (adults: ~6.3)")
+    if not 1.0 <= args.fov < 180.0:
+        raise InputError("--fov is in degrees: give a value between 1 and 179")
+    if args.face is not None and args.face < 0:
+        raise InputError("--face must be 0 or more")
+    if args.max_frames is not None and args.max_frames < 1:
+        raise InputError("--max-frames must be 1 or more")
+    if args.duration is not None and args.duration <= 0:
+        raise InputError("--duration must be more than 0 seconds")
+    formats = check_record_formats(part.strip() for part in args.formats.split(",") if part)
+    if args.record is not None:
+        check_writable_dir(args.record)
+    return formats
+
+
+def _portrait_hook(args: argparse.Namespace, fps: float, closers: list, warn):
+    """The frame hook that animates the portrait and shows it; None without --animate."""
+    from facemotion.io.images import load_image
+    from facemotion.live.portrait import LivePortrait, Preview, VirtualCamera, has_display
+    from facemotion.pipeline.load import load_model
+
+    portrait = LivePortrait(load_model("landmarks"), load_image(args.animate))
+    closers.append(portrait)
+    shown = []
+    if not args.no_preview and has_display():
+        shown.append(Preview(f"facemotion live: {args.animate.name}", warn))
+    if args.virtual_camera:
+        shown.append(VirtualCamera(portrait.size, portrait.size, fps))
+    if not shown and not args.no_preview:
+        warn("warning: no display: the animated portrait is not shown; add --virtual-camera")
+    closers.extend(shown)
+
+    def hook(frame, points, solution) -> None:
+        image = portrait(frame.image)
+        for output in shown:
+            output.show(image)
+
+    return hook
+
+
+def run(args: argparse.Namespace) -> int:
+    from facemotion.capture.streaming import StreamOptions
+    from facemotion.live.session import LiveOptions, run_live, warn_stderr
+    from facemotion.live.source import open_source
+    from facemotion.live.targets import parse_target
+
+    formats = _check(args)
+    neutral = None
+    if args.neutral_image is not None:
+        from facemotion.io.images import load_image
+        from facemotion.landmarks import detect_image_landmarks
+
+        neutral = detect_image_landmarks(
+            load_image(args.neutral_image), name=str(args.neutral_image), face=args.face
+        )
+    source = open_source(args.camera, realtime=not args.every_frame)
+    closers: list = []
+    try:
+        hook = None
+        if args.animate is not None:
+            hook = _portrait_hook(args, source.fps, closers, warn_stderr)
+        options = LiveOptions(
+            targets=tuple(parse_target(text) for text in args.send),
+            subject=args.subject,
+            record=args.record,
+            formats=formats,
+            record_stem=Path(args.camera).stem if not args.camera.isdigit() else "live",
+            face=args.face,
+            stream=StreamOptions(
+                neutral_frame=args.neutral_frame,
+                neutral_landmarks=neutral,
+                ipd_cm=args.ipd,
+                fov_deg=args.fov,
+                smoothing=None if args.no_smooth else args.smooth,
+            ),
+            max_frames=args.max_frames,
+            duration_s=args.duration,
+        )
+        report = run_live(source, options, hook=hook, progress=not args.quiet)
+    finally:
+        source.close()
+        for closer in reversed(closers):
+            closer.close()
+    print(report.summary)
+    for path in report.written:
+        print(path)
+    return 0

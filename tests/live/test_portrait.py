@@ -1,0 +1,43 @@
+"""The live portrait drives a model's `animate` generator one newest frame at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from facemotion.live.portrait import LivePortrait, Preview
+
+
+class EchoModel:
+    """Yields, per driving frame, the source brightened by the driving frame's mean."""
+
+    name = "echo"
+    frame_size = None
+
+    def __init__(self) -> None:
+        self.reference = None
+
+    def animate(self, source, driving, *, relative=True, adapt_scale=True):
+        for frame in driving:
+            if self.reference is None:
+                self.reference = float(frame.mean())
+            yield np.clip(source * 0 + frame.mean(), 0, 1)
+
+
+def test_each_call_animates_the_frame_it_was_given():
+    model = EchoModel()
+    portrait = LivePortrait(model, np.zeros((60, 80, 3), np.uint8), size=32)
+    outputs = [portrait(np.full((48, 64, 3), value, np.uint8)) for value in (10, 200, 90)]
+    portrait.close()
+    assert [out.shape for out in outputs] == [(32, 32, 3)] * 3
+    assert [int(out[0, 0, 0]) for out in outputs] == [10, 200, 90]
+    assert abs(model.reference - 10 / 255) < 1e-6
+
+
+def test_preview_without_gui_warns_once():
+    warnings: list[str] = []
+    preview = Preview("test", warnings.append)
+    for _ in range(3):
+        preview.show(np.zeros((8, 8, 3), np.uint8))
+    preview.close()
+    # opencv-python-headless (the dependency) has no windows.
+    assert len(warnings) == 1 and "no preview window" in warnings[0]
