@@ -15,7 +15,7 @@ def as_rgb_uint8(image: np.ndarray) -> np.ndarray:
     any other shape or an empty image.
     """
     image = np.asarray(image)
-    if image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.uint8:
+    if image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.uint8 and image.size:
         return np.ascontiguousarray(image)
     if image.ndim == 2:
         image = image[:, :, None]
