@@ -117,3 +117,9 @@ def test_tracking_two_faces_follows_the_requested_one(two_faces):
         assert all(found for _, found in results)
         assert all((points[:, 0].mean() > SPLIT_X) == on_the_right for points, _ in results)
     assert not any(found for _, found in detect_landmarks(frames, face=2))
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 3), (5, 3000, 3), (2100, 4, 3)])
+def test_degenerate_sizes_are_refused_as_no_face(shape):
+    with pytest.raises(NoFaceError, match="odd.png"):
+        detect_image_landmarks(np.zeros(shape, np.uint8), name="odd.png")

@@ -22,7 +22,7 @@ def normalized_points(landmark_list) -> np.ndarray:
     data = landmark_list.SerializeToString()
     if len(data) == count * _RECORD_BYTES:
         records = np.frombuffer(data, dtype=np.uint8).reshape(count, _RECORD_BYTES)
-        if np.array_equal(records[:, _TAG_COLUMNS], np.broadcast_to(_TAGS, (count, 5))):
+        if (records[:, _TAG_COLUMNS] == _TAGS).all():
             floats = np.ndarray((count, 3), "<f4", data, offset=3, strides=(_RECORD_BYTES, 5))
             return floats.astype(np.float32)
     # Any other layout (visibility or presence set, a field left out): read field by field.
