@@ -59,10 +59,14 @@ def detect_image_landmarks(
                 chosen = choose_face([p for p in faces if _inside(p, image.shape)], face)
                 if chosen is not None:
                     return chosen
-    which = "" if face is None else f" number {face} (counted left to right from 0)"
+    tried = "(tried padding, rescaling and a lower threshold)"
+    if face is not None:
+        raise NoFaceError(
+            f"no face number {face} (counted left to right from 0) found in {name} {tried}; "
+            "pick a smaller --face, or use a FOMM model (--model vox), which needs no landmarks"
+        )
     raise NoFaceError(
-        f"no face{which} found in {name} (tried padding, rescaling and a lower threshold); "
-        "use a FOMM model (--model vox), which needs no landmarks"
+        f"no face found in {name} {tried}; use a FOMM model (--model vox), which needs no landmarks"
     )
 
 
