@@ -38,8 +38,10 @@ def gallery_tabs(galleries: Galleries, target: gr.components.Component, label: s
                     label=f"{label}: {category}",
                     show_label=False,
                     columns=4,
-                    height=180,
+                    fit_columns=False,
+                    height="auto",
                     allow_preview=False,
+                    buttons=[],
                     interactive=False,
                     object_fit="cover",
                     elem_classes=["facemotion-gallery"],
@@ -117,7 +119,7 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
         status = gr.Markdown("", elem_id="animate-status", min_height=40)
     with gr.Column(visible=False) as result_view:
         result = gr.Video(
-            label="Animation", interactive=False, autoplay=True, elem_id="result-video"
+            label="Animation", interactive=False, autoplay=True, height=480, elem_id="result-video"
         )
         with gr.Row():
             download = gr.DownloadButton("Download", variant="primary", elem_id="download")

@@ -30,7 +30,12 @@ def add_capture_tab(jobs: Jobs, videos: Galleries, concurrency: int) -> None:
                 interactive=False,
                 elem_id="capture-overlay",
             )
-            model3d = gr.Model3D(label="Animated head (glTF)", height=360, elem_id="capture-3d")
+            model3d = gr.Model3D(
+                label="Animated head (glTF)",
+                height=360,
+                clear_color=(0.16, 0.17, 0.2, 1.0),
+                elem_id="capture-3d",
+            )
     plots = gr.Image(
         label="Head pose and blendshapes over time", type="filepath", interactive=False
     )

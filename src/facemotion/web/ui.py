@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator
 
 import gradio as gr
@@ -11,6 +12,14 @@ import gradio as gr
 from facemotion.errors import FacemotionError
 
 log = logging.getLogger("facemotion.web")
+
+# An absolute path: its folders are the server's business, the file name is the user's.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s'\"/:;,]+/)+([^\s'\"/:;,]+)")
+
+
+def short_paths(message: str) -> str:
+    """The message with every absolute path cut to its file name."""
+    return _ABSOLUTE_PATH.sub(r"\1", message)
 
 
 @contextlib.contextmanager
@@ -21,7 +30,7 @@ def user_errors() -> Iterator[None]:
     except gr.Error:
         raise
     except FacemotionError as exc:
-        raise gr.Error(str(exc), print_exception=False) from exc
+        raise gr.Error(short_paths(str(exc)), print_exception=False) from exc
     except Exception as exc:
         log.exception("unexpected error in the web app")
         first_line = str(exc).splitlines()[0] if str(exc) else ""

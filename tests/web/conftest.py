@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from media import moving_frames, write_video  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def tiny_loader(golden_dir):
+    """A load_model(name, device) that gives the tiny golden FOMM model for every name."""
+    from facemotion.pipeline.load import load_model
+
+    model = load_model(golden_dir / "tiny-cpk.pth.tar", golden_dir / "tiny-64.yaml")
+    return lambda name, device: model
+
+
+@pytest.fixture
+def clip(tmp_path) -> Path:
+    """12 frames of 72x96 at 25 fps with a sine-tone audio track."""
+    return write_video(tmp_path / "drive.mp4", moving_frames(12, 72, 96), Fraction(25))
+
+
+@pytest.fixture
+def still(tmp_path) -> Path:
+    path = tmp_path / "face.png"
+    Image.fromarray(moving_frames(1, 80, 100, seed=3)[0]).save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def gallery_dir(tmp_path_factory) -> Path:
+    """A --gallery folder: a 'Statues' tab with one image, a 'Clips' tab with a 0.5 s clip."""
+    root = tmp_path_factory.mktemp("gallery")
+    (root / "Statues").mkdir()
+    (root / "Clips").mkdir()
+    Image.fromarray(moving_frames(1, 96, 96, seed=5)[0]).save(root / "Statues" / "bust.png")
+    write_video(root / "Clips" / "short.mp4", moving_frames(12, 72, 96), Fraction(25))
+    return root
+
+
+@pytest.fixture(scope="session")
+def served_app(tiny_loader, gallery_dir):
+    """The app on 127.0.0.1 at a free port (tiny FOMM model for every name); its WebApp and URL."""
+    import socket
+
+    from facemotion.web.app import build_app, launch
+    from facemotion.web.options import ServeOptions
+
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        port = probe_socket.getsockname()[1]
+    options = ServeOptions(port=port, gallery=gallery_dir, max_seconds=30, concurrency=1)
+    app = build_app(options, load_model=tiny_loader)
+    launch(app, block=False)
+    yield app, f"http://127.0.0.1:{port}/"
+    app.blocks.close()
+    app.store.close()

@@ -1,0 +1,42 @@
+"""The /animate and /capture endpoints through gradio_client."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from facemotion.assets import sample_path
+from media import probe
+
+pytestmark = pytest.mark.slow
+
+
+def test_api_endpoints_animate_and_report_errors(served_app, clip):
+    from gradio_client import Client, handle_file
+    from gradio_client.exceptions import AppError
+
+    app, url = served_app
+    client = Client(url, verbose=False)
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert {"/animate", "/capture"} <= set(endpoints)
+    result = client.predict(
+        handle_file(str(sample_path("astronaut.png"))),
+        handle_file(str(clip)),
+        "landmarks",
+        True,
+        True,
+        False,
+        "center",
+        False,
+        api_name="/animate",
+    )
+    info = probe(result)
+    assert info["frames"] == 12 and info["fps"] == Fraction(25) and info["audio_seconds"] > 0.4
+    with pytest.raises(AppError, match=r"no face found in drive\.mp4"):
+        client.predict(handle_file(str(clip)), api_name="/capture")
+    portrait = handle_file(str(sample_path("grace_hopper.jpg")))
+    with pytest.raises(AppError, match=r"^grace_hopper\.jpg .*give a video file"):
+        client.predict(
+            portrait, portrait, "vox", True, True, False, "center", False, api_name="/animate"
+        )

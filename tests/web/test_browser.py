@@ -1,0 +1,143 @@
+"""The web app in Debian's chromium, driven by Playwright, with every non-local request aborted.
+
+Screenshots go to test-artifacts/web/: animate.png, result.png (with the comparison), capture.png.
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from media import probe
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+JOB_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, served_app):
+    """A page on the app; requests leaving 127.0.0.1 are aborted and listed in page.external."""
+    _, url = served_app
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.external = []
+
+    def only_local(route):
+        if route.request.url.startswith(url.rstrip("/")):
+            route.continue_()
+        else:
+            page.external.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(url)
+    page.wait_for_selector("#generate", timeout=60_000)
+    yield page
+    context.close()
+
+
+def download(page, selector: str, folder: Path) -> Path:
+    with page.expect_download(timeout=JOB_TIMEOUT_MS) as info:
+        page.click(selector)
+    path = folder / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def plays(page, selector: str) -> bool:
+    """The <video> under `selector` has decoded data and a duration."""
+    page.wait_for_function(
+        f"document.querySelector('{selector} video')?.readyState >= 2", timeout=30_000
+    )
+    return page.evaluate(f"document.querySelector('{selector} video').duration") > 0
+
+
+def test_animate_convert_download_compare_back(page, served_app, tmp_path):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.click("#generate")
+    page.get_by_text("no source image given").first.wait_for(timeout=30_000)
+
+    page.get_by_alt_text("Astronaut").first.click()
+    page.wait_for_selector("#source-image img", timeout=30_000)
+    page.get_by_role("tab", name="Clips").first.click()
+    page.get_by_alt_text("short").first.click()
+    page.wait_for_selector("#driving-video video", timeout=30_000)
+    page.get_by_text("Centre square").click()
+    page.screenshot(path=ARTIFACTS / "animate.png", full_page=True)
+
+    page.click("#generate")
+    page.wait_for_selector("#result-video video", state="visible", timeout=JOB_TIMEOUT_MS)
+    assert plays(page, "#result-video")
+
+    result = download(page, "#download", tmp_path)
+    info = probe(result)
+    assert info["frames"] == 12 and info["fps"] == Fraction(25) and info["audio_seconds"] > 0.4
+
+    page.click("#convert")
+    page.wait_for_selector("#download-hd", state="visible", timeout=JOB_TIMEOUT_MS)
+    full_hd = probe(download(page, "#download-hd", tmp_path))
+    assert full_hd["size"] == (1920, 1080)
+    assert full_hd["fps"] == Fraction(25) and full_hd["frames"] == 12
+    assert abs(full_hd["audio_seconds"] - info["audio_seconds"]) < 0.05
+
+    page.click("#compare")
+    page.wait_for_selector("#comparison-video video", state="visible", timeout=JOB_TIMEOUT_MS)
+    assert plays(page, "#comparison-video")
+    page.screenshot(path=ARTIFACTS / "result.png", full_page=True)
+
+    page.click("#back")
+    page.wait_for_selector("#generate", state="visible")
+    assert page.is_visible("#source-image img") and page.is_visible("#driving-video video")
+    assert page.is_checked("input[value='center']")
+    assert page.external == []
+
+
+def test_capture_tab_shows_3d_preview_and_downloads(page, served_app):
+    app, _ = served_app
+    before = set(app.store.sessions())
+    page.get_by_role("tab", name="Capture").first.click()
+    page.locator("img[alt='Carphone']:visible").first.click()
+    page.wait_for_selector("#capture-video video", timeout=30_000)
+    page.click("#capture")
+    page.wait_for_selector("#capture-3d canvas", state="visible", timeout=JOB_TIMEOUT_MS)
+    assert plays(page, "#capture-overlay")
+    assert page.locator("#capture-files a[download]").count() == 4
+    listed = page.inner_text("#capture-files").replace("\n", "")
+    for name in ("capture.csv", "capture.json", "capture.bvh", "capture.glb"):
+        assert name in listed, listed
+    page.get_by_text("frames at 29.97 fps").first.wait_for()
+    time.sleep(3)  # let the 3D viewer load the glb and draw
+    page.screenshot(path=ARTIFACTS / "capture.png", full_page=True)
+    assert page.external == []
+
+    ours = set(app.store.sessions()) - before
+    assert len(ours) == 1
+    page.close()
+    deadline = time.monotonic() + 30
+    while ours & set(app.store.sessions()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not ours & set(app.store.sessions()), "closing the page keeps its session folder"

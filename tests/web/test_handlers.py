@@ -1,0 +1,139 @@
+"""The web app's jobs called directly: animate, convert, compare, capture, limits, sessions."""
+
+from __future__ import annotations
+
+import threading
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from facemotion.errors import InputError, Interrupted, ModelError
+from facemotion.web.convert import fit_on_canvas
+from facemotion.web.handlers import (
+    AnimateOptions,
+    FrameProgress,
+    Jobs,
+    pipeline_loader,
+    progress_text,
+)
+from facemotion.web.options import ServeOptions
+from facemotion.web.sessions import SessionStore
+from media import moving_frames, probe, write_video
+
+CENTER = AnimateOptions(model="vox", crop="center")
+
+
+@pytest.fixture
+def jobs(tmp_path, tiny_loader):
+    store = SessionStore(tmp_path / "sessions")
+    yield Jobs(ServeOptions(max_upload_mb=5, max_seconds=2.0), store, tiny_loader)
+    store.close()
+
+
+def test_animate_writes_into_the_session_folder_with_progress(jobs, still, clip):
+    calls = []
+    flag = threading.Event()
+    progress = FrameProgress("animate", flag, lambda done, total, text: calls.append(text))
+    path = jobs.animate("session-a", str(still), str(clip), CENTER, progress)
+    assert path.parent == jobs.store.folder("session-a")
+    assert path.name.startswith("animation-") and path.suffix == ".mp4"
+    info, driving = probe(path), probe(clip)
+    assert info["frames"] == 12 and info["fps"] == driving["fps"] and info["size"] == (64, 64)
+    assert abs(info["audio_seconds"] - driving["audio_seconds"]) < 0.05
+    assert len(calls) == 12 and calls[-1].startswith("animate: 12/12 frames")
+    assert "frames/s" in calls[0] and "s left" in calls[0]
+
+
+def test_cancel_stops_between_frames_and_leaves_nothing(jobs, still, clip):
+    flag = threading.Event()
+
+    def cancel_after_three(done, total, text):
+        if done == 3:
+            flag.set()
+
+    with pytest.raises(Interrupted, match="cancelled"):
+        jobs.animate("s", still, clip, CENTER, FrameProgress("animate", flag, cancel_after_three))
+    assert list(jobs.store.folder("s").iterdir()) == []
+
+
+def test_convert_gives_1920x1080_with_same_fps_frames_and_audio(jobs, still, clip):
+    result = jobs.animate("s", still, clip, CENTER)
+    converted = jobs.convert("s", result)
+    info, original = probe(converted), probe(result)
+    assert info["size"] == (1920, 1080)
+    assert info["fps"] == original["fps"] == Fraction(25)
+    assert info["frames"] == original["frames"] == 12
+    assert abs(info["audio_seconds"] - original["audio_seconds"]) < 0.05
+
+
+def test_fit_on_canvas_centres_a_square_on_black():
+    square = np.full((64, 64, 3), 200, np.uint8)
+    canvas = fit_on_canvas(square, 1920, 1080)
+    assert canvas.shape == (1080, 1920, 3)
+    assert canvas[:, :420].max() == 0 and canvas[:, 1500:].max() == 0
+    assert np.abs(canvas[:, 420:1500].astype(int) - 200).max() <= 1
+    wide = fit_on_canvas(np.full((50, 400, 3), 90, np.uint8), 256, 256)
+    assert wide[:112].max() == 0 and wide[144:].max() == 0 and wide[120, 128, 0] == 90
+
+
+def test_comparison_is_three_square_panels_in_sync(jobs, still, clip):
+    result = jobs.animate("s", still, clip, CENTER)
+    comparison = jobs.compare("s", still, clip, result)
+    info = probe(comparison)
+    assert info["size"] == (3 * 256, 256)
+    assert info["frames"] == 12 and info["fps"] == Fraction(25)
+    assert info["audio_seconds"] > 0.4
+
+
+def test_limits_refuse_long_and_large_inputs(jobs, tmp_path, still):
+    long_clip = write_video(tmp_path / "long.mp4", moving_frames(75, 32, 32), 25, audio=False)
+    with pytest.raises(InputError, match=r"3 s long; the limit is 2 s"):
+        jobs.animate("s", still, long_clip, CENTER)
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\0" * 6_000_000)
+    with pytest.raises(InputError, match="6 MB; the limit is 5 MB"):
+        jobs.animate("s", big, long_clip, CENTER)
+    with pytest.raises(InputError, match="no source image given"):
+        jobs.animate("s", None, long_clip, CENTER)
+    with pytest.raises(InputError, match="not an image"):
+        bad = tmp_path / "bad.png"
+        bad.write_bytes(b"not an image")
+        jobs.animate("s", bad, write_video(tmp_path / "ok.mp4", moving_frames(3), 25), CENTER)
+
+
+def test_unknown_and_missing_models_say_what_to_do(jobs, tmp_path, monkeypatch):
+    with pytest.raises(ModelError, match="unknown model"):
+        jobs.model("nonsense")
+    monkeypatch.setenv("FACEMOTION_HOME", str(tmp_path / "empty-cache"))
+    with pytest.raises(ModelError, match="press 'Download model'.*facemotion download vox"):
+        pipeline_loader("vox", "cpu")
+    assert "to be downloaded" in jobs.model_label("vox")
+    assert jobs.is_cached("landmarks") and "embedded" in jobs.model_label("landmarks")
+
+
+def test_sessions_get_private_folders_removed_on_release(tmp_path):
+    store = SessionStore(tmp_path / "root")
+    a = store.new_path("../../etc", "animation", ".mp4")
+    b = store.folder("other")
+    assert a.parent.parent == store.root and ".." not in a.parts and a.parent != b
+    a.write_bytes(b"x")
+    store.release("../../etc")
+    assert not a.parent.exists() and b.exists()
+    assert store.sessions() == ["other"]
+    store.close()
+    assert not store.root.exists()
+
+
+def test_idle_sessions_are_swept(tmp_path):
+    store = SessionStore(tmp_path / "root", max_idle_s=0.0)
+    old = store.folder("api-client")
+    store.folder("new-page")
+    assert not old.exists() and store.sessions() == ["new-page"]
+
+
+def test_progress_text():
+    assert (
+        progress_text("animate", 40, 120, 4.0) == "animate: 40/120 frames, 10.0 frames/s, 8 s left"
+    )
+    assert progress_text("capture", 5, None, 1.0) == "capture: 5/? frames, 5.0 frames/s"
