@@ -207,7 +207,7 @@ def _portrait_hook(args: argparse.Namespace, fps: float, closers: list, warn):
     closers.extend(shown)
 
     def hook(frame, points, solution) -> None:
-        image = portrait(frame.image)
+        image = portrait(frame.image, (points, solution.detected))
         for output in shown:
             output.show(image)
 

@@ -31,6 +31,35 @@ class _NewestDriving:
         return frame
 
 
+def _reusing_landmarks(model, known: Callable[[np.ndarray], tuple[np.ndarray, bool]]):
+    """The landmark model made to take each frame's landmarks from `known` when they are given,
+    instead of running a second MediaPipe tracker; other models unchanged."""
+    from facemotion.motion.landmark_model import LandmarkModel
+
+    if not isinstance(model, LandmarkModel):
+        return model
+
+    class Tracker:
+        def __init__(self) -> None:
+            self._own = None
+
+        def __call__(self, image: np.ndarray) -> tuple[np.ndarray, bool]:
+            try:
+                return known(image)
+            except RuntimeError:
+                if self._own is None:
+                    from facemotion.landmarks import LandmarkTracker
+
+                    self._own = LandmarkTracker(static=False, face=model.face)
+                return self._own(image)
+
+        def close(self) -> None:
+            if self._own is not None:
+                self._own.close()
+
+    return LandmarkModel(model.options, face=model.face, tracker_factory=Tracker)
+
+
 class LivePortrait:
     """`model.animate` run one camera frame at a time: `portrait(frame)` -> the animated
     portrait (S, S, 3) uint8 for frame (H, W, 3) uint8 RGB. The first frame is the reference:
@@ -39,11 +68,17 @@ class LivePortrait:
     def __init__(self, model, source: np.ndarray, size: int = DEFAULT_PORTRAIT_SIZE) -> None:
         from facemotion.io.images import as_float_image, center_square, resize_square
 
-        self.model = model
+        self.model = _reusing_landmarks(model, self._known_landmarks)
         self.size = model.frame_size or size
         self.source = resize_square(center_square(as_float_image(source)), self.size)
         self._driving = _NewestDriving()
-        self._frames = model.animate(self.source, self._driving)
+        self._landmarks: tuple[np.ndarray, bool] | None = None
+        self._frames = self.model.animate(self.source, self._driving)
+
+    def _known_landmarks(self, frame: np.ndarray) -> tuple[np.ndarray, bool]:
+        if self._landmarks is None:
+            raise RuntimeError("the portrait was called without the frame's landmarks")
+        return self._landmarks
 
     def _driving_frame(self, frame: np.ndarray) -> np.ndarray:
         from facemotion.io.images import as_float_image, center_square, resize_square
@@ -53,7 +88,12 @@ class LivePortrait:
             image = resize_square(center_square(image), self.model.frame_size)
         return image
 
-    def __call__(self, frame: np.ndarray) -> np.ndarray:
+    def __call__(
+        self, frame: np.ndarray, landmarks: tuple[np.ndarray, bool] | None = None
+    ) -> np.ndarray:
+        """frame: (H, W, 3) uint8 RGB; landmarks: its (points (478, 3), found) when already
+        tracked (the live loop has them), so the landmark model does not track it again."""
+        self._landmarks = landmarks
         self._driving.frame = self._driving_frame(frame)
         result = next(self._frames)
         return (np.clip(result, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
