@@ -75,6 +75,17 @@ def test_source_without_a_face_and_crop_auto_names_the_file(folders, tiny_fomm, 
     assert list(outputs.iterdir()) == []
 
 
+@pytest.mark.slow
+def test_source_without_a_face_on_the_default_model(folders, capsys):
+    inputs, outputs = folders
+    source = inputs / "texture.png"
+    Image.fromarray(moving_frames(1, 160, 160, seed=5)[0]).save(source)
+    driving = write_video(inputs / "drive.mp4", carphone_frames(3), 25)
+    code = run_cli(source, driving, "-o", outputs / "out.mp4")
+    assert_refused(capsys, code, 2, "no face", str(source), "--model vox")
+    assert list(outputs.iterdir()) == []
+
+
 def test_one_frame_driving_video(folders, tiny_fomm, capsys):
     inputs, outputs = folders
     driving = write_video(inputs / "one.mp4", carphone_frames(1), Fraction(30000, 1001))
@@ -97,6 +108,7 @@ def test_tiny_source_is_animated_with_crop_auto(folders, tiny_fomm, capsys, side
     assert probe(out)["size"] == (side, side)  # pasted back: the source's own resolution
 
 
+@pytest.mark.slow
 def test_huge_source_is_animated_and_pasted_back(folders, tiny_fomm, capsys):
     inputs, outputs = folders
     image = Image.open(sample_path("astronaut.png")).convert("RGB")
@@ -122,6 +134,7 @@ def test_face_touching_the_border_is_cropped_and_pasted_back(folders, tiny_fomm,
     assert probe(out)["size"] == (312, 400)
 
 
+@pytest.mark.slow
 def test_driving_face_lost_for_some_frames(folders, tiny_fomm, capsys):
     inputs, outputs = folders
     frames = carphone_frames(10)
@@ -145,3 +158,29 @@ def test_driving_without_any_face_and_find_best_frame_is_refused(folders, tiny_f
                    *tiny_fomm)  # fmt: skip
     assert_refused(capsys, code, 2, "no face", "--find-best-frame")
     assert list(outputs.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_default_model_holds_the_pose_where_the_driving_face_is_lost(folders, capsys):
+    inputs, outputs = folders
+    frames = carphone_frames(10)
+    frames[3:7] = 0
+    driving = write_video(inputs / "gaps.mp4", frames, 25)
+    out = outputs / "gaps.mp4"
+    code = run_cli(portrait(inputs), driving, "-o", out, "--crop", "auto", "--find-best-frame")
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "lost in 4 frames" in captured.out
+    assert probe(out)["frames"] == 10
+    assert sorted(p.name for p in outputs.iterdir()) == ["gaps.mp4"]
+
+
+@pytest.mark.slow
+def test_default_model_one_frame_driving_and_tiny_source(folders, capsys):
+    inputs, outputs = folders
+    driving = write_video(inputs / "one.mp4", carphone_frames(1), 25)
+    source = portrait(inputs, side=64, crop=(100, 0, 356, 256))
+    out = outputs / "one.mp4"
+    assert run_cli(source, driving, "-o", out, "--crop", "auto", "--paste-back") == 0
+    info = probe(out)
+    assert info["frames"] == 1 and info["size"] == (64, 64)

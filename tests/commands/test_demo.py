@@ -39,6 +39,15 @@ def check_demo_folder(folder: Path, animated_size: tuple[int, int] | None = None
 
 
 @pytest.mark.slow
+def test_demo_on_the_default_model_writes_its_files(tmp_path, capsys):
+    folder = tmp_path / "demo"
+    assert main(["demo", "-o", str(folder), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert f"demo written to {folder}" in out and "comparison.mp4" in out
+    check_demo_folder(folder)
+
+
+@pytest.mark.slow
 def test_demo_with_a_fomm_checkpoint_and_size(tmp_path, golden_dir, capsys):
     folder = tmp_path / "fomm-demo"
     checkpoint, config = golden_dir / "tiny-cpk.pth.tar", golden_dir / "tiny-64.yaml"

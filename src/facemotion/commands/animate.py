@@ -157,4 +157,6 @@ def run(args: argparse.Namespace) -> int:
         f"{report.fps:g} fps{', audio kept' if report.has_audio else ''}) in "
         f"{report.seconds:.1f} s ({report.frames_per_second:.1f} frames/s)"
     )
+    if report.lost_frames:
+        print(f"the driving face was lost in {report.lost_frames} frames; the last pose was held")
     return 0

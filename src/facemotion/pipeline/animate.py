@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from facemotion.errors import InputError
+from facemotion.errors import InputError, NoFaceError
 from facemotion.io.images import as_float_image, load_image, resize_square
 from facemotion.models.base import AnimationModel
 
@@ -29,6 +29,7 @@ class AnimationReport:
     best_frame: int
     size: tuple[int, int]
     has_audio: bool
+    lost_frames: int = 0  # driving frames without a face (the landmark model held the last pose)
 
     @property
     def frames_per_second(self) -> float:
@@ -172,8 +173,10 @@ def animate_video(
     box = _source_box(full_source, crop, source_name)
     model_size = model.frame_size
     source_image = fit_frame(full_source, model_size if model_size else size, box)
+    _check_source_face(model, source_image, source_name, crop)
     if find_best_frame:
         best_frame = _find_best_frame(full_source, box, driving, source_name)
+    model = _LostFrameCounter(model)
     mask, background = None, full_source
     if paste_back:
         from facemotion.motion.crop import feather_mask
@@ -211,7 +214,39 @@ def animate_video(
         best_frame=best_frame,
         size=(out_width, out_height),
         has_audio=has_audio,
+        lost_frames=model.lost_frames,
     )
+
+
+class _LostFrameCounter:
+    """The model, with the driving frames it lost summed over the (one or two, with a best
+    frame) passes of a run; 0 for models that need no face in the driving frames."""
+
+    def __init__(self, model: AnimationModel):
+        self.model, self.name, self.frame_size = model, model.name, model.frame_size
+        self.lost_frames = 0
+
+    def animate(self, source: np.ndarray, driving: Iterable[np.ndarray], **options):
+        try:
+            yield from self.model.animate(source, driving, **options)
+        finally:
+            self.lost_frames += int(getattr(self.model, "lost_frames", 0))
+
+
+def _check_source_face(model: AnimationModel, source: np.ndarray, name: str, crop: str) -> None:
+    """Fail before any output when a model that needs landmarks finds no face in the source
+    crop, naming the file (the landmarks are remembered for the run)."""
+    find_landmarks = getattr(model, "source_landmarks", None)
+    if find_landmarks is None:
+        return
+    try:
+        find_landmarks(source)
+    except NoFaceError as exc:
+        where = " (its centred square; try --crop auto)" if crop == "center" else ""
+        raise NoFaceError(
+            f"no face found in {name}{where}; use a FOMM model (--model vox), which needs "
+            "no landmarks"
+        ) from exc
 
 
 def _source_box(image: np.ndarray, crop: str, name: str) -> Box:
