@@ -44,9 +44,8 @@ def gallery_dir(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def served_app(tiny_loader, gallery_dir):
-    """The app on 127.0.0.1 at a free port (tiny FOMM model for every name); its WebApp and URL."""
+def start_app(loader, gallery: Path | None = None):
+    """Build and launch the app on 127.0.0.1 at a free port; its WebApp and URL."""
     import socket
 
     from facemotion.web.app import build_app, launch
@@ -55,9 +54,27 @@ def served_app(tiny_loader, gallery_dir):
     with socket.socket() as probe_socket:
         probe_socket.bind(("127.0.0.1", 0))
         port = probe_socket.getsockname()[1]
-    options = ServeOptions(port=port, gallery=gallery_dir, max_seconds=30, concurrency=1)
-    app = build_app(options, load_model=tiny_loader)
+    options = ServeOptions(port=port, gallery=gallery, max_seconds=30, concurrency=1)
+    app = build_app(options, load_model=loader)
     launch(app, block=False)
-    yield app, f"http://127.0.0.1:{port}/"
+    return app, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(scope="session")
+def served_app(tiny_loader, gallery_dir):
+    """The app with the tiny FOMM model standing in for every model name."""
+    app, url = start_app(tiny_loader, gallery_dir)
+    yield app, url
+    app.blocks.close()
+    app.store.close()
+
+
+@pytest.fixture(scope="session")
+def default_app():
+    """The app as `facemotion serve` runs it: the real default (landmark) model."""
+    from facemotion.web.handlers import pipeline_loader
+
+    app, url = start_app(pipeline_loader)
+    yield app, url
     app.blocks.close()
     app.store.close()

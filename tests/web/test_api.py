@@ -23,7 +23,7 @@ def test_api_endpoints_animate_and_report_errors(served_app, clip):
     result = client.predict(
         handle_file(str(sample_path("astronaut.png"))),
         handle_file(str(clip)),
-        "landmarks",
+        "vox",
         True,
         True,
         False,

@@ -5,6 +5,7 @@ Screenshots go to test-artifacts/web/: animate.png, result.png (with the compari
 
 from __future__ import annotations
 
+import contextlib
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -38,10 +39,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, served_app):
+@contextlib.contextmanager
+def open_page(browser, url: str):
     """A page on the app; requests leaving 127.0.0.1 are aborted and listed in page.external."""
-    _, url = served_app
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.external = []
@@ -60,6 +60,12 @@ def page(browser, served_app):
     context.close()
 
 
+@pytest.fixture
+def page(browser, served_app):
+    with open_page(browser, served_app[1]) as page:
+        yield page
+
+
 def download(page, selector: str, folder: Path) -> Path:
     with page.expect_download(timeout=JOB_TIMEOUT_MS) as info:
         page.click(selector)
@@ -76,8 +82,12 @@ def plays(page, selector: str) -> bool:
     return page.evaluate(f"document.querySelector('{selector} video').duration") > 0
 
 
-def test_animate_convert_download_compare_back(page, served_app, tmp_path):
+@pytest.fixture(autouse=True, scope="module")
+def artifacts():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+
+def test_animate_convert_download_compare_back(page, served_app, tmp_path):
     page.click("#generate")
     page.get_by_text("no source image given").first.wait_for(timeout=30_000)
 
@@ -141,3 +151,33 @@ def test_capture_tab_shows_3d_preview_and_downloads(page, served_app):
     while ours & set(app.store.sessions()) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not ours & set(app.store.sessions()), "closing the page keeps its session folder"
+
+
+def test_default_model_on_the_sample_portrait_and_clip(browser, default_app):
+    """What a new user does first: astronaut + carphone with the embedded default model."""
+    with open_page(browser, default_app[1]) as page:
+        page.get_by_alt_text("Astronaut").first.click()
+        page.wait_for_selector("#source-image img", timeout=30_000)
+        page.locator("img[alt='Carphone']:visible").first.click()
+        page.wait_for_selector("#driving-video video", timeout=30_000)
+        page.click("#generate")
+        page.get_by_text("frames/s").first.wait_for(timeout=JOB_TIMEOUT_MS)
+        page.screenshot(path=ARTIFACTS / "progress.png")
+        page.click("#cancel")
+        page.get_by_text("Cancelled.").wait_for(timeout=10_000)
+        assert page.is_visible("#generate") and not page.is_visible("#result-video")
+        root, deadline = default_app[0].store.root, time.monotonic() + 10
+        while [p for p in root.rglob("*") if "animation" in p.name] and time.monotonic() < deadline:
+            time.sleep(0.2)  # the job stops at its next frame and removes its partial output
+        assert not [p for p in root.rglob("*") if "animation" in p.name]
+
+        started = time.perf_counter()
+        page.click("#generate")
+        page.wait_for_selector("#result-video video", state="visible", timeout=JOB_TIMEOUT_MS)
+        assert plays(page, "#result-video")
+        seconds = time.perf_counter() - started
+        (ARTIFACTS / "generate-seconds.txt").write_text(f"{seconds:.1f}\n")
+        print(f"Generate -> result on carphone with the default model: {seconds:.1f} s")
+        duration = page.evaluate("document.querySelector('#result-video video').duration")
+        assert abs(duration - 4.0) < 0.2
+        assert page.external == []

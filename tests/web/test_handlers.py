@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from facemotion.errors import InputError, Interrupted, ModelError
+from facemotion.errors import DownloadError, InputError, Interrupted, ModelError
 from facemotion.web.convert import fit_on_canvas
 from facemotion.web.handlers import (
     AnimateOptions,
@@ -123,6 +123,27 @@ def test_sessions_get_private_folders_removed_on_release(tmp_path):
     assert store.sessions() == ["other"]
     store.close()
     assert not store.root.exists()
+
+
+def test_cancel_sets_only_the_running_jobs_of_that_session(tmp_path):
+    store = SessionStore(tmp_path / "root")
+    with store.job("a") as first, store.job("a") as second, store.job("b") as other:
+        assert store.cancel("a") == 2
+        assert first.is_set() and second.is_set() and not other.is_set()
+    with store.job("a") as later:
+        assert not later.is_set()  # a new job is not cancelled by an earlier Cancel
+    assert store.cancel("a") == 0
+    store.close()
+
+
+def test_download_without_network_is_one_clear_line(jobs, tmp_path, monkeypatch):
+    monkeypatch.setenv("FACEMOTION_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("FACEMOTION_DOWNLOAD_API", "http://127.0.0.1:9/")
+    with pytest.raises(DownloadError) as error:
+        jobs.download_model("vox")
+    assert "\n" not in str(error.value) and "vox" in str(error.value)
+    with pytest.raises(InputError, match="embedded"):
+        jobs.download_model("landmarks")
 
 
 def test_idle_sessions_are_swept(tmp_path):

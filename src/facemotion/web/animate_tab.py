@@ -39,7 +39,7 @@ def gallery_tabs(galleries: Galleries, target: gr.components.Component, label: s
                     show_label=False,
                     columns=4,
                     fit_columns=False,
-                    height="auto",
+                    height=200,
                     allow_preview=False,
                     buttons=[],
                     interactive=False,
@@ -153,12 +153,10 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
         request: gr.Request, progress=gr.Progress(),  # noqa: B008
     ):  # fmt: skip
         session = session_id(request)
-        cancel_flag = jobs.store.cancel_flag(session)
-        cancel_flag.clear()
         options = AnimateOptions(name, relative_on, adapt_on, best_on, crop_mode, paste_on)
         progress(0, desc=f"loading {name}")
-        on_frame = FrameProgress("animate", cancel_flag, frame_reporter(progress))
-        with user_errors():
+        with user_errors(), jobs.store.job(session) as cancel_flag:
+            on_frame = FrameProgress("animate", cancel_flag, frame_reporter(progress))
             path = jobs.animate(session, source_path, driving_path, options, on_frame)
         state = {"result": str(path), "source": source_path, "driving": driving_path}
         return str(path), state
@@ -175,27 +173,23 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
 
     def on_convert(state: dict | None, request: gr.Request, progress=gr.Progress()):  # noqa: B008
         session = session_id(request)
-        flag = jobs.store.cancel_flag(session)
-        flag.clear()
-        on_frame = FrameProgress("convert", flag, frame_reporter(progress))
-        with user_errors():
+        with user_errors(), jobs.store.job(session) as flag:
+            on_frame = FrameProgress("convert", flag, frame_reporter(progress))
             path = jobs.convert(session, (state or {}).get("result"), on_frame)
         return gr.update(value=str(path), visible=True)
 
     def on_compare(state: dict | None, request: gr.Request, progress=gr.Progress()):  # noqa: B008
         session = session_id(request)
-        flag = jobs.store.cancel_flag(session)
-        flag.clear()
-        on_frame = FrameProgress("compare", flag, frame_reporter(progress))
         state = state or {}
-        with user_errors():
+        with user_errors(), jobs.store.job(session) as flag:
+            on_frame = FrameProgress("compare", flag, frame_reporter(progress))
             path = jobs.compare(
                 session, state.get("source"), state.get("driving"), state.get("result"), on_frame
             )
         return gr.update(value=str(path), visible=True)
 
     def on_cancel(request: gr.Request):
-        jobs.store.cancel_flag(session_id(request)).set()
+        jobs.store.cancel(session_id(request))
         return "Cancelled."
 
     def on_back():

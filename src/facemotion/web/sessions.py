@@ -6,11 +6,13 @@ becomes part of a path.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 ANONYMOUS = "anonymous"
@@ -21,7 +23,7 @@ class SessionStore:
 
     A folder is removed by `release(session_id)` (the page was closed) or, for clients that
     never say goodbye (API callers), once unused for `max_idle_s`. `close()` removes the root.
-    Each session also has a cancel flag that a running job polls.
+    Each running job has a cancel flag that it polls; `cancel(session_id)` sets the session's.
     """
 
     def __init__(self, root: Path | None = None, *, max_idle_s: float = 3 * 3600):
@@ -30,7 +32,7 @@ class SessionStore:
         self.max_idle_s = max_idle_s
         self._folders: dict[str, Path] = {}
         self._last_used: dict[str, float] = {}
-        self._cancel: dict[str, threading.Event] = {}
+        self._jobs: dict[str, set[threading.Event]] = {}
         self._lock = threading.Lock()
 
     def folder(self, session_id: str | None) -> Path:
@@ -63,18 +65,32 @@ class SessionStore:
         path.mkdir()
         return path
 
-    def cancel_flag(self, session_id: str | None) -> threading.Event:
-        """The session's cancel flag (set by the Cancel button, cleared when a job starts)."""
+    @contextlib.contextmanager
+    def job(self, session_id: str | None) -> Iterator[threading.Event]:
+        """A cancel flag for one job of the session, registered while the block runs."""
+        key, flag = session_id or ANONYMOUS, threading.Event()
         with self._lock:
-            return self._cancel.setdefault(session_id or ANONYMOUS, threading.Event())
+            self._jobs.setdefault(key, set()).add(flag)
+        try:
+            yield flag
+        finally:
+            with self._lock:
+                self._jobs.get(key, set()).discard(flag)
+
+    def cancel(self, session_id: str | None) -> int:
+        """Set the flags of the session's running jobs (the Cancel button); how many."""
+        with self._lock:
+            flags = list(self._jobs.get(session_id or ANONYMOUS, ()))
+        for flag in flags:
+            flag.set()
+        return len(flags)
 
     def release(self, session_id: str | None) -> None:
         """Remove the session's folder and flag (the browser tab was closed)."""
         key = session_id or ANONYMOUS
+        self.cancel(key)  # a job still running for a closed page stops at its next frame
         with self._lock:
-            flag = self._cancel.pop(key, None)
-            if flag is not None:
-                flag.set()  # a job still running for a closed page stops at its next frame
+            self._jobs.pop(key, None)
             self._remove(key)
 
     def sessions(self) -> list[str]:
