@@ -12,6 +12,7 @@ import numpy as np
 from facemotion.errors import FacemotionError, InputError
 
 DEFAULT_PORTRAIT_SIZE = 256  # side of the portrait crop for models that take any size
+DRIVING_MAX_SIDE = 480  # larger camera frames are shrunk to this before they drive the portrait
 
 
 class _NewestDriving:
@@ -93,6 +94,15 @@ class LivePortrait:
     ) -> np.ndarray:
         """frame: (H, W, 3) uint8 RGB; landmarks: its (points (478, 3), found) when already
         tracked (the live loop has them), so the landmark model does not track it again."""
+        if self.model.frame_size is None and max(frame.shape[:2]) > DRIVING_MAX_SIDE:
+            # The warp needs only the landmarks and, for the mouth, a few hundred pixels.
+            import cv2
+
+            scale = DRIVING_MAX_SIDE / max(frame.shape[:2])
+            size = (round(frame.shape[1] * scale), round(frame.shape[0] * scale))
+            frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+            if landmarks is not None:
+                landmarks = (np.asarray(landmarks[0]) * np.float32(scale), landmarks[1])
         self._landmarks = landmarks
         self._driving.frame = self._driving_frame(frame)
         result = next(self._frames)
