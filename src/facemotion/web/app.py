@@ -10,8 +10,10 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+import atexit  # noqa: E402
 import importlib  # noqa: E402
 import importlib.util  # noqa: E402
+import signal  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 import gradio as gr  # noqa: E402
@@ -110,9 +112,16 @@ def launch(app: WebApp, *, block: bool = True) -> None:
 
 
 def serve(options: ServeOptions) -> None:
-    """`facemotion serve`: build, serve until Ctrl-C, then remove every session folder."""
+    """`facemotion serve`: build, serve until Ctrl-C (or SIGTERM), then remove every session
+    folder."""
     app = build_app(options)
+    atexit.register(app.store.close)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         launch(app, block=True)
     finally:
         app.store.close()
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt  # Gradio closes the server on it, then serve() cleans up
