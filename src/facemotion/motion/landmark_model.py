@@ -1,0 +1,261 @@
+"""The embedded default animation model: MediaPipe landmarks drive a mesh warp of the source.
+
+Per driving frame: track the face's 478 landmarks, smooth them lightly (One-Euro), turn them
+into target landmarks for the source (relative motion with the head as a similarity, or
+absolute), warp the source piecewise-affinely over the face mesh with a smooth extension to
+the rest of the image, and fill the mouth where it opens wider than the source's. Needs no
+download and runs in real time on a CPU.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from facemotion.capture.smoothing import OneEuroFilter
+from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
+from facemotion.motion.mesh import STABLE_POINTS
+from facemotion.motion.mouth import MouthOptions, fill_mouth, fill_strength
+from facemotion.motion.similarity import Similarity, fit_similarity
+from facemotion.motion.targets import absolute_targets, relative_targets
+from facemotion.motion.warp import (
+    RingOptions,
+    coarse_map,
+    remap,
+    source_points,
+    target_points,
+    upsample_map,
+    warp_layout,
+)
+
+Tracker = Callable[[np.ndarray], tuple[np.ndarray, bool]]
+_STABLE = np.array(STABLE_POINTS)
+
+
+@dataclass(frozen=True)
+class LandmarkOptions:
+    """Settings of the landmark model.
+
+    smoothing_min_cutoff_hz / smoothing_beta: One-Euro filter on the driving landmarks
+    (normalised by the frame size; beta per frame-size per second), at `frames_per_second`
+    (the filter's clock; the driving video's own rate is not known to the model).
+    map_pixels: the dense map is computed exactly every max(1, side // map_pixels) pixels and
+    interpolated between (the warp is affine within each triangle, so little is lost).
+    """
+
+    smoothing: bool = True
+    smoothing_min_cutoff_hz: float = 2.0
+    smoothing_beta: float = 4.0
+    frames_per_second: float = 30.0
+    map_pixels: int = 128
+    fill_mouth: bool = True
+    body_motion: bool = True
+    feather: float = 0.15
+    flow_side: int = 176
+    flow_smoothing: float = 0.025
+    flow_preset: int = 0
+    flow_finest_scale: int = 1
+    rings: RingOptions = field(default_factory=RingOptions)
+    mouth: MouthOptions = field(default_factory=MouthOptions)
+
+
+@dataclass(frozen=True)
+class LandmarkReport:
+    """What the last `animate` call saw: frames animated and frames where the driving face
+    was lost (the last pose was held for them)."""
+
+    frames: int
+    lost_frames: int
+
+
+def _to_uint8(image: np.ndarray) -> np.ndarray:
+    if image.dtype == np.uint8:
+        return image
+    return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+class LandmarkModel:
+    """The landmark-driven default model (AnimationModel protocol, `name` 'landmarks').
+
+    Works at the source's own resolution (`frame_size` None) and takes whole driving frames.
+    face: which driving face to follow (None: the largest). After each `animate` run,
+    `last_report` holds the frame and lost-frame counts (`lost_frames` for short).
+    """
+
+    name = "landmarks"
+    frame_size: int | None = None
+
+    def __init__(
+        self,
+        options: LandmarkOptions | None = None,
+        *,
+        face: int | None = None,
+        tracker_factory: Callable[[], Tracker] | None = None,
+        source_detector: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> None:
+        self.options = options or LandmarkOptions()
+        self.face = face
+        self._tracker_factory = tracker_factory
+        self._source_detector = source_detector
+        self._source_cache: tuple[bytes, np.ndarray] | None = None
+        self.last_report: LandmarkReport | None = None
+
+    @property
+    def lost_frames(self) -> int:
+        """Driving frames without a face in the last `animate` run (0 before any run)."""
+        return self.last_report.lost_frames if self.last_report else 0
+
+    def source_landmarks(self, source: np.ndarray) -> np.ndarray:
+        """The source's (478, 3) landmarks in pixels (remembered for the same image)."""
+        image = _to_uint8(source)
+        key = hashlib.blake2b(image.tobytes(), digest_size=16).digest() + bytes(
+            str(image.shape), "ascii"
+        )
+        if self._source_cache is not None and self._source_cache[0] == key:
+            return self._source_cache[1]
+        if self._source_detector is not None:
+            points = np.asarray(self._source_detector(image), dtype=np.float32)
+        else:
+            from facemotion.landmarks import detect_image_landmarks
+
+            points = detect_image_landmarks(image, name="the source image")
+        self._source_cache = (key, points)
+        return points
+
+    def _tracker(self) -> tuple[Tracker, Callable[[], None]]:
+        if self._tracker_factory is not None:
+            tracker = self._tracker_factory()
+            return tracker, getattr(tracker, "close", lambda: None)
+        from facemotion.landmarks import LandmarkTracker
+
+        tracker = LandmarkTracker(static=False, face=self.face)
+        return tracker, tracker.close
+
+    def animate(
+        self,
+        source: np.ndarray,
+        driving: Iterable[np.ndarray],
+        *,
+        relative: bool = True,
+        adapt_scale: bool = True,
+    ) -> Iterator[np.ndarray]:
+        """Animate `source` (S, S', 3) float32 [0, 1] with driving frames (h, w, 3) float32;
+        yields (S, S', 3) float32 frames, one per driving frame, lazily. The first driving
+        frame with a face is the reference of relative motion; frames before it show the
+        source unchanged, frames where the face is lost hold the last pose."""
+        source = np.ascontiguousarray(source, dtype=np.float32)
+        source_marks = self.source_landmarks(source).astype(np.float64)
+        shape = source.shape[:2]
+        layout = warp_layout(source_marks, self.options.rings)
+        source_extended = source_points(source_marks, layout, shape)
+        step = max(1, max(shape) // self.options.map_pixels)
+        lips = layout.topology.inner_lips
+        face_mask = face_weight(
+            source_marks[layout.topology.oval, :2], shape, 1, self.options.feather
+        )
+        tracker, close = self._tracker()
+        frames = lost = 0
+        reference = held = held_frame = None
+        smoother = flow = to_source = None
+        vector_scale = 1.0
+        try:
+            for frame in driving:
+                frames += 1
+                points, found = tracker(_to_uint8(frame))
+                if not found:
+                    lost += 1
+                    if held is None:
+                        yield source.copy()
+                        continue
+                    points, frame = held, held_frame
+                else:
+                    points = np.asarray(points, dtype=np.float64)
+                    if self.options.smoothing:
+                        points, smoother = self._smooth(points, frame.shape, frames, smoother)
+                    held, held_frame = points, frame
+                if reference is None:
+                    reference = points
+                    if self.options.body_motion:
+                        flow = DrivingFlow(
+                            _to_uint8(frame),
+                            self.options.flow_side,
+                            self.options.flow_smoothing,
+                            self.options.flow_preset,
+                            self.options.flow_finest_scale,
+                        )
+                        to_source, vector_scale = self._driving_to_source(
+                            source_marks, reference, frame.shape[:2], shape, relative, adapt_scale
+                        )
+                elif flow is not None and found:
+                    flow.update(_to_uint8(frame))
+                if relative:
+                    targets = relative_targets(
+                        source_marks, points, reference, adapt_scale=adapt_scale
+                    )
+                else:
+                    targets = absolute_targets(points, frame.shape[:2], shape)
+                head = fit_similarity(source_marks[_STABLE, :2], targets[_STABLE])
+                target_extended = target_points(targets, source_extended, layout, head)
+                map_x, map_y = coarse_map(
+                    target_extended, source_extended, layout, shape, points[:, 2], step
+                )
+                flow_map = None
+                if flow is not None:
+                    flow_map = flow.source_map(map_x.shape, step, to_source, vector_scale)
+                if flow_map is not None:
+                    weight = face_weight(
+                        targets[layout.topology.oval], map_x.shape, step, self.options.feather
+                    )
+                    weight = np.maximum(weight, occluded_weight(face_mask, *flow_map))
+                    map_x = flow_map[0] + (map_x - flow_map[0]) * weight
+                    map_y = flow_map[1] + (map_y - flow_map[1]) * weight
+                map_x, map_y = upsample_map(map_x, map_y, shape, step)
+                output = remap(source, map_x, map_y)
+                if self.options.fill_mouth:
+                    strength = fill_strength(targets[lips], source_marks[lips, :2], head.scale)
+                    fill_mouth(
+                        output, targets[lips], frame, points[lips, :2], strength, self.options.mouth
+                    )
+                self.last_report = LandmarkReport(frames, lost)
+                yield output
+        finally:
+            close()
+            self.last_report = LandmarkReport(frames, lost)
+
+    @staticmethod
+    def _driving_to_source(
+        source_marks: np.ndarray,
+        reference: np.ndarray,
+        driving_shape: tuple[int, int],
+        source_shape: tuple[int, int],
+        relative: bool,
+        adapt_scale: bool,
+    ) -> tuple[Similarity, float]:
+        """How driving pixels map into the source (for the flow around the face), and how much
+        a driving displacement grows there."""
+        if relative:
+            to_source = fit_similarity(reference[_STABLE, :2], source_marks[_STABLE, :2])
+            return to_source, to_source.scale if adapt_scale else 1.0
+        height, width = driving_shape
+        side = min(height, width)
+        factor = source_shape[0] / side
+        offset = np.array([(width - side) / 2, (height - side) / 2])
+        return Similarity(factor, np.eye(2), -offset * factor), factor
+
+    def _smooth(
+        self,
+        points: np.ndarray,
+        frame_shape: tuple[int, ...],
+        index: int,
+        smoother: OneEuroFilter | None,
+    ) -> tuple[np.ndarray, OneEuroFilter]:
+        if smoother is None:
+            smoother = OneEuroFilter(
+                self.options.smoothing_min_cutoff_hz, self.options.smoothing_beta
+            )
+        unit = float(max(frame_shape[:2]))
+        smoothed = smoother(points.reshape(-1) / unit, index / self.options.frames_per_second)
+        return smoothed.reshape(points.shape) * unit, smoother
