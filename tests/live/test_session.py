@@ -95,7 +95,6 @@ def test_slow_consumer_drops_frames_instead_of_queueing(carphone):
     report = run_live(source, LiveOptions(max_frames=8), tracker=slow_tracker)
     assert report.frames == 8
     assert report.dropped >= 8 * 2  # ~3 frames arrive per 100 ms at 30 fps
-    assert source.slot.most_waiting <= 1
     # Latency is bounded by one frame interval plus the 100 ms of work, not growing.
     assert max(report.latency_ms) < 100 + 1000 / 29.97 + 60
     assert report.latency_ms[-1] < report.latency_ms[0] + 60

@@ -35,7 +35,6 @@ class NewestFrameSlot:
     def __init__(self, wait_for_consumer: bool = False) -> None:
         self.wait_for_consumer = wait_for_consumer
         self.dropped = 0
-        self.most_waiting = 0  # frames waiting at once, ever: 1 at most by construction
         self._frame: Frame | None = None
         self._ended = False
         self._error: BaseException | None = None
@@ -51,7 +50,6 @@ class NewestFrameSlot:
             if self._frame is not None:
                 self.dropped += 1
             self._frame = frame
-            self.most_waiting = max(self.most_waiting, 1)
             self._condition.notify_all()
             return True
 
