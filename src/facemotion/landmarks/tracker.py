@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from facemotion.landmarks.faces import NUM_POINTS, choose_face, normalized_points, to_pixels
+from facemotion.landmarks.quiet import native_stderr_silenced
 from facemotion.landmarks.rgb import as_rgb_uint8
 
 MAX_FACES = 4  # faces looked at when choosing the largest (more when face=N asks for more)
@@ -48,6 +49,7 @@ class LandmarkTracker:
         self._mesh_faces = 0
         self._counter = None
         self._lost = True
+        self._started: list = []  # the graphs that have run a frame
 
     def __call__(self, frame: np.ndarray) -> tuple[np.ndarray, bool]:
         chosen = choose_face(self.faces(frame), self.face)
@@ -62,10 +64,19 @@ class LandmarkTracker:
             self._ensure_mesh(self._most_faces)
         elif self._lost and self._mesh_faces < self._most_faces:
             self._ensure_mesh(self._faces_needed(image))
-        found = self._mesh.process(image).multi_face_landmarks or []
+        found = self._process(self._mesh, image).multi_face_landmarks or []
         self._lost = not found
         height, width = image.shape[:2]
         return [to_pixels(normalized_points(landmarks), width, height) for landmarks in found]
+
+    def _process(self, solution, image: np.ndarray):
+        """solution.process(image); a graph's first frame runs with native logging silenced."""
+        if any(started is solution for started in self._started):
+            return solution.process(image)
+        with native_stderr_silenced():
+            result = solution.process(image)
+        self._started.append(solution)
+        return result
 
     def _faces_needed(self, image: np.ndarray) -> int:
         if self._counter is None:
@@ -75,7 +86,7 @@ class LandmarkTracker:
             self._counter = FaceDetection(
                 model_selection=0, min_detection_confidence=self.min_confidence
             )
-        detections = self._counter.process(image).detections or []
+        detections = self._process(self._counter, image).detections or []
         wanted = len(detections) if self.face is None else max(len(detections), self.face + 1)
         return min(max(wanted, 1), self._most_faces)
 
@@ -86,6 +97,7 @@ class LandmarkTracker:
 
         if self._mesh is not None:
             self._mesh.close()
+            self._started = [started for started in self._started if started is not self._mesh]
             self._mesh = None
         self._mesh = FaceMesh(
             static_image_mode=self.static,
@@ -102,6 +114,7 @@ class LandmarkTracker:
             if solution is not None:
                 solution.close()
         self._mesh, self._counter, self._mesh_faces, self._lost = None, None, 0, True
+        self._started.clear()
 
     def __enter__(self) -> LandmarkTracker:
         return self
