@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +41,17 @@ def test_api_endpoints_animate_and_report_errors(served_app, clip):
         client.predict(
             portrait, portrait, "vox", True, True, False, "center", False, api_name="/animate"
         )
+
+
+def test_api_capture_returns_previews_and_four_downloads(served_app):
+    from gradio_client import Client, handle_file
+
+    _, url = served_app
+    client = Client(url, verbose=False)
+    overlay, plots, glb, downloads, summary = client.predict(
+        handle_file(str(sample_path("carphone.mp4"))), api_name="/capture"
+    )
+    assert probe(overlay)["frames"] == 120
+    assert plots.endswith(".png") and glb.endswith(".glb")
+    assert sorted(Path(path).suffix for path in downloads) == [".bvh", ".csv", ".glb", ".json"]
+    assert summary.startswith("120 frames at 29.97 fps")

@@ -90,6 +90,7 @@ def artifacts():
 def test_animate_convert_download_compare_back(page, served_app, tmp_path):
     page.click("#generate")
     page.get_by_text("no source image given").first.wait_for(timeout=30_000)
+    page.get_by_test_id("toast-close").first.click()
 
     page.get_by_alt_text("Astronaut").first.click()
     page.wait_for_selector("#source-image img", timeout=30_000)
@@ -180,4 +181,22 @@ def test_default_model_on_the_sample_portrait_and_clip(browser, default_app):
         print(f"Generate -> result on carphone with the default model: {seconds:.1f} s")
         duration = page.evaluate("document.querySelector('#result-video video').duration")
         assert abs(duration - 4.0) < 0.2
+        assert page.external == []
+
+
+def test_uncached_model_offers_a_download_that_fails_clearly_offline(
+    browser, served_app, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("FACEMOTION_HOME", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("FACEMOTION_DOWNLOAD_API", "http://127.0.0.1:9/")
+    with open_page(browser, served_app[1]) as page:
+        assert not page.is_visible("text=Download model")
+        page.click("#model input")
+        page.get_by_role("option", name="vox: faces (VoxCeleb) (to be downloaded)").click()
+        page.get_by_text("is not downloaded yet").wait_for(timeout=10_000)
+        page.get_by_role("button", name="Download model").click()
+        page.locator("[data-testid='toast-body']").first.wait_for(timeout=30_000)
+        message = page.locator("[data-testid='toast-body']").first.inner_text()
+        assert "could not reach 127.0.0.1:9" in message and "Traceback" not in message
+        assert "copy vox-cpk.pth.tar into" in message  # what to do without a network
         assert page.external == []

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterator, Sequence
 
 import gradio as gr
 
@@ -13,13 +15,16 @@ from facemotion.errors import FacemotionError
 
 log = logging.getLogger("facemotion.web")
 
-# An absolute path: its folders are the server's business, the file name is the user's.
-_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s'\"/:;,]+/)+([^\s'\"/:;,]+)")
 
-
-def short_paths(message: str) -> str:
-    """The message with every absolute path cut to its file name."""
-    return _ABSOLUTE_PATH.sub(r"\1", message)
+def short_paths(message: str, temporary_roots: Sequence[str] | None = None) -> str:
+    """The message with paths inside temporary folders (uploads, session folders: hashed names
+    that mean nothing to the user) cut to their file name; other paths, such as the model
+    cache, are kept whole."""
+    roots = temporary_roots or [tempfile.gettempdir(), os.environ.get("GRADIO_TEMP_DIR", "")]
+    for root in filter(None, roots):
+        pattern = re.escape(root.rstrip("/")) + r"/(?:[^\s'\"/:;,]+/)*([^\s'\"/:;,]+)"
+        message = re.sub(pattern, r"\1", message)
+    return message
 
 
 @contextlib.contextmanager
