@@ -20,7 +20,7 @@ from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthOptions, fill_mouth, fill_strength
 from facemotion.motion.similarity import Similarity, fit_similarity
-from facemotion.motion.targets import absolute_targets, relative_targets
+from facemotion.motion.targets import absolute_targets, adapt_scale_factor, relative_targets
 from facemotion.motion.warp import (
     RingOptions,
     coarse_map,
@@ -160,7 +160,7 @@ class LandmarkModel:
         frames = lost = 0
         reference = held = held_frame = None
         smoother = flow = to_source = None
-        vector_scale = 1.0
+        vector_scale = scale = 1.0
         try:
             for frame in driving:
                 frames += 1
@@ -178,6 +178,7 @@ class LandmarkModel:
                     held, held_frame = points, frame
                 if reference is None:
                     reference = points
+                    scale = adapt_scale_factor(source_marks, reference) if adapt_scale else 1.0
                     if self.options.body_motion:
                         flow = DrivingFlow(
                             _to_uint8(frame),
@@ -193,7 +194,7 @@ class LandmarkModel:
                     flow.update(_to_uint8(frame))
                 if relative:
                     targets = relative_targets(
-                        source_marks, points, reference, adapt_scale=adapt_scale
+                        source_marks, points, reference, adapt_scale=adapt_scale, scale=scale
                     )
                 else:
                     targets = absolute_targets(points, frame.shape[:2], shape)

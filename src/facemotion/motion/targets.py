@@ -24,12 +24,21 @@ def head_motion(reference: np.ndarray, driving: np.ndarray) -> Similarity:
     return fit_similarity(reference[_STABLE, :2], driving[_STABLE, :2])
 
 
+def adapt_scale_factor(source: np.ndarray, reference: np.ndarray) -> float:
+    """FOMM's adapt scale: sqrt(hull area of the source's landmarks / hull area of the
+    driving reference's), from (478, >=2) landmarks."""
+    return movement_scale(
+        np.asarray(source)[:MESH_POINTS, :2], np.asarray(reference)[:MESH_POINTS, :2]
+    )
+
+
 def relative_targets(
     source: np.ndarray,
     driving: np.ndarray,
     reference: np.ndarray,
     *,
     adapt_scale: bool = True,
+    scale: float | None = None,
 ) -> np.ndarray:
     """Target landmarks in the source image for relative motion.
 
@@ -42,7 +51,8 @@ def relative_targets(
     source, driving, reference = (
         np.asarray(a, np.float64)[:, :2] for a in (source, driving, reference)
     )
-    scale = movement_scale(source[:MESH_POINTS], reference[:MESH_POINTS]) if adapt_scale else 1.0
+    if scale is None:
+        scale = adapt_scale_factor(source, reference) if adapt_scale else 1.0
     head = head_motion(reference, driving)
     # Orientation of the source face relative to the driving reference: the non-rigid rest is
     # turned into the source's frame (identity for upright faces).

@@ -259,10 +259,12 @@ def paint_triangles(
     height, width = map_x.shape
     step = grid[1] - grid[0] if len(grid) > 1 else 1.0
     corners = (target[triangles] - 0.5 - grid[0]) / step  # (F, 3, 2) in grid units
-    low = np.maximum(np.ceil(corners.min(axis=1) - 1e-6), 0).astype(np.int64)
-    high = np.minimum(np.floor(corners.max(axis=1) + 1e-6), [width - 1, height - 1]).astype(
-        np.int64
-    )
+    # Element-wise over the three corners: much faster than reducing a length-3 axis.
+    first, second, third = corners[:, 0], corners[:, 1], corners[:, 2]
+    smallest = np.minimum(np.minimum(first, second), third)
+    largest = np.maximum(np.maximum(first, second), third)
+    low = np.maximum(np.ceil(smallest - 1e-6), 0).astype(np.int64)
+    high = np.minimum(np.floor(largest + 1e-6), [width - 1, height - 1]).astype(np.int64)
     spans = np.maximum(high - low + 1, 0)
     counts = spans[:, 0] * spans[:, 1]
     keep = counts > 0
@@ -330,9 +332,15 @@ def upsample_map(
     if step == 1:
         return map_x, map_y
     height, width = shape
+    # One more sample each side, extrapolated linearly, so the outermost pixels interpolate
+    # instead of clamping to the first sample.
+    map_x = np.pad(map_x, 1, mode="reflect", reflect_type="odd")
+    map_y = np.pad(map_y, 1, mode="reflect", reflect_type="odd")
     size = (map_x.shape[1] * step, map_x.shape[0] * step)
-    map_x = cv2.resize(map_x, size, interpolation=cv2.INTER_LINEAR)[:height, :width]
-    map_y = cv2.resize(map_y, size, interpolation=cv2.INTER_LINEAR)[:height, :width]
+    map_x = cv2.resize(map_x, size, interpolation=cv2.INTER_LINEAR)
+    map_y = cv2.resize(map_y, size, interpolation=cv2.INTER_LINEAR)
+    window = (slice(step, step + height), slice(step, step + width))
+    map_x, map_y = map_x[window], map_y[window]
     return map_x, map_y
 
 

@@ -1,0 +1,174 @@
+"""The default (landmark) model: speed at 256, speed with 1080p paste-back, self-reconstruction.
+
+Figures:
+- default_fps_256: frames per second of `LandmarkModel.animate` (driving landmarks, flow,
+  warp, mouth fill) animating a 256x256 portrait with the carphone sample's frames, decoded
+  beforehand; default_vs_raw_mediapipe is its ratio to MediaPipe FaceMesh alone on the same
+  frames in the same run (the landmarks are most of the work). Target >= 100 frames/s.
+- default_fps_1080_pasteback: the same with a 1920x1080 source, the face crop animated at its
+  own resolution (~600 px) and pasted back into the full frame each frame. Target >= 20.
+- default_selfrecon_l1, default_selfrecon_gain: the carphone clip reconstructed from its frame
+  0 in absolute mode (the FOMM paper's protocol; centred square crop), mean L1 in [0, 1]
+  against the real frames, and 1 - L1 / L1(frame 0 repeated). Target gain >= 0.30.
+- default_memory_long_vs_short: peak traced memory of a 480-frame run over a 120-frame one
+  (frames generated on the fly): ~1 when nothing grows with the video's length.
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from collections.abc import Iterator
+
+import numpy as np
+
+from facemotion.motion.landmark_model import LandmarkModel
+
+REPEATS = 3
+
+
+def _carphone() -> list[np.ndarray]:
+    from facemotion.assets import sample_path
+    from facemotion.io.video import VideoReader
+
+    with VideoReader(sample_path("carphone.mp4")) as reader:
+        return [np.asarray(frame) for frame in reader]
+
+
+def _portrait(size: int) -> np.ndarray:
+    from facemotion.assets import sample_path
+    from facemotion.io.images import load_image
+    from facemotion.pipeline.animate import fit_frame
+
+    return fit_frame(load_image(sample_path("grace_hopper.jpg")), size)
+
+
+def _raw_mediapipe_seconds(frames: list[np.ndarray]) -> float:
+    import mediapipe as mp
+
+    started = time.perf_counter()
+    with mp.solutions.face_mesh.FaceMesh(refine_landmarks=True, max_num_faces=1) as mesh:
+        for frame in frames:
+            height, width = frame.shape[:2]
+            result = mesh.process(frame)
+            if result.multi_face_landmarks:
+                points = result.multi_face_landmarks[0].landmark
+                np.array([(p.x * width, p.y * height, p.z * width) for p in points], np.float32)
+    return time.perf_counter() - started
+
+
+def _animate_seconds(model: LandmarkModel, source: np.ndarray, driving: list[np.ndarray]) -> float:
+    started = time.perf_counter()
+    for _ in model.animate(source, driving):
+        pass
+    return time.perf_counter() - started
+
+
+def _pasteback_seconds(
+    model: LandmarkModel, full: np.ndarray, driving: list[np.ndarray]
+) -> tuple[float, int]:
+    from facemotion.motion.crop import face_box, feather_mask, paste_back
+    from facemotion.pipeline.animate import fit_frame
+
+    points = model.source_landmarks(full)
+    box = face_box(points, full.shape[:2])
+    crop = fit_frame(full, None, box)
+    model.source_landmarks(crop)  # detected once, outside the timed loop
+    mask = feather_mask(box[2])
+    started = time.perf_counter()
+    for frame in model.animate(crop, driving):
+        paste_back(full, frame, box, mask)
+    return time.perf_counter() - started, box[2]
+
+
+def _full_hd_source() -> np.ndarray:
+    """A 1920x1080 uint8 photo: the Grace Hopper portrait scaled to the frame's height,
+    centred on a mirrored extension of itself."""
+    import cv2
+
+    from facemotion.assets import sample_path
+    from facemotion.io.images import load_image
+
+    image = load_image(sample_path("grace_hopper.jpg"))
+    scale = 1080 / image.shape[0]
+    image = cv2.resize(image, (round(image.shape[1] * scale), 1080), interpolation=cv2.INTER_AREA)
+    side = (1920 - image.shape[1]) // 2
+    return cv2.copyMakeBorder(
+        image, 0, 0, side, 1920 - image.shape[1] - side, cv2.BORDER_REFLECT_101
+    )
+
+
+def self_reconstruction(frames: list[np.ndarray]) -> tuple[float, float]:
+    """(L1, gain) of reconstructing every frame from frame 0 in absolute mode."""
+    from facemotion.pipeline.animate import fit_driving_frame, fit_frame
+
+    source = fit_frame(frames[0], None)
+    model = LandmarkModel()
+    driving = (fit_driving_frame(frame, None) for frame in frames)
+    errors, baseline = [], []
+    for output, frame in zip(model.animate(source, driving, relative=False), frames, strict=True):
+        real = fit_frame(frame, None)
+        errors.append(float(np.abs(output - real).mean()))
+        baseline.append(float(np.abs(source - real).mean()))
+    l1 = float(np.mean(errors))
+    return l1, 1.0 - l1 / float(np.mean(baseline))
+
+
+def _peak_mb(frames: list[np.ndarray], count: int) -> float:
+    def stream() -> Iterator[np.ndarray]:
+        for index in range(count):
+            # A ping-pong walk through the clip: every frame a new array, as from a decoder.
+            cycle = index % (2 * len(frames) - 2)
+            frame = frames[cycle if cycle < len(frames) else 2 * len(frames) - 2 - cycle]
+            yield frame.astype(np.float32) / 255.0
+
+    model = LandmarkModel()
+    source = _portrait(256)
+    model.source_landmarks(source)
+    tracemalloc.start()
+    for _ in model.animate(source, stream()):
+        pass
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def run() -> dict[str, float]:
+    frames = _carphone()
+    driving = [frame.astype(np.float32) / 255.0 for frame in frames]
+    source = _portrait(256)
+    full = _full_hd_source()
+    model = LandmarkModel()
+    model.source_landmarks(source)
+    _raw_mediapipe_seconds(frames[:5])  # load the models once before timing
+    _animate_seconds(model, source, driving[:5])
+    raw, ours, pasted = [], [], []
+    side = 0
+    for _ in range(REPEATS):  # interleaved, so all sides see the same machine load
+        raw.append(_raw_mediapipe_seconds(frames))
+        ours.append(_animate_seconds(model, source, driving))
+        seconds, side = _pasteback_seconds(model, full, driving)
+        pasted.append(seconds)
+    raw_fps = len(frames) / min(raw)
+    fps_256 = len(frames) / min(ours)
+    fps_1080 = len(frames) / min(pasted)
+    l1, gain = self_reconstruction(frames)
+    short_mb, long_mb = _peak_mb(frames, 120), _peak_mb(frames, 480)
+    figures = {
+        "default_fps_256": fps_256,
+        "default_fps_1080_pasteback": fps_1080,
+        "default_raw_mediapipe_fps": raw_fps,
+        "default_vs_raw_mediapipe": fps_256 / raw_fps,
+        "default_selfrecon_l1": l1,
+        "default_selfrecon_gain": gain,
+        "default_memory_long_vs_short": long_mb / short_mb,
+    }
+    print(f"1080p paste-back: face crop of {side} px animated at its own resolution")
+    print(f"{'figure':32s} {'value':>10s}")
+    for key, value in figures.items():
+        print(f"{key:32s} {value:10.3f}")
+    return figures
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,50 @@
+"""Synthetic landmark sets and textured images for the landmark-model tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "capture"))
+from synthetic_face import NEUTRAL_CM, open_jaw, to_image  # noqa: E402
+
+SIZE = 160
+
+
+def face_landmarks(size: int = SIZE, face=NEUTRAL_CM, **pose) -> np.ndarray:
+    """(478, 3) pixel landmarks of the synthetic face, centred in a size x size image."""
+    pose.setdefault("centre_px", (size / 2, size / 2 + size * 0.05))
+    pose.setdefault("px_per_cm", size / 28)
+    return to_image(face, **pose).astype(np.float64)
+
+
+def open_mouth_landmarks(size: int = SIZE, degrees: float = 14.0) -> np.ndarray:
+    return face_landmarks(size, open_jaw(degrees))
+
+
+def textured_image(size: int = SIZE, seed: int = 0) -> np.ndarray:
+    """(size, size, 3) float32 smooth random texture in [0, 1] (no flat areas)."""
+    rng = np.random.default_rng(seed)
+    coarse = rng.random((size // 8, size // 8, 3)).astype(np.float32)
+    image = cv2.resize(coarse, (size, size), interpolation=cv2.INTER_CUBIC)
+    return np.clip(image, 0.0, 1.0)
+
+
+class ScriptedTracker:
+    """Stands in for LandmarkTracker: returns the given (points, found) pairs in turn."""
+
+    def __init__(self, script: list[tuple[np.ndarray, bool]]) -> None:
+        self.script = list(script)
+        self.calls = 0
+        self.closed = False
+
+    def __call__(self, frame: np.ndarray) -> tuple[np.ndarray, bool]:
+        points, found = self.script[min(self.calls, len(self.script) - 1)]
+        self.calls += 1
+        return np.asarray(points, np.float32), found
+
+    def close(self) -> None:
+        self.closed = True

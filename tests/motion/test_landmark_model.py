@@ -1,0 +1,195 @@
+"""LandmarkModel: identity, known similarity, lost frames held and counted, modes, mouth."""
+
+from __future__ import annotations
+
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from facemotion.models.base import AnimationModel
+from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
+from facemotion.motion.mesh import face_topology
+from facemotion.motion.similarity import Similarity
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from landmark_faces import (  # noqa: E402
+    SIZE,
+    ScriptedTracker,
+    face_landmarks,
+    open_mouth_landmarks,
+    textured_image,
+)
+
+from media import probe, write_video  # noqa: E402
+
+EXACT = LandmarkOptions(smoothing=False)
+
+
+def _model(script, source_marks, options=EXACT):
+    trackers = []
+
+    def factory():
+        trackers.append(ScriptedTracker(script))
+        return trackers[-1]
+
+    model = LandmarkModel(options, tracker_factory=factory, source_detector=lambda _: source_marks)
+    return model, trackers
+
+
+def _face_mask(points: np.ndarray, erode: int = 3) -> np.ndarray:
+    mask = np.zeros((SIZE, SIZE), np.uint8)
+    cv2.fillPoly(mask, [np.round(points[face_topology().oval, :2] - 0.5).astype(np.int32)], 1)
+    return cv2.erode(mask, np.ones((2 * erode + 1,) * 2, np.uint8)) > 0
+
+
+def test_is_an_animation_model_at_the_source_resolution():
+    model = LandmarkModel()
+    assert isinstance(model, AnimationModel)
+    assert model.name == "landmarks" and model.frame_size is None
+
+
+def test_still_driving_face_gives_back_the_source():
+    source = textured_image()
+    marks = face_landmarks()
+    model, trackers = _model([(marks, True)], marks, LandmarkOptions())
+    frames = [textured_image(seed=1)] * 4
+    outputs = list(model.animate(source, frames))
+    assert len(outputs) == 4
+    for output in outputs:
+        assert output.dtype == np.float32 and output.shape == source.shape
+        assert np.abs(output - source).max() < 1e-3
+    assert trackers[0].closed
+    assert model.lost_frames == 0 and model.last_report.frames == 4
+
+
+def test_known_similarity_of_the_driving_face_moves_the_source_face_by_it():
+    source = textured_image()
+    marks = face_landmarks()
+    centre = marks[:, :2].mean(axis=0)
+    angle = np.deg2rad(6.0)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    head = Similarity(1.06, rotation, np.zeros(2))
+    head = Similarity(1.06, rotation, centre - head(centre[None])[0] + [5.0, -3.0])
+    moved = marks.copy()
+    moved[:, :2] = head(marks[:, :2])
+    model, _ = _model([(marks, True), (moved, True)], marks)
+    frame = textured_image(seed=1)
+    outputs = list(model.animate(source, [frame, frame]))
+    forward = head.matrix.copy()
+    forward[:, 2] += forward[:, :2] @ [0.5, 0.5] - 0.5
+    expected = cv2.warpAffine(source, forward, (SIZE, SIZE), flags=cv2.INTER_LINEAR)
+    face = _face_mask(moved)
+    assert np.abs(outputs[1] - expected)[face].mean() < 0.01
+    assert np.abs(outputs[1] - source)[face].mean() > 0.05  # it did move
+
+
+def test_lost_frames_hold_the_last_pose_and_are_counted():
+    source = textured_image()
+    marks = face_landmarks()
+    opened = open_mouth_landmarks()
+    lost = (np.zeros((478, 3)), False)
+    script = [(marks, True), (opened, True), lost, lost, (opened, True)]
+    model, _ = _model(script, marks)
+    frames = [textured_image(seed=1)] * 5
+    outputs = list(model.animate(source, frames))
+    assert len(outputs) == 5
+    np.testing.assert_array_equal(outputs[2], outputs[1])
+    np.testing.assert_array_equal(outputs[3], outputs[1])
+    assert np.abs(outputs[1] - source).max() > 0.05
+    assert model.lost_frames == 2 and model.last_report.frames == 5
+
+
+def test_frames_before_the_first_face_show_the_source():
+    source = textured_image()
+    marks = face_landmarks()
+    script = [(np.zeros((478, 3)), False), (marks, True), (open_mouth_landmarks(), True)]
+    model, _ = _model(script, marks)
+    outputs = list(model.animate(source, [textured_image(seed=1)] * 3))
+    np.testing.assert_array_equal(outputs[0], source)
+    # The first frame with a face is the reference: the source itself.
+    assert np.abs(outputs[1] - source).max() < 1e-3
+    assert model.lost_frames == 1
+
+
+def test_relative_absolute_and_adapt_scale_differ_as_specified():
+    source = textured_image()
+    marks = face_landmarks()
+    # The driving face is smaller and off to the side of a wider frame.
+    reference = face_landmarks(px_per_cm=4.0)
+    reference[:, 0] += 50.0
+    current = reference.copy()
+    current[:, :2] += [6.0, 0.0]
+    frame = np.zeros((SIZE, SIZE + 100, 3), np.float32)
+    script = [(reference, True), (current, True)]
+
+    def second(relative, adapt_scale):
+        model, _ = _model(script, marks)
+        outputs = list(
+            model.animate(source, [frame, frame], relative=relative, adapt_scale=adapt_scale)
+        )
+        return outputs[1]
+
+    relative = second(True, True)
+    unscaled = second(True, False)
+    absolute = second(False, True)
+    face = _face_mask(marks, erode=12)
+    # Relative: moved right by 6 * sqrt(area ratio) (~8.6 px) with adapt scale, 6 px without.
+    shift = lambda image, dx: np.roll(source, dx, axis=1)  # noqa: E731
+    assert np.abs(relative - shift(source, 9))[face].mean() < np.abs(relative - source)[face].mean()
+    assert (
+        np.abs(unscaled - shift(source, 6))[face].mean()
+        < np.abs(relative - shift(source, 6))[face].mean()
+    )
+    # Absolute: the source face takes the driving face's size and place (centre square).
+    assert np.abs(absolute - relative).mean() > 0.02
+    absolute_again = second(False, False)
+    np.testing.assert_array_equal(absolute, absolute_again)  # adapt scale: no effect
+
+
+def test_opened_mouth_is_filled_with_no_hole():
+    source = np.empty((SIZE, SIZE, 3), np.float32)
+    source[:] = (0.75, 0.55, 0.45)  # skin
+    marks = face_landmarks()
+    topology = face_topology()
+    lips = topology.inner_lips
+    outer = np.round(marks[[61, 40, 37, 0, 267, 270, 291, 321, 314, 17, 84, 91], :2] - 0.5)
+    cv2.fillPoly(source, [outer.astype(np.int32)], (0.6, 0.25, 0.25))  # closed lips
+    opened = open_mouth_landmarks(degrees=18.0)
+    driving = np.empty((SIZE, SIZE, 3), np.float32)
+    driving[:] = (0.8, 0.6, 0.5)
+    cv2.fillPoly(driving, [np.round(opened[lips, :2] - 0.5).astype(np.int32)], (0.25, 0.05, 0.05))
+    script = [(marks, True), (opened, True)]
+    model, _ = _model(script, marks)
+    output = list(model.animate(source, [driving, driving]))[1]
+    plain, _ = _model(script, marks, LandmarkOptions(smoothing=False, fill_mouth=False))
+    stretched = list(plain.animate(source, [driving, driving]))[1]
+
+    mouth = np.zeros((SIZE, SIZE), np.uint8)
+    cv2.fillPoly(mouth, [np.round(opened[lips, :2] - 0.5).astype(np.int32)], 1)
+    mouth = cv2.erode(mouth, np.ones((3, 3), np.uint8)) > 0
+    assert mouth.sum() > 30
+    inside = output[mouth]
+    assert np.isfinite(inside).all() and inside.min() >= 0.0 and inside.max() <= 1.0
+    assert inside.mean() > 0.03  # shaded, never a black hole
+    # A dark interior replaced the stretched lips, tinted like the source's (redder) lips.
+    assert inside.mean() < stretched[mouth].mean() - 0.1
+    assert inside[:, 0].mean() > inside[:, 1].mean() + 0.05
+
+
+def test_grace_hopper_animated_by_carphone_frames(tmp_path):
+    from facemotion.assets import sample_path
+    from facemotion.io.video import VideoReader
+    from facemotion.pipeline.animate import animate_video
+
+    with VideoReader(sample_path("carphone.mp4")) as reader:
+        frames = np.stack([frame for _, frame in zip(range(50), reader, strict=False)][::5])
+    driving = write_video(tmp_path / "drive.mp4", frames, Fraction(25), audio=False)
+    model = LandmarkModel()
+    output = tmp_path / "out.mp4"
+    report = animate_video(model, sample_path("grace_hopper.jpg"), driving, output, progress=False)
+    assert report.frames == len(frames) and model.lost_frames == 0
+    assert probe(output)["frames"] == len(frames)
