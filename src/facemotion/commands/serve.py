@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from facemotion.errors import InputError
@@ -81,8 +83,6 @@ def default_concurrency() -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from facemotion.web.app import ServeOptions, serve
-
     if not 1 <= args.port <= 65535:
         raise InputError("--port must be between 1 and 65535")
     if args.max_upload_mb <= 0 or args.max_seconds <= 0:
@@ -92,6 +92,13 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--concurrency must be at least 1")
     if args.gallery is not None and not args.gallery.is_dir():
         raise InputError(f"--gallery {args.gallery}: not a folder; give a folder of images")
+    # Gradio keeps uploads and copies of results in its own cache folder: put it in a folder of
+    # this run (unless the user chose one), removed when the server stops. Set before Gradio is
+    # imported, which reads it then.
+    run_folder = Path(tempfile.mkdtemp(prefix="facemotion-serve-"))
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(run_folder / "gradio"))
+    from facemotion.web.app import ServeOptions, serve
+
     options = ServeOptions(
         host=args.host,
         port=args.port,
@@ -102,5 +109,8 @@ def run(args: argparse.Namespace) -> int:
         concurrency=concurrency,
         device=args.device,
     )
-    serve(options)
+    try:
+        serve(options)
+    finally:
+        shutil.rmtree(run_folder, ignore_errors=True)
     return 0
