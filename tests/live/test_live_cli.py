@@ -30,7 +30,7 @@ def test_clip_to_livelink_and_vmc_with_recording(carphone, tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     assert len(livelink.faces) == 20 and len(vmc.complete_frames()) == 20
-    assert "20 frames" in out and "0 dropped" in out and "20 packets to livelink://" in out
+    assert "20 frames" in out and "0 dropped" in out and "20/20 packets sent to livelink://" in out
     jaw = [face.get_blendshape(FaceBlendShape.JawOpen) for face in livelink.faces]
     assert np.ptp(jaw) > 0.0
     assert sorted(p.name for p in tmp_path.iterdir()) == [

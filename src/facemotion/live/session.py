@@ -77,7 +77,7 @@ class LiveReport:
             text += f", latency median {np.median(self.latency_ms):.0f} ms"
             text += f" p95 {np.percentile(self.latency_ms, 95):.0f} ms"
         for name, count in self.sent.items():
-            text += f"; {count} packets to {name}"
+            text += f"; {count}/{self.frames} packets sent to {name}"
         if self.written:
             text += f"; recording in {self.written[0].parent}"
         return text
@@ -131,12 +131,15 @@ def run_live(
         from facemotion.landmarks import LandmarkTracker
 
         tracker = LandmarkTracker(static=False, face=options.face)
+        # MediaPipe builds its graphs on the first call (~1 s): do it before the camera runs, so
+        # the first frames are not dropped while it loads. A blank frame has no face to track.
+        tracker(np.zeros((*source.frame_size, 3), np.uint8))
     if outputs is None:
         outputs = open_outputs(options.targets, options.subject, source.fps, warn)
     solver = StreamingSolver(source.frame_size, options.stream)
     recorder = Recorder(source.frame_size, options.stream.ipd_cm) if options.record else None
     report = LiveReport()
-    bar = tqdm(total=options.max_frames, desc="live", unit="frame", disable=not progress)
+    bar = tqdm(total=options.max_frames, desc="live", unit="frame") if progress else None
     started = time.perf_counter()
     try:
         for frame in source.start():
@@ -152,8 +155,9 @@ def run_live(
             if hook is not None:
                 hook(frame, points, solution)
                 report.hook_latency_ms.append((time.perf_counter() - frame.read_at) * 1000.0)
-            bar.update(1)
-            bar.set_postfix(dropped=source.dropped, refresh=False)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(dropped=source.dropped, refresh=False)
             if options.max_frames is not None and report.frames >= options.max_frames:
                 break
             if (
@@ -165,7 +169,8 @@ def run_live(
         report.interrupted = True
     finally:
         report.seconds = time.perf_counter() - started
-        bar.close()
+        if bar is not None:
+            bar.close()
         source.close()
         report.dropped = source.dropped
         for output in outputs:
