@@ -108,7 +108,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="which face when there are several (0 = the largest, the default)",
+        help="which face when there are several: 0, 1, ... counted left to right in the "
+        "frame (default: the largest)",
     )
     smoothing = parser.add_mutually_exclusive_group()
     smoothing.add_argument(
