@@ -30,13 +30,18 @@ JOB_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
-def browser():
+def playwright():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @contextlib.contextmanager
@@ -202,16 +207,12 @@ def test_uncached_model_offers_a_download_that_fails_clearly_offline(
         assert page.external == []
 
 
-def test_webcam_snapshot_and_recording_animate(served_app, tmp_path):
+def test_webcam_snapshot_and_recording_animate(playwright, served_app, tmp_path):
     """Chromium's fake camera and microphone stand in for a webcam: a snapshot as the source,
     a two-second recording (webm with sound) as the driving video."""
-    from playwright.sync_api import sync_playwright
-
     fake_media = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake_media
-        )
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake_media)
+    try:
         with open_page(browser, served_app[1]) as page:
             page.locator("#source-image button[aria-label='Capture from camera']").click()
             page.locator("#source-image").get_by_text("Click to Access Webcam").click()
@@ -231,4 +232,5 @@ def test_webcam_snapshot_and_recording_animate(served_app, tmp_path):
             # headless chromium's recorder keeps only a few frames of the fake camera
             assert info["frames"] >= 2 and info["size"] == (64, 64) and info["audio_seconds"] > 0
             assert page.external == []
+    finally:
         browser.close()
