@@ -6,11 +6,14 @@ Screenshots go to test-artifacts/web/: animate.png, result.png (with the compari
 from __future__ import annotations
 
 import contextlib
+import io
 import time
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from media import probe
 
@@ -92,6 +95,20 @@ def artifacts():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
 
+def drawn_3d(page, path: Path, seconds: float = 20) -> bool:
+    """Whether the Model3D canvas shows a mesh: its screenshot is not one flat colour."""
+    canvas = page.locator("#capture-3d canvas")
+    canvas.scroll_into_view_if_needed()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        shot = Image.open(io.BytesIO(canvas.screenshot(path=path))).convert("L")
+        pixels = np.asarray(shot)[40:-10, 10:-10]  # not the label and buttons drawn over it
+        if (np.abs(pixels.astype(int) - int(np.median(pixels))) > 40).mean() > 0.01:
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def test_animate_convert_download_compare_back(page, served_app, tmp_path):
     page.click("#generate")
     page.get_by_text("no source image given").first.wait_for(timeout=30_000)
@@ -146,7 +163,7 @@ def test_capture_tab_shows_3d_preview_and_downloads(page, served_app):
     for name in ("capture.csv", "capture.json", "capture.bvh", "capture.glb"):
         assert name in listed, listed
     page.get_by_text("frames at 29.97 fps").first.wait_for()
-    time.sleep(3)  # let the 3D viewer load the glb and draw
+    assert drawn_3d(page, ARTIFACTS / "capture-3d.png"), "the 3D preview stays empty"
     page.screenshot(path=ARTIFACTS / "capture.png", full_page=True)
     assert page.external == []
 
