@@ -26,7 +26,7 @@ from landmark_faces import (  # noqa: E402
 
 from media import probe, write_video  # noqa: E402
 
-EXACT = LandmarkOptions(smoothing=False)
+EXACT = LandmarkOptions(smoothing=False, settle_calls=0)
 
 
 def _model(script, source_marks, options=EXACT):
@@ -165,7 +165,9 @@ def test_opened_mouth_is_filled_with_no_hole():
     script = [(marks, True), (opened, True)]
     model, _ = _model(script, marks)
     output = list(model.animate(source, [driving, driving]))[1]
-    plain, _ = _model(script, marks, LandmarkOptions(smoothing=False, fill_mouth=False))
+    plain, _ = _model(
+        script, marks, LandmarkOptions(smoothing=False, settle_calls=0, fill_mouth=False)
+    )
     stretched = list(plain.animate(source, [driving, driving]))[1]
 
     mouth = np.zeros((SIZE, SIZE), np.uint8)
@@ -193,3 +195,16 @@ def test_grace_hopper_animated_by_carphone_frames(tmp_path):
     report = animate_video(model, sample_path("grace_hopper.jpg"), driving, output, progress=False)
     assert report.frames == len(frames) and model.lost_frames == 0
     assert probe(output)["frames"] == len(frames)
+
+
+def test_a_newly_found_face_settles_before_it_becomes_the_reference():
+    source = textured_image()
+    marks = face_landmarks()
+    detected = marks.copy()
+    detected[:, :2] += 1.5  # the detector's first guess, off by a pixel and a half
+    script = [(detected, True), (marks, True)]
+    model, trackers = _model(script, marks, LandmarkOptions(smoothing=False, settle_calls=2))
+    outputs = list(model.animate(source, [textured_image(seed=1)] * 3))
+    assert trackers[0].calls == 5  # the first frame three times, then one call a frame
+    for output in outputs:
+        assert np.abs(output - source).max() < 1e-3

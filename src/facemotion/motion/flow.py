@@ -81,7 +81,9 @@ class DrivingFlow:
         height, width = coarse_shape
         offset = (step - 1) / 2 + 0.5
         # Coarse sample index -> source pixel -> driving pixel -> flow-field index.
-        inverse = np.linalg.inv(np.vstack([to_source.matrix, [0.0, 0.0, 1.0]]))
+        inverse = np.eye(3)
+        inverse[:2, :2] = to_source.rotation.T / to_source.scale
+        inverse[:2, 2] = -inverse[:2, :2] @ to_source.translation
         grid_to_source = np.array([[step, 0.0, offset], [0.0, step, offset], [0.0, 0.0, 1.0]])
         small = np.array([[self._scale, 0.0, -0.5], [0.0, self._scale, -0.5], [0.0, 0.0, 1.0]])
         matrix = (small @ inverse @ grid_to_source)[:2]

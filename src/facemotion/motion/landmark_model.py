@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,8 +45,18 @@ class LandmarkOptions:
     (the filter's clock; the driving video's own rate is not known to the model).
     map_pixels: the dense map is computed exactly every max(1, side // map_pixels) pixels and
     interpolated between (the warp is affine within each triangle, so little is lost).
+    overlap: find the next frame's landmarks on a worker thread while the current frame is
+    warped (reads the driving frames one ahead; False keeps reading strictly on demand).
+    settle_calls: extra tracker runs on the frame where a face is (re)found (see `_settled`).
+    body_motion: move the surroundings of the face (hair, shoulders, camera) with the driving
+    video's optical flow; feather / relative_feather: the width of the blend between the face
+    mesh and that flow, in oval radii, in absolute / relative mode (in relative mode the source's
+    hair or hat need not match the driving head's outline, so the head's own motion reaches
+    further out); flow_*: its resolution, smoothing and DIS settings (see flow.py).
     """
 
+    overlap: bool = True
+    settle_calls: int = 2
     smoothing: bool = True
     smoothing_min_cutoff_hz: float = 2.0
     smoothing_beta: float = 4.0
@@ -54,6 +65,7 @@ class LandmarkOptions:
     fill_mouth: bool = True
     body_motion: bool = True
     feather: float = 0.15
+    relative_feather: float = 0.8
     flow_side: int = 176
     flow_smoothing: float = 0.025
     flow_preset: int = 0
@@ -75,6 +87,55 @@ def _to_uint8(image: np.ndarray) -> np.ndarray:
     if image.dtype == np.uint8:
         return image
     return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def _settled(tracker: Tracker, calls: int) -> Tracker:
+    """The tracker, run again on a frame where the face is found after not being found: the
+    first landmarks come from the face detector's box, the next ones from the landmarks' own
+    box, ~1.5 px apart at first; settling on the frame itself keeps that jump (and a slow drift
+    of a still face) out of the animation."""
+    lost = True
+
+    def track(image: np.ndarray) -> tuple[np.ndarray, bool]:
+        nonlocal lost
+        points, found = tracker(image)
+        if found and lost:
+            for _ in range(calls):
+                again, still_found = tracker(image)
+                if still_found:
+                    points = again
+        lost = not found
+        return points, found
+
+    return track
+
+
+def _tracked(
+    driving: Iterable[np.ndarray], tracker: Tracker, overlap: bool, settle_calls: int
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
+    """(frame, frame as uint8, points, found) per driving frame. With overlap, the landmarks
+    of the next frame are found on a worker thread while the caller warps the current one
+    (MediaPipe releases the GIL): the driving iterable is then read one frame ahead."""
+    track = _settled(tracker, settle_calls)
+    if not overlap:
+        for frame in driving:
+            image = _to_uint8(frame)
+            yield (frame, image, *track(image))
+        return
+    frames = iter(driving)
+
+    def detect() -> tuple[np.ndarray, np.ndarray, np.ndarray, bool] | None:
+        frame = next(frames, None)
+        if frame is None:
+            return None
+        image = _to_uint8(frame)
+        return (frame, image, *track(image))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="landmarks") as pool:
+        pending = pool.submit(detect)
+        while (result := pending.result()) is not None:
+            pending = pool.submit(detect)
+            yield result
 
 
 class LandmarkModel:
@@ -153,18 +214,17 @@ class LandmarkModel:
         source_extended = source_points(source_marks, layout, shape)
         step = max(1, max(shape) // self.options.map_pixels)
         lips = layout.topology.inner_lips
-        face_mask = face_weight(
-            source_marks[layout.topology.oval, :2], shape, 1, self.options.feather
-        )
+        feather = self.options.relative_feather if relative else self.options.feather
+        face_mask = face_weight(source_marks[layout.topology.oval, :2], shape, 1, feather)
         tracker, close = self._tracker()
         frames = lost = 0
         reference = held = held_frame = None
         smoother = flow = to_source = None
         vector_scale = scale = 1.0
+        tracked = _tracked(driving, tracker, self.options.overlap, self.options.settle_calls)
         try:
-            for frame in driving:
+            for frame, image, points, found in tracked:
                 frames += 1
-                points, found = tracker(_to_uint8(frame))
                 if not found:
                     lost += 1
                     if held is None:
@@ -181,7 +241,7 @@ class LandmarkModel:
                     scale = adapt_scale_factor(source_marks, reference) if adapt_scale else 1.0
                     if self.options.body_motion:
                         flow = DrivingFlow(
-                            _to_uint8(frame),
+                            image,
                             self.options.flow_side,
                             self.options.flow_smoothing,
                             self.options.flow_preset,
@@ -191,7 +251,7 @@ class LandmarkModel:
                             source_marks, reference, frame.shape[:2], shape, relative, adapt_scale
                         )
                 elif flow is not None and found:
-                    flow.update(_to_uint8(frame))
+                    flow.update(image)
                 if relative:
                     targets = relative_targets(
                         source_marks, points, reference, adapt_scale=adapt_scale, scale=scale
@@ -207,9 +267,7 @@ class LandmarkModel:
                 if flow is not None:
                     flow_map = flow.source_map(map_x.shape, step, to_source, vector_scale)
                 if flow_map is not None:
-                    weight = face_weight(
-                        targets[layout.topology.oval], map_x.shape, step, self.options.feather
-                    )
+                    weight = face_weight(targets[layout.topology.oval], map_x.shape, step, feather)
                     weight = np.maximum(weight, occluded_weight(face_mask, *flow_map))
                     map_x = flow_map[0] + (map_x - flow_map[0]) * weight
                     map_y = flow_map[1] + (map_y - flow_map[1]) * weight
@@ -223,6 +281,7 @@ class LandmarkModel:
                 self.last_report = LandmarkReport(frames, lost)
                 yield output
         finally:
+            tracked.close()  # stops the landmark thread before the tracker is closed
             close()
             self.last_report = LandmarkReport(frames, lost)
 

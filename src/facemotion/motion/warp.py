@@ -44,7 +44,6 @@ class RingOptions:
     factors: tuple[float, ...] = (1.35, 1.8, 2.6, 4.0)
     oval_weights: tuple[float, ...] = (0.5, 0.0, 0.0, 0.0)
     head_weights: tuple[float, ...] = (0.5, 0.3, 0.0, 0.0)
-    flow_weights: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -159,13 +158,10 @@ def target_points(
     source_extended: np.ndarray,
     layout: WarpLayout,
     head: Similarity,
-    flow: np.ndarray | None = None,
 ) -> np.ndarray:
     """The extended target point set (P, 2) for target landmarks (478, 2).
 
     head: the similarity that takes the source's head to its target pose (moves the rings).
-    flow: (rings, len(oval), 2) displacement of each ring point seen in the driving video
-    (the body and background around the face), weighted by `flow_weights`.
     """
     topology = layout.topology
     count = len(topology.oval)
@@ -181,8 +177,7 @@ def target_points(
             + layout.rings.oval_weights[ring] * oval_motion
             + layout.rings.head_weights[ring] * head_motion
         )
-        if flow is not None:
-            rings[-1] = rings[-1] + layout.rings.flow_weights[ring] * flow[ring]
+
     return np.vstack([targets[:_LANDMARKS, :2], mouth[None], *rings])
 
 
@@ -277,31 +272,42 @@ def paint_triangles(
         spans[keep],
         counts[keep],
     )
-    owner = np.repeat(np.arange(len(counts)), counts)
-    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    xs = low[owner, 0] + within % spans[owner, 0]
-    ys = low[owner, 1] + within // spans[owner, 0]
-    a, b, c = corners[owner, 0], corners[owner, 1], corners[owner, 2]
+    # Per triangle, barycentric weights (w1, w2) and the source point as affine functions of
+    # the grid position: one gather per (triangle, sample) pair instead of many.
+    a, b, c = corners[:, 0], corners[:, 1], corners[:, 2]
     ab, ac = b - a, c - a
     det = ab[:, 0] * ac[:, 1] - ab[:, 1] * ac[:, 0]
     det = np.where(np.abs(det) < 1e-12, 1e-12, det)
-    px, py = xs - a[:, 0], ys - a[:, 1]
-    w1 = (px * ac[:, 1] - py * ac[:, 0]) / det
-    w2 = (ab[:, 0] * py - ab[:, 1] * px) / det
-    w0 = 1.0 - w1 - w2
+    w1 = np.stack([ac[:, 1], -ac[:, 0]], axis=1) / det[:, None]
+    w2 = np.stack([-ab[:, 1], ab[:, 0]], axis=1) / det[:, None]
+    w1_offset = -(w1 * a).sum(axis=1)
+    w2_offset = -(w2 * a).sum(axis=1)
+    s0, s1, s2 = (source[triangles[:, k]] - 0.5 for k in range(3))
+    e1, e2 = s1 - s0, s2 - s0
+    table = np.column_stack(
+        [
+            w1, w1_offset, w2, w2_offset,
+            e1, e2, s0,
+            low, spans[:, 0],
+        ]
+    )  # fmt: skip
+    owner = np.repeat(np.arange(len(counts)), counts)
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    rows = table[owner]
+    span_x = rows[:, 14]
+    xs = rows[:, 12] + within % span_x
+    ys = rows[:, 13] + within // span_x
+    bary1 = rows[:, 0] * xs + rows[:, 1] * ys + rows[:, 2]
+    bary2 = rows[:, 3] * xs + rows[:, 4] * ys + rows[:, 5]
     tolerance = -1e-4
-    inside = (w0 >= tolerance) & (w1 >= tolerance) & (w2 >= tolerance)
-    owner, w0, w1, w2 = owner[inside], w0[inside], w1[inside], w2[inside]
-    corner_sources = source[triangles[owner]] - 0.5  # (M, 3, 2)
-    sampled = (
-        w0[:, None] * corner_sources[:, 0]
-        + w1[:, None] * corner_sources[:, 1]
-        + w2[:, None] * corner_sources[:, 2]
-    )
-    flat = ys[inside] * width + xs[inside]
+    inside = (bary1 >= tolerance) & (bary2 >= tolerance) & (bary1 + bary2 <= 1 - tolerance)
+    rows, bary1, bary2 = rows[inside], bary1[inside], bary2[inside]
+    sampled_x = rows[:, 10] + bary1 * rows[:, 6] + bary2 * rows[:, 8]
+    sampled_y = rows[:, 11] + bary1 * rows[:, 7] + bary2 * rows[:, 9]
+    flat = (ys[inside] * width + xs[inside]).astype(np.int64)
     # Fancy assignment writes in order, so later (nearer) triangles win.
-    map_x.reshape(-1)[flat] = sampled[:, 0]
-    map_y.reshape(-1)[flat] = sampled[:, 1]
+    map_x.reshape(-1)[flat] = sampled_x
+    map_y.reshape(-1)[flat] = sampled_y
 
 
 def coarse_map(
