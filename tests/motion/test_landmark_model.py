@@ -208,3 +208,17 @@ def test_a_newly_found_face_settles_before_it_becomes_the_reference():
     assert trackers[0].calls == 5  # the first frame three times, then one call a frame
     for output in outputs:
         assert np.abs(output - source).max() < 1e-3
+
+
+def test_best_frame_runs_backwards_and_forwards_and_counts_lost_frames_of_both():
+    from facemotion.pipeline.animate import animate_with_reference
+
+    source = textured_image()
+    marks = face_landmarks()
+    lost = (np.zeros((478, 3)), False)
+    model, trackers = _model([(marks, True), lost, (marks, True)], marks)
+    frames = [textured_image(seed=1)] * 5
+    outputs = list(animate_with_reference(model, source, frames, best_frame=2))
+    assert len(outputs) == 5 and len(trackers) == 2
+    assert all(np.abs(output - source).max() < 1e-3 for output in outputs)
+    assert model.lost_frames == 2  # one in each pass

@@ -143,7 +143,9 @@ class LandmarkModel:
 
     Works at the source's own resolution (`frame_size` None) and takes whole driving frames.
     face: which driving face to follow (None: the largest). After each `animate` run,
-    `last_report` holds the frame and lost-frame counts (`lost_frames` for short).
+    `last_report` holds that run's frame and lost-frame counts; `lost_frames` adds up the lost
+    frames of every run of this model (a best-frame animation runs it twice: backwards from
+    the reference frame, then forwards from it).
     """
 
     name = "landmarks"
@@ -163,11 +165,12 @@ class LandmarkModel:
         self._source_detector = source_detector
         self._source_cache: tuple[bytes, np.ndarray] | None = None
         self.last_report: LandmarkReport | None = None
+        self._lost_total = 0
 
     @property
     def lost_frames(self) -> int:
-        """Driving frames without a face in the last `animate` run (0 before any run)."""
-        return self.last_report.lost_frames if self.last_report else 0
+        """Driving frames without a face, over all `animate` runs of this model so far."""
+        return self._lost_total
 
     def source_landmarks(self, source: np.ndarray) -> np.ndarray:
         """The source's (478, 3) landmarks in pixels (remembered for the same image)."""
@@ -284,6 +287,7 @@ class LandmarkModel:
             tracked.close()  # stops the landmark thread before the tracker is closed
             close()
             self.last_report = LandmarkReport(frames, lost)
+            self._lost_total += lost
 
     @staticmethod
     def _driving_to_source(
