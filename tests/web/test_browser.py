@@ -1,6 +1,7 @@
 """The web app in Debian's chromium, driven by Playwright, with every non-local request aborted.
 
-Screenshots go to test-artifacts/web/: animate.png, result.png (with the comparison), capture.png.
+Screenshots go to test-artifacts/web/: animate.png, progress.png, result.png (with the comparison)
+and capture.png with the default model and the samples; the others come from the tiny test model.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def test_animate_convert_download_compare_back(page, served_app, tmp_path):
     page.get_by_alt_text("short").first.click()
     page.wait_for_selector("#driving-video video", timeout=30_000)
     page.get_by_text("Centre square").click()
-    page.screenshot(path=ARTIFACTS / "animate.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "animate-gallery-folder.png", full_page=True)
 
     page.click("#generate")
     page.wait_for_selector("#result-video video", state="visible", timeout=JOB_TIMEOUT_MS)
@@ -140,7 +141,7 @@ def test_animate_convert_download_compare_back(page, served_app, tmp_path):
     page.click("#compare")
     page.wait_for_selector("#comparison-video video", state="visible", timeout=JOB_TIMEOUT_MS)
     assert plays(page, "#comparison-video")
-    page.screenshot(path=ARTIFACTS / "result.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "result-tiny-model.png", full_page=True)
 
     page.click("#back")
     page.wait_for_selector("#generate", state="visible")
@@ -183,6 +184,7 @@ def test_default_model_on_the_sample_portrait_and_clip(browser, default_app):
         page.wait_for_selector("#source-image img", timeout=30_000)
         page.locator("img[alt='Carphone']:visible").first.click()
         page.wait_for_selector("#driving-video video", timeout=30_000)
+        page.screenshot(path=ARTIFACTS / "animate.png", full_page=True)
         page.click("#generate")
         page.get_by_text("frames/s").first.wait_for(timeout=JOB_TIMEOUT_MS)
         page.screenshot(path=ARTIFACTS / "progress.png")
@@ -203,6 +205,12 @@ def test_default_model_on_the_sample_portrait_and_clip(browser, default_app):
         print(f"Generate -> result on carphone with the default model: {seconds:.1f} s")
         duration = page.evaluate("document.querySelector('#result-video video').duration")
         assert abs(duration - 4.0) < 0.2
+        page.click("#compare")
+        page.wait_for_selector("#comparison-video video", state="visible", timeout=JOB_TIMEOUT_MS)
+        assert plays(page, "#comparison-video")
+        page.evaluate("document.querySelectorAll('video').forEach(v => { v.currentTime = 2; })")
+        time.sleep(0.5)
+        page.screenshot(path=ARTIFACTS / "result.png", full_page=True)
         assert page.external == []
 
 
