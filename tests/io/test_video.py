@@ -127,3 +127,21 @@ def test_bad_videos_are_input_errors(tmp_path, clip):
         container.mux(audio.encode())
     with pytest.raises(InputError, match="no video stream"):
         VideoReader(sound)
+
+
+def test_rate_from_timestamps_when_the_container_has_none(tmp_path):
+    # A webm with a millisecond time base and frames 40 ms apart, written as browsers record.
+    path = tmp_path / "recorded.webm"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libvpx", rate=1000)
+        stream.width, stream.height, stream.pix_fmt = 32, 32, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 1000)
+        for index, frame in enumerate(moving_frames(6, 32, 32)):
+            video_frame = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            video_frame.pts = index * 40
+            video_frame.time_base = Fraction(1, 1000)
+            container.mux(stream.encode(video_frame))
+        container.mux(stream.encode())
+    with VideoReader(path) as reader:
+        assert abs(reader.fps - 25.0) < 0.5
+        assert len(list(reader)) == 6

@@ -20,6 +20,7 @@ from facemotion.io.atomic import atomic_output, check_writable_dir
 from facemotion.io.images import as_uint8_image, save_image
 
 DEFAULT_FPS = Fraction(25)
+MAX_PLAUSIBLE_FPS = 240
 # Audio codecs the mp4 muxer takes as they are; anything else is re-encoded to AAC.
 MP4_AUDIO_CODECS = {"aac", "mp3", "alac", "ac3", "eac3"}
 PNG_FRAME = re.compile(r"^frame_\d{6}\.png$")
@@ -73,8 +74,7 @@ class VideoReader:
         stream = self._container.streams.video[0]
         stream.thread_type = "AUTO"
         self._stream = stream
-        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
-        self.rate = Fraction(rate) if rate else DEFAULT_FPS
+        self.rate = self._frame_rate(stream)
         self.fps = float(self.rate)
         self.width = int(stream.codec_context.width)
         self.height = int(stream.codec_context.height)
@@ -88,6 +88,21 @@ class VideoReader:
             self.duration = None
         if self.frame_count is None and self.duration:
             self.frame_count = max(1, round(self.duration * self.fps))
+
+    def _frame_rate(self, stream) -> Fraction:
+        """The container's average rate; when it has none or an implausible one (browser webm
+        recordings say 1000), the median interval between the frames' timestamps."""
+        rate = stream.average_rate
+        if rate and 0 < rate <= MAX_PLAUSIBLE_FPS:
+            return Fraction(rate)
+        intervals = np.diff(self.timestamps())
+        intervals = intervals[intervals > 0]
+        if intervals.size:
+            return as_fraction(min(1.0 / float(np.median(intervals)), float(MAX_PLAUSIBLE_FPS)))
+        guessed = stream.guessed_rate
+        if guessed and 0 < guessed <= MAX_PLAUSIBLE_FPS:
+            return Fraction(guessed)
+        return DEFAULT_FPS
 
     def __enter__(self) -> VideoReader:
         return self
