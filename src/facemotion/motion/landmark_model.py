@@ -1,10 +1,13 @@
 """The embedded default animation model: MediaPipe landmarks drive a mesh warp of the source.
 
-Per driving frame: track the face's 478 landmarks, smooth them lightly (One-Euro), turn them
-into target landmarks for the source (relative motion with the head as a similarity, or
-absolute), warp the source piecewise-affinely over the face mesh with a smooth extension to
-the rest of the image, and fill the mouth where it opens wider than the source's. Needs no
-download and runs in real time on a CPU.
+Per driving frame: track the face's 478 landmarks (on a worker thread, one frame ahead),
+smooth them lightly (One-Euro), turn them into target landmarks for the source (relative
+motion with the head as a similarity, or absolute), warp the source piecewise-affinely over
+the face mesh with rings carrying the head's motion outwards (warp.py), move the surroundings
+(shoulders, hair, camera) with the driving video's smoothed optical flow (flow.py) blended in
+outside the face, and fill the mouth where it opens wider than the source's (mouth.py).
+Needs no download and runs in real time on a CPU. Frames where the driving face is lost hold
+the last pose and are counted (`LandmarkModel.lost_frames`, `last_report`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,12 @@ from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthOptions, fill_mouth, fill_strength
 from facemotion.motion.similarity import Similarity, fit_similarity
-from facemotion.motion.targets import absolute_targets, adapt_scale_factor, relative_targets
+from facemotion.motion.targets import (
+    absolute_targets,
+    adapt_scale_factor,
+    relative_targets,
+    source_placement,
+)
 from facemotion.motion.warp import (
     RingOptions,
     coarse_map,
@@ -224,6 +232,7 @@ class LandmarkModel:
         reference = held = held_frame = None
         smoother = flow = to_source = None
         vector_scale = scale = 1.0
+        placement = np.eye(2)
         tracked = _tracked(driving, tracker, self.options.overlap, self.options.settle_calls)
         try:
             for frame, image, points, found in tracked:
@@ -242,6 +251,7 @@ class LandmarkModel:
                 if reference is None:
                     reference = points
                     scale = adapt_scale_factor(source_marks, reference) if adapt_scale else 1.0
+                    placement = source_placement(source_marks, reference)
                     if self.options.body_motion:
                         flow = DrivingFlow(
                             image,
@@ -257,7 +267,12 @@ class LandmarkModel:
                     flow.update(image)
                 if relative:
                     targets = relative_targets(
-                        source_marks, points, reference, adapt_scale=adapt_scale, scale=scale
+                        source_marks,
+                        points,
+                        reference,
+                        adapt_scale=adapt_scale,
+                        scale=scale,
+                        placement=placement,
                     )
                 else:
                     targets = absolute_targets(points, frame.shape[:2], shape)

@@ -82,15 +82,11 @@ def _interior(
     )
 
 
-def _ring_mean(image: np.ndarray, lips: np.ndarray, width: float) -> np.ndarray:
-    """Mean colour (C,) of a band around the inner-lip polygon (the lips themselves)."""
+def _lip_band(lips: np.ndarray, shape: tuple[int, int], width: float) -> np.ndarray:
+    """(H, W) bool: a band around the inner-lip polygon (the lips themselves)."""
     center = lips.mean(axis=0)
     outer = center + (lips - center) * (1 + 2 * width) + np.sign(lips - center) * 2
-    shape = image.shape[:2]
-    band = (_polygon_mask(outer, shape) - _polygon_mask(lips, shape)) > 0.5
-    if not band.any():
-        return image.reshape(-1, image.shape[2]).mean(axis=0)
-    return image[band].mean(axis=0)
+    return (_polygon_mask(outer, shape) - _polygon_mask(lips, shape)) > 0.5
 
 
 def fill_mouth(
@@ -122,8 +118,11 @@ def fill_mouth(
     local_lips = target_lips - [x0, y0]
     interior = _interior(driving, target_lips, driving_lips, (x0, y0, x1, y1))
     # Colour match: the driving lips' mean colour onto the source lips' mean colour.
-    driving_ring = _ring_mean(interior, local_lips, options.ring_width)
-    output_ring = _ring_mean(patch, local_lips, options.ring_width)
+    band = _lip_band(local_lips, patch.shape[:2], options.ring_width)
+    if not band.any():
+        return output
+    driving_ring = interior[band].mean(axis=0)
+    output_ring = patch[band].mean(axis=0)
     gain = np.clip(
         output_ring / np.maximum(driving_ring, 1e-3), 1 / options.gain_limit, options.gain_limit
     )

@@ -32,6 +32,11 @@ def adapt_scale_factor(source: np.ndarray, reference: np.ndarray) -> float:
     )
 
 
+def source_placement(source: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """The (2, 2) rotation of the source face relative to the driving reference face."""
+    return fit_similarity(reference[_STABLE, :2], source[_STABLE, :2]).rotation
+
+
 def relative_targets(
     source: np.ndarray,
     driving: np.ndarray,
@@ -39,6 +44,7 @@ def relative_targets(
     *,
     adapt_scale: bool = True,
     scale: float | None = None,
+    placement: np.ndarray | None = None,
 ) -> np.ndarray:
     """Target landmarks in the source image for relative motion.
 
@@ -56,7 +62,8 @@ def relative_targets(
     head = head_motion(reference, driving)
     # Orientation of the source face relative to the driving reference: the non-rigid rest is
     # turned into the source's frame (identity for upright faces).
-    placement = fit_similarity(reference[_STABLE], source[_STABLE]).rotation
+    if placement is None:
+        placement = source_placement(source, reference)
     reference_center = reference[_STABLE].mean(axis=0)
     source_center = source[_STABLE].mean(axis=0)
     moved_center = head(reference_center[None])[0]

@@ -85,18 +85,14 @@ def warp_layout(source: np.ndarray, rings: RingOptions = RingOptions()) -> WarpL
     triangles = topology.triangles
     if np.count_nonzero(signed_areas(source, triangles) > 0) < len(triangles) / 2:
         triangles = triangles[:, ::-1]
-    face_parts = [
-        triangles,
+    fans = [
         _fan(topology.right_eye, RIGHT_IRIS_CENTER),
         _fan(topology.left_eye, LEFT_IRIS_CENTER),
         _fan(topology.inner_lips, _LANDMARKS),
     ]
-    face = np.concatenate(face_parts)
-    # Fans and strips take the orientation of the mesh around them.
-    fixed = [face[: len(triangles)]]
-    for part in face_parts[1:]:
-        flip = np.count_nonzero(signed_areas(_extended_probe(source), part) > 0) < len(part) / 2
-        fixed.append(part[:, ::-1] if flip else part)
+    # A fan shares its rim with the mesh: it must run each rim edge the other way round.
+    fixed = [triangles] + [_match_orientation(fan, triangles) for fan in fans]
+    face = np.concatenate(fixed)
     oval = topology.oval
     ring_parts = []
     inner = oval
@@ -105,7 +101,7 @@ def warp_layout(source: np.ndarray, rings: RingOptions = RingOptions()) -> WarpL
         ring_parts.append(_strip(inner, outer))
         inner = outer
     layout = WarpLayout(
-        triangles=np.concatenate([*fixed, *ring_parts]).astype(np.int32),
+        triangles=np.concatenate([face, *ring_parts]).astype(np.int32),
         face=np.concatenate(
             [np.ones(len(face), bool), np.zeros(sum(len(p) for p in ring_parts), bool)]
         ),
@@ -115,10 +111,12 @@ def warp_layout(source: np.ndarray, rings: RingOptions = RingOptions()) -> WarpL
     return _orient_rings(layout, source_points(source, layout, (1, 1)))
 
 
-def _extended_probe(source: np.ndarray) -> np.ndarray:
-    topology = face_topology()
-    mouth = source[topology.inner_lips, :2].mean(axis=0)
-    return np.vstack([source[:_LANDMARKS, :2], mouth[None]])
+def _match_orientation(fan: np.ndarray, mesh: np.ndarray) -> np.ndarray:
+    """The fan (F, 3), whose first edge (a, b) borders the mesh, flipped if a mesh triangle
+    runs that edge the same way (a -> b)."""
+    a, b = int(fan[0, 0]), int(fan[0, 1])
+    runs = {(int(t[i]), int(t[(i + 1) % 3])) for t in mesh for i in range(3)}
+    return fan[:, ::-1] if (a, b) in runs else fan
 
 
 def _orient_rings(layout: WarpLayout, points: np.ndarray) -> WarpLayout:
