@@ -21,8 +21,8 @@ def face_landmarks(size: int = SIZE, face=NEUTRAL_CM, **pose) -> np.ndarray:
     return to_image(face, **pose).astype(np.float64)
 
 
-def open_mouth_landmarks(size: int = SIZE, degrees: float = 14.0) -> np.ndarray:
-    return face_landmarks(size, open_jaw(degrees))
+def open_mouth_landmarks(size: int = SIZE, degrees: float = 14.0, **pose) -> np.ndarray:
+    return face_landmarks(size, open_jaw(degrees), **pose)
 
 
 def textured_image(size: int = SIZE, seed: int = 0) -> np.ndarray:

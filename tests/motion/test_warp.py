@@ -89,8 +89,9 @@ def test_identity_targets_give_the_identity_map():
 
 
 def test_open_mouth_warp_is_continuous_and_keeps_the_far_background():
-    source_marks = face_landmarks()
-    target_marks = open_mouth_landmarks()
+    # A face small enough for the corners to be far background (over 2.5 oval radii away).
+    source_marks = face_landmarks(px_per_cm=SIZE / 60)
+    target_marks = open_mouth_landmarks(px_per_cm=SIZE / 60)
     head = fit_similarity(source_marks[:, :2], target_marks[:, :2])
     (map_x, map_y), _ = _warp(source_marks, target_marks, head)
     assert np.isfinite(map_x).all() and np.isfinite(map_y).all()

@@ -21,10 +21,12 @@ _SUBPIXEL_BITS = 4
 @dataclass(frozen=True)
 class MouthOptions:
     """feather: the soft edge of the fill, as a fraction of the mouth's width. gain_limit: the
-    colour match scales each channel by at most this factor (or its inverse)."""
+    colour match scales the brightness by at most this factor (or its inverse); tint_limit:
+    and each channel relative to the others by at most this fraction."""
 
     feather: float = 0.06
     gain_limit: float = 1.6
+    tint_limit: float = 0.15
     ring_width: float = 0.08
 
 
@@ -123,9 +125,14 @@ def fill_mouth(
         return output
     driving_ring = interior[band].mean(axis=0)
     output_ring = patch[band].mean(axis=0)
-    gain = np.clip(
-        output_ring / np.maximum(driving_ring, 1e-3), 1 / options.gain_limit, options.gain_limit
+    # Brightness follows the source's lips fully, hue only a little: a mouth interior keeps
+    # its own reds and whites rather than taking on a lipstick's or a skin's cast.
+    brightness = float(output_ring.mean()) / max(float(driving_ring.mean()), 1e-3)
+    brightness = float(np.clip(brightness, 1 / options.gain_limit, options.gain_limit))
+    tint = (output_ring / max(float(output_ring.mean()), 1e-3)) / np.maximum(
+        driving_ring / max(float(driving_ring.mean()), 1e-3), 1e-3
     )
+    gain = brightness * np.clip(tint, 1 - options.tint_limit, 1 + options.tint_limit)
     interior = np.clip(interior * gain.astype(np.float32), 0.0, 1.0)
     # Feather inwards: the mask reaches 1 a little inside the lip line, 0 just outside it.
     sigma = max(options.feather * mouth_width, 0.5)

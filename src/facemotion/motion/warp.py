@@ -41,9 +41,9 @@ class RingOptions:
     share of the oval point's own displacement and of the head similarity's displacement.
     """
 
-    factors: tuple[float, ...] = (1.35, 1.8, 2.6, 4.0)
+    factors: tuple[float, ...] = (1.35, 1.8, 2.5, 4.0)
     oval_weights: tuple[float, ...] = (0.5, 0.0, 0.0, 0.0)
-    head_weights: tuple[float, ...] = (0.5, 0.3, 0.0, 0.0)
+    head_weights: tuple[float, ...] = (0.5, 0.7, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
