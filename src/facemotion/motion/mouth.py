@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from facemotion.motion.similarity import fit_similarity
+from facemotion.motion.warp import paint_triangles
 
 _SUBPIXEL_BITS = 4
 
@@ -55,12 +56,13 @@ def _polygon_mask(points: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 
 def _interior(
-    driving: np.ndarray, target_lips: np.ndarray, driving_lips: np.ndarray, box
+    driving: np.ndarray,
+    target_lips: np.ndarray,
+    driving_lips: np.ndarray,
+    box: tuple[int, int, int, int],
 ) -> np.ndarray:
     """The driving frame's mouth, mapped into the target box by the fan of triangles from
     the lip centre (piecewise affine), with the lips' best similarity elsewhere in the box."""
-    from facemotion.motion.warp import paint_triangles
-
     x0, y0, x1, y1 = box
     count = len(target_lips)
     target = np.vstack([target_lips, target_lips.mean(axis=0)]) - [x0, y0]
