@@ -230,7 +230,9 @@ class _LostFrameCounter:
         try:
             yield from self.model.animate(source, driving, **options)
         finally:
-            self.lost_frames += int(getattr(self.model, "lost_frames", 0))
+            # last_report: the pass that just ended (the model's own total spans its lifetime)
+            report = getattr(self.model, "last_report", None)
+            self.lost_frames += int(getattr(report, "lost_frames", 0) or 0)
 
 
 def _check_source_face(model: AnimationModel, source: np.ndarray, name: str, crop: str) -> None:
