@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import numpy as np
 import pytest
 import torch
 
@@ -132,3 +133,11 @@ def test_not_a_fomm_checkpoint(tmp_path):
 def test_missing_file():
     with pytest.raises(ModelError, match="does not exist"):
         read_checkpoint("/nonexistent/vox-cpk.pth.tar")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_bytes_are_a_corrupt_checkpoint(tmp_path, seed):
+    path = tmp_path / "noise-cpk.pth.tar"
+    path.write_bytes(np.random.default_rng(seed).bytes(4096))
+    with pytest.raises(ModelError, match="corrupt or truncated|not a FOMM checkpoint|need code"):
+        read_checkpoint(path)

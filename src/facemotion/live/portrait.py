@@ -3,6 +3,7 @@ virtual camera."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -58,7 +59,9 @@ def _reusing_landmarks(model, known: Callable[[np.ndarray], tuple[np.ndarray, bo
             if self._own is not None:
                 self._own.close()
 
-    return LandmarkModel(model.options, face=model.face, tracker_factory=Tracker)
+    # One camera frame at a time: the model must not read ahead for the next frame's landmarks.
+    options = dataclasses.replace(model.options, overlap=False)
+    return LandmarkModel(options, face=model.face, tracker_factory=Tracker)
 
 
 class LivePortrait:

@@ -139,6 +139,13 @@ def run_live(
     solver = StreamingSolver(source.frame_size, options.stream)
     recorder = Recorder(source.frame_size, options.stream.ipd_cm) if options.record else None
     report = LiveReport()
+    if progress:
+        width, height = source.frame_size[1], source.frame_size[0]
+        print(
+            f"live: {width}x{height} at {source.fps:.2f} fps; press Ctrl-C to stop",
+            file=sys.stderr,
+            flush=True,
+        )
     bar = tqdm(total=options.max_frames, desc="live", unit="frame") if progress else None
     started = time.perf_counter()
     try:

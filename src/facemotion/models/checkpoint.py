@@ -7,7 +7,6 @@ A released `*-cpk.pth.tar` is a torch.save'd dict with state dicts under `genera
 from __future__ import annotations
 
 import pickle
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,7 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
             f"checkpoint {path} holds pickled objects that need code to load; facemotion never "
             "runs code from a checkpoint: re-save it as a dict of state dicts"
         ) from exc
-    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError) as exc:
+    except Exception as exc:  # arbitrary bytes can make the unpickler raise anything
         raise ModelError(
             f"checkpoint {path} is corrupt or truncated ({type(exc).__name__}); download it again"
         ) from exc
