@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.baselines import raw_mediapipe_seconds
 from facemotion.pipeline.capture import Capture, capture
 
 REPEATS = 3
@@ -33,21 +34,6 @@ def _sample_frames() -> list[np.ndarray]:
 
     with VideoReader(sample_path("carphone.mp4")) as reader:
         return [np.asarray(frame) for frame in reader]
-
-
-def _raw_mediapipe(frames: list[np.ndarray]) -> float:
-    """Seconds for MediaPipe FaceMesh alone, landmarks converted to a (478, 3) array."""
-    import mediapipe as mp
-
-    started = time.perf_counter()
-    with mp.solutions.face_mesh.FaceMesh(refine_landmarks=True, max_num_faces=1) as mesh:
-        for frame in frames:
-            height, width = frame.shape[:2]
-            result = mesh.process(frame)
-            if result.multi_face_landmarks:
-                points = result.multi_face_landmarks[0].landmark
-                np.array([(p.x * width, p.y * height, p.z * width) for p in points], np.float32)
-    return time.perf_counter() - started
 
 
 def _capture_seconds(frames: list[np.ndarray], fps: float) -> float:
@@ -93,10 +79,10 @@ def _peak_mb(frames: list[np.ndarray], count: int, fps: float) -> float:
 def run() -> dict[str, float]:
     frames = _sample_frames()
     fps = 30000 / 1001
-    _raw_mediapipe(frames[:5])  # load the models once before timing either side
+    raw_mediapipe_seconds(frames[:5])  # load the models once before timing either side
     raw, ours = [], []
     for _ in range(REPEATS):  # interleaved, so both sides see the same machine load
-        raw.append(_raw_mediapipe(frames))
+        raw.append(raw_mediapipe_seconds(frames))
         ours.append(_capture_seconds(frames, fps))
     raw_fps = len(frames) / min(raw)
     capture_fps = len(frames) / min(ours)

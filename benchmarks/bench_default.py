@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from benchmarks.baselines import raw_mediapipe_seconds
 from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 
 REPEATS = 3
@@ -42,20 +43,6 @@ def _portrait(size: int) -> np.ndarray:
     from facemotion.pipeline.animate import fit_frame
 
     return fit_frame(load_image(sample_path("grace_hopper.jpg")), size)
-
-
-def _raw_mediapipe_seconds(frames: list[np.ndarray]) -> float:
-    import mediapipe as mp
-
-    started = time.perf_counter()
-    with mp.solutions.face_mesh.FaceMesh(refine_landmarks=True, max_num_faces=1) as mesh:
-        for frame in frames:
-            height, width = frame.shape[:2]
-            result = mesh.process(frame)
-            if result.multi_face_landmarks:
-                points = result.multi_face_landmarks[0].landmark
-                np.array([(p.x * width, p.y * height, p.z * width) for p in points], np.float32)
-    return time.perf_counter() - started
 
 
 def _animate_seconds(model: LandmarkModel, source: np.ndarray, driving: list[np.ndarray]) -> float:
@@ -144,11 +131,11 @@ def run() -> dict[str, float]:
     for each in (model, sequential):
         each.source_landmarks(source)
         _animate_seconds(each, source, driving[:5])
-    _raw_mediapipe_seconds(frames[:5])  # load the models once before timing
+    raw_mediapipe_seconds(frames[:5])  # load the models once before timing
     raw, ours, in_turn, pasted = [], [], [], []
     side = 0
     for _ in range(REPEATS):  # interleaved, so all sides see the same machine load
-        raw.append(_raw_mediapipe_seconds(frames))
+        raw.append(raw_mediapipe_seconds(frames))
         ours.append(_animate_seconds(model, source, driving))
         in_turn.append(_animate_seconds(sequential, source, driving))
         seconds, side = _pasteback_seconds(model, full, driving)

@@ -19,6 +19,7 @@ import time
 
 import numpy as np
 
+from benchmarks.baselines import raw_mediapipe_seconds
 from facemotion.landmarks import detect_landmarks
 
 REPEATS = 7
@@ -33,20 +34,6 @@ def _sample_frames() -> list[np.ndarray]:
         return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
-def _raw_mediapipe_seconds(frames: list[np.ndarray], read: bool = True) -> float:
-    from mediapipe.python.solutions.face_mesh import FaceMesh
-
-    started = time.perf_counter()
-    with FaceMesh(refine_landmarks=True, max_num_faces=1) as mesh:
-        for frame in frames:
-            height, width = frame.shape[:2]
-            result = mesh.process(frame)
-            if read and result.multi_face_landmarks:
-                points = result.multi_face_landmarks[0].landmark
-                np.array([(p.x * width, p.y * height, p.z * width) for p in points], np.float32)
-    return time.perf_counter() - started
-
-
 def _landmarks_seconds(frames: list[np.ndarray]) -> float:
     started = time.perf_counter()
     for _ in detect_landmarks(frames):
@@ -56,12 +43,12 @@ def _landmarks_seconds(frames: list[np.ndarray]) -> float:
 
 def run() -> dict[str, float]:
     frames = _sample_frames()
-    _raw_mediapipe_seconds(frames[:5])  # load the models once before timing either side
+    raw_mediapipe_seconds(frames[:5])  # load the models once before timing either side
     raw, ours, process_only = [], [], []
     for _ in range(REPEATS):  # interleaved, so all sides see the same machine load
-        raw.append(_raw_mediapipe_seconds(frames))
+        raw.append(raw_mediapipe_seconds(frames))
         ours.append(_landmarks_seconds(frames))
-        process_only.append(_raw_mediapipe_seconds(frames, read=False))
+        process_only.append(raw_mediapipe_seconds(frames, read=False))
     raw_fps = len(frames) / min(raw)
     landmarks_fps = len(frames) / min(ours)
     figures = {
