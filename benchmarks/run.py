@@ -30,7 +30,9 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown benchmarks: {', '.join(sorted(unknown))}; known: {', '.join(names)}")
         return 2
-    results: dict[str, float] = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    # A full run starts afresh; a run of some benchmarks updates their figures in place.
+    keep = bool(argv) and RESULTS.is_file()
+    results: dict[str, float] = json.loads(RESULTS.read_text()) if keep else {}
     for name in chosen:
         print(f"\n=== {name} ===", flush=True)
         started = time.perf_counter()
