@@ -5,7 +5,8 @@ smooth them lightly (One-Euro), turn them into target landmarks for the source (
 motion with the head as a similarity, or absolute), warp the source piecewise-affinely over
 the face mesh with rings carrying the head's motion outwards (warp.py), move the surroundings
 (shoulders, hair, camera) with the driving video's smoothed optical flow (flow.py) blended in
-outside the face, and fill the mouth where it opens wider than the source's (mouth.py).
+outside the face, and fill the mouth where it opens wider than the source's (mouth.py), in
+the source's colours.
 Needs no download and runs in real time on a CPU. Frames where the driving face is lost hold
 the last pose and are counted (`LandmarkModel.lost_frames`, `last_report`).
 """
@@ -22,7 +23,7 @@ import numpy as np
 from facemotion.capture.smoothing import OneEuroFilter
 from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
-from facemotion.motion.mouth import MouthOptions, fill_mouth, fill_strength
+from facemotion.motion.mouth import MouthFill, MouthOptions, fill_strength
 from facemotion.motion.similarity import Similarity, fit_similarity
 from facemotion.motion.targets import (
     absolute_targets,
@@ -227,6 +228,13 @@ class LandmarkModel:
         lips = layout.topology.inner_lips
         feather = self.options.relative_feather if relative else self.options.feather
         face_mask = face_weight(source_marks[layout.topology.oval, :2], shape, 1, feather)
+        mouth = None
+        if self.options.fill_mouth:
+            from facemotion.landmarks.topology import LIPS_OUTER
+
+            mouth = MouthFill(
+                source, source_marks[LIPS_OUTER, :2], source_marks[lips, :2], self.options.mouth
+            )
         tracker, close = self._tracker()
         frames = lost = 0
         reference = held = held_frame = None
@@ -291,11 +299,9 @@ class LandmarkModel:
                     map_y = flow_map[1] + (map_y - flow_map[1]) * weight
                 map_x, map_y = upsample_map(map_x, map_y, shape, step)
                 output = remap(source, map_x, map_y)
-                if self.options.fill_mouth:
+                if mouth is not None:
                     strength = fill_strength(targets[lips], source_marks[lips, :2], head.scale)
-                    fill_mouth(
-                        output, targets[lips], frame, points[lips, :2], strength, self.options.mouth
-                    )
+                    mouth(output, targets[lips], frame, points[lips, :2], strength, update=found)
                 self.last_report = LandmarkReport(frames, lost)
                 yield output
         finally:
