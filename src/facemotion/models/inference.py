@@ -238,6 +238,15 @@ class SourceEncoder(nn.Module):
         return out, self.down(source)
 
 
+# Residual blocks at the bottleneck's start that stay float32 when the decoder runs in bf16.
+# Rounding in a block is amplified by every block after it: on seeded vox-256 weights
+# (benchmarks/bench_fomm.py) the six blocks in bf16 alone move the output by up to 3.5e-2, and
+# the first block is the worst (about half of the error variance, the second a fifth). Two
+# float32 blocks cost ~35 ms a frame each on 2 cores (AMX bf16 is ~5x float32 there) and cut
+# the maximum error by about half; 1e-2 needs all six, which gives up the bf16 speed-up.
+FLOAT32_BOTTLENECK_BLOCKS = 2
+
+
 def _dtype(module: nn.Module, fallback: nn.Module | None = None) -> torch.dtype:
     """The dtype a module computes in (its first parameter's); sections may differ."""
     for parameter in module.parameters():
@@ -252,6 +261,9 @@ class FrameGenerator(nn.Module):
     kp_* values (B or 1, K, 2) and jacobians (B or 1, K, 2, 2) -> prediction (B, C, H, W).
     Keypoint maths, warps and softmax run in float32 whatever the weights' dtype (bf16/fp16
     weights compute only the convolutions in reduced precision).
+
+    The bottleneck's first FLOAT32_BOTTLENECK_BLOCKS residual blocks are `float32_bottleneck`,
+    the rest `bottleneck`; only the latter is meant for reduced precision (see the constant).
     """
 
     def __init__(self, generator: Generator):
@@ -261,7 +273,9 @@ class FrameGenerator(nn.Module):
         self.hourglass = FastHourglass(dense.hourglass)
         self.mask = copy.deepcopy(dense.mask)
         self.occlusion = copy.deepcopy(dense.occlusion)
-        self.bottleneck = nn.Sequential(*(FoldedResBlock(b) for b in generator.bottleneck))
+        blocks = [FoldedResBlock(b) for b in generator.bottleneck]
+        self.float32_bottleneck = nn.Sequential(*blocks[:FLOAT32_BOTTLENECK_BLOCKS])
+        self.bottleneck = nn.Sequential(*blocks[FLOAT32_BOTTLENECK_BLOCKS:])
         self.up_blocks = nn.ModuleList(fast_up_block(b) for b in generator.up_blocks)
         self.final = copy.deepcopy(generator.final)
 
@@ -308,6 +322,7 @@ class FrameGenerator(nn.Module):
             if occlusion.shape[2:] != out.shape[2:]:
                 occlusion = F.interpolate(occlusion, size=out.shape[2:], mode="bilinear")
             out = out * occlusion
+        out = self.float32_bottleneck(out)
         out = self.bottleneck(out.to(_dtype(self.bottleneck, self.final)))
         for block in self.up_blocks:
             out = block(out.to(_dtype(block)))
