@@ -16,6 +16,8 @@ examples:
       the released FOMM face model (downloaded once into $FACEMOTION_HOME)
   facemotion animate doll.png talking.mp4 --checkpoint vox-cpk.pth.tar --config vox-256
   facemotion animate photo_1080p.jpg talking.mp4 --crop auto --paste-back -o full.mp4
+  facemotion animate group.jpg talking.mp4 --crop auto --face 1 -o second.mp4
+      the second face from the left of the source; --driving-face picks one in the video
   facemotion animate portrait.jpg talking.mp4 --find-best-frame -o frames/
       a folder as output gives a lossless PNG sequence for compositing
   facemotion animate portrait.jpg talking.mp4 --model vox --precision bf16 --batch 2
@@ -106,6 +108,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="center",
         help="center: the centred square of the source (default); auto: a square around the face",
     )
+    framing.add_argument(
+        "--face",
+        type=int,
+        default=None,
+        metavar="N",
+        help="which face of the source when there are several: 0, 1, ... counted left to "
+        "right (default: the largest)",
+    )
+    framing.add_argument(
+        "--driving-face",
+        type=int,
+        default=None,
+        metavar="N",
+        help="which face of the driving video when there are several, counted the same way "
+        "(default: the largest)",
+    )
     framing.add_argument("--size", type=int, help="side of the animated square in pixels")
     framing.add_argument(
         "--paste-back",
@@ -124,6 +142,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("give either --model or --checkpoint, not both")
     if args.best_frame < 0:
         raise InputError("--best-frame must be 0 or more")
+    for option, value in (("--face", args.face), ("--driving-face", args.driving_face)):
+        if value is not None and value < 0:
+            raise InputError(f"{option} must be 0 or more")
     if args.size is not None and not 16 <= args.size <= 4096:
         raise InputError("--size must be between 16 and 4096 pixels")
     for path, what in ((args.source, "source image"), (args.driving, "driving video")):
@@ -137,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
         batch=args.batch,
         precision=args.precision,
         backend=args.backend,
+        face=args.driving_face,
     )
     report = animate_video(
         model,
@@ -151,6 +173,8 @@ def run(args: argparse.Namespace) -> int:
         size=args.size,
         paste_back=args.paste_back,
         progress=not args.quiet,
+        face=args.face,
+        driving_face=args.driving_face,
     )
     print(
         f"wrote {report.output} ({report.frames} frames, {report.size[0]}x{report.size[1]}, "

@@ -181,12 +181,22 @@ class LandmarkModel:
         """Driving frames without a face, over all `animate` runs of this model so far."""
         return self._lost_total
 
+    @staticmethod
+    def _source_key(image: np.ndarray) -> bytes:
+        return hashlib.blake2b(image.tobytes(), digest_size=16).digest() + bytes(
+            str(image.shape), "ascii"
+        )
+
+    def remember_source_landmarks(self, source: np.ndarray, points: np.ndarray) -> None:
+        """Use `points` (478, 3) pixels as the landmarks of `source` (S, S', 3) instead of
+        detecting them (e.g. one chosen face of several, found in the uncropped image)."""
+        points = np.asarray(points, dtype=np.float32)
+        self._source_cache = (self._source_key(_to_uint8(source)), points)
+
     def source_landmarks(self, source: np.ndarray) -> np.ndarray:
         """The source's (478, 3) landmarks in pixels (remembered for the same image)."""
         image = _to_uint8(source)
-        key = hashlib.blake2b(image.tobytes(), digest_size=16).digest() + bytes(
-            str(image.shape), "ascii"
-        )
+        key = self._source_key(image)
         if self._source_cache is not None and self._source_cache[0] == key:
             return self._source_cache[1]
         if self._source_detector is not None:

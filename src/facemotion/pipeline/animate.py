@@ -30,6 +30,7 @@ class AnimationReport:
     size: tuple[int, int]
     has_audio: bool
     lost_frames: int = 0  # driving frames without a face (the landmark model held the last pose)
+    crop_box: Box | None = None  # the square of the source that was animated: x0, y0, side
 
     @property
     def frames_per_second(self) -> float:
@@ -157,6 +158,8 @@ def animate_video(
     size: int | None = None,
     paste_back: bool = False,
     progress: bool = True,
+    face: int | None = None,
+    driving_face: int | None = None,
 ) -> AnimationReport:
     """Animate `source` with the video `driving` and write `output` (an mp4, or a folder of
     PNGs when it is a directory); fps and audio come from the driving video.
@@ -164,18 +167,30 @@ def animate_video(
     crop: 'center' (centred square) or 'auto' (a square around the detected face). size: the
     side of the animated crop in the output (default: the model's size, or the crop's own for
     the landmark model). paste_back: blend the animated crop back into the full source.
+    face: which face of the source when there are several: 0, 1, ... counted left to right,
+    None for the largest; driving_face: the same for the driving video in the best-frame
+    search (the landmark model follows its own: `load_model("landmarks", face=N)`).
     """
     from facemotion.io.video import VideoReader, open_video_writer
 
     started = time.perf_counter()
     source_name = str(source) if isinstance(source, str | Path) else "source image"
     full_source = as_float_image(_read_source(source))
-    box = _source_box(full_source, crop, source_name)
+    face_points = None
+    needs_face = crop == "auto" or find_best_frame or hasattr(model, "source_landmarks")
+    if face is not None and needs_face:
+        face_points = _face_landmarks(full_source, source_name, face)
+    box = _source_box(full_source, crop, source_name, face_points)
     model_size = model.frame_size
     source_image = fit_frame(full_source, model_size if model_size else size, box)
-    _check_source_face(model, source_image, source_name, crop)
+    crop_points = None
+    if face_points is not None:
+        crop_points = _crop_points(face_points, box, source_image.shape[0], source_name, crop)
+    _check_source_face(model, source_image, source_name, crop, crop_points)
     if find_best_frame:
-        best_frame = _find_best_frame(full_source, box, driving, source_name)
+        best_frame = _find_best_frame(
+            full_source, box, driving, source_name, driving_face, crop_points
+        )
     model = _LostFrameCounter(model)
     mask, background = None, full_source
     if paste_back:
@@ -215,6 +230,7 @@ def animate_video(
         size=(out_width, out_height),
         has_audio=has_audio,
         lost_frames=model.lost_frames,
+        crop_box=box,
     )
 
 
@@ -235,11 +251,44 @@ class _LostFrameCounter:
             self.lost_frames += int(getattr(report, "lost_frames", 0) or 0)
 
 
-def _check_source_face(model: AnimationModel, source: np.ndarray, name: str, crop: str) -> None:
+def _face_landmarks(image: np.ndarray, name: str, face: int) -> np.ndarray:
+    """(478, 3) landmarks of face number `face` (from the left) in the whole source image."""
+    from facemotion.landmarks import detect_image_landmarks
+
+    return detect_image_landmarks(_to_uint8(image), name=name, face=face)
+
+
+def _crop_points(points: np.ndarray, box: Box, side: int, name: str, crop: str) -> np.ndarray:
+    """Landmarks (478, 3) of the whole image moved into the (side, side) crop of `box`;
+    NoFaceError when the face's centre is outside the crop."""
+    x0, y0, box_side = box
+    scale = side / box_side
+    moved = np.asarray(points, dtype=np.float32).copy()
+    moved[:, :2] = (moved[:, :2] - np.float32([x0, y0])) * np.float32(scale)
+    moved[:, 2] *= np.float32(scale)
+    centre = (moved[:, :2].min(axis=0) + moved[:, :2].max(axis=0)) / 2
+    if np.any(centre < 0) or np.any(centre >= side):
+        where = "the centred square" if crop == "center" else "the crop"
+        raise NoFaceError(f"the chosen --face of {name} lies outside {where}; use --crop auto")
+    return moved
+
+
+def _check_source_face(
+    model: AnimationModel,
+    source: np.ndarray,
+    name: str,
+    crop: str,
+    points: np.ndarray | None = None,
+) -> None:
     """Fail before any output when a model that needs landmarks finds no face in the source
-    crop, naming the file (the landmarks are remembered for the run)."""
+    crop, naming the file (the landmarks are remembered for the run). points: the chosen
+    face's landmarks in the crop (--face), handed to the model instead of a new search."""
     find_landmarks = getattr(model, "source_landmarks", None)
     if find_landmarks is None:
+        return
+    remember = getattr(model, "remember_source_landmarks", None)
+    if points is not None and remember is not None:
+        remember(source, points)
         return
     try:
         find_landmarks(source)
@@ -251,14 +300,16 @@ def _check_source_face(model: AnimationModel, source: np.ndarray, name: str, cro
         ) from exc
 
 
-def _source_box(image: np.ndarray, crop: str, name: str) -> Box:
+def _source_box(image: np.ndarray, crop: str, name: str, points: np.ndarray | None = None) -> Box:
+    """The square to animate; `points`: the chosen face's landmarks when already found."""
     if crop == "center":
         return center_box(*image.shape[:2])
     if crop == "auto":
         from facemotion.landmarks import detect_image_landmarks
         from facemotion.motion.crop import face_box
 
-        points = detect_image_landmarks(_to_uint8(image), name=name)
+        if points is None:
+            points = detect_image_landmarks(_to_uint8(image), name=name)
         return face_box(points, image.shape[:2])
     raise InputError(f"unknown --crop '{crop}'; use center or auto")
 
@@ -272,15 +323,28 @@ def fit_driving_frame(frame: np.ndarray, model_size: int | None) -> np.ndarray:
     return fit_frame(frame, model_size)
 
 
-def _find_best_frame(image: np.ndarray, box: Box, driving: str | Path, name: str) -> int:
+def _find_best_frame(
+    image: np.ndarray,
+    box: Box,
+    driving: str | Path,
+    name: str,
+    face: int | None = None,
+    crop_points: np.ndarray | None = None,
+) -> int:
+    """crop_points: the chosen source face's landmarks in the crop (any scale: best-frame
+    search normalises them), else the largest face of the crop is used."""
     from facemotion.io.video import VideoReader
     from facemotion.landmarks import detect_image_landmarks, detect_landmarks
     from facemotion.motion.best_frame import find_best_frame
 
-    source_points = detect_image_landmarks(_to_uint8(crop_to_box(image, box)), name=name)
+    if crop_points is not None:
+        source_points = crop_points
+    else:
+        source_points = detect_image_landmarks(_to_uint8(crop_to_box(image, box)), name=name)
     with VideoReader(driving) as reader:
         driving_points = (
-            points[:, :2] if found else None for points, found in detect_landmarks(reader)
+            points[:, :2] if found else None
+            for points, found in detect_landmarks(reader, face=face)
         )
         return find_best_frame(source_points[:, :2], driving_points)
 

@@ -46,19 +46,22 @@ def load_model(
     batch: int = 1,
     precision: str = "fp32",
     backend: str = "torch",
+    face: int | None = None,
 ) -> AnimationModel:
     """An AnimationModel: 'landmarks' (the embedded default), a released name ('vox', ...)
     fetched into the cache when missing, or a path to a `*-cpk.pth.tar` checkpoint whose
     configuration is `config` or, if not given, the shipped one its shapes fit.
 
     batch, precision ('fp32', 'bf16', 'fp16') and backend ('torch', 'onnxruntime') go to
-    FommModel (see models/fomm.py); the landmark model ignores them.
+    FommModel (see models/fomm.py); the landmark model ignores them. face: which face of the
+    driving video the landmark model follows (0, 1, ... from the left; None: the largest);
+    FOMM models ignore it.
     """
     name = str(name_or_checkpoint)
     if name == "landmarks":
         from facemotion.motion.landmark_model import LandmarkModel
 
-        return LandmarkModel()
+        return LandmarkModel(face=face)
     torch_device = resolve_device(device)
     if name in RELEASED_MODELS:
         from facemotion.io.download import cached_checkpoint_path, download_checkpoint
