@@ -111,9 +111,7 @@ def test_float32_bottleneck_blocks_leave_fp32_bit_for_bit(seeded_vox_64, monkeyp
     np.testing.assert_array_equal(split, _seeded_frames(seeded_vox_64, batch=4))
 
 
-def test_bf16_float32_bottleneck_blocks_halve_the_error_on_seeded_weights(
-    seeded_vox_64, monkeypatch
-):
+def test_bf16_float32_bottleneck_blocks_cut_the_error_on_seeded_weights(seeded_vox_64, monkeypatch):
     exact = _seeded_frames(seeded_vox_64)
     cfg, networks = seeded_vox_64[:2]
     model = FommModel(cfg, *networks, precision="bf16", batch=4)

@@ -59,8 +59,9 @@ class TorchRunner:
         self.encoder = SourceEncoder(generator).to(device).eval()
         self.frame_generator = FrameGenerator(generator).to(device).eval()
         # Only the decoder (bottleneck, up blocks, final conv: ~80% of a frame's FLOPs) runs in
-        # reduced precision. The encoder runs once per animation, so float32 costs nothing
-        # there; the dense motion network turns small errors in its mask logits into shifted
+        # reduced precision, less the bottleneck's first blocks (FLOAT32_BOTTLENECK_BLOCKS in
+        # inference.py). The encoder runs once per animation, so float32 costs nothing there;
+        # the dense motion network turns small errors in its mask logits into shifted
         # warps (max pixel error 0.3 in bf16 on calibrated seeded weights, docs/speed.md).
         for section in (self.frame_generator.bottleneck, self.frame_generator.up_blocks):
             reduce_precision(section, dtype, channels_last)

@@ -239,11 +239,11 @@ class SourceEncoder(nn.Module):
 
 
 # Residual blocks at the bottleneck's start that stay float32 when the decoder runs in bf16.
-# Rounding in a block is amplified by every block after it: on seeded vox-256 weights
-# (benchmarks/bench_fomm.py) the six blocks in bf16 alone move the output by up to 3.5e-2, and
-# the first block is the worst (about half of the error variance, the second a fifth). Two
-# float32 blocks cost ~35 ms a frame each on 2 cores (AMX bf16 is ~5x float32 there) and cut
-# the maximum error by about half; 1e-2 needs all six, which gives up the bf16 speed-up.
+# bf16 rounding in a block is amplified by every block after it, so the first blocks matter
+# most (on seeded vox-256 weights the first holds about half of the error variance, the second
+# a fifth). Measured on 2 cores (AMX), 16 frames, bf16 batch 4 against fp32 and the reference:
+# no float32 block: max abs 3.7e-2, 4.2x; two: 2.2e-2, 2.8x; three: 1.8e-2, 2.35x; all six:
+# 1.1e-2, 1.75x (fp32 itself: 1.6x). Two keep bf16 above 2.5x the reference.
 FLOAT32_BOTTLENECK_BLOCKS = 2
 
 
