@@ -21,7 +21,7 @@ examples:
   facemotion animate portrait.jpg talking.mp4 --find-best-frame -o frames/
       a folder as output gives a lossless PNG sequence for compositing
   facemotion animate portrait.jpg talking.mp4 --model vox --precision bf16 --batch 2
-      ~3x faster on a recent CPU, pixels within ~1e-2 of fp32 (docs/speed.md)
+      ~2.8x the reference path on 2 CPU cores, pixels within ~2e-2 of fp32 (docs/speed.md)
 """
 
 
@@ -67,8 +67,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--precision",
         choices=("fp32", "bf16", "fp16"),
         default="fp32",
-        help="fp32 (default, exact); bf16 ~3x faster on CPUs with AMX/AVX512-BF16, max pixel "
-        "deviation ~1e-2; fp16 on CUDA",
+        help="fp32 (default, exact); bf16 ~1.8x fp32's speed on CPU, max pixel deviation "
+        "~2e-2 (docs/speed.md); fp16 on CUDA",
     )
     speed.add_argument(
         "--backend",
