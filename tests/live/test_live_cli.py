@@ -3,6 +3,8 @@ line and an exit code."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from pylivelinkface import FaceBlendShape
@@ -111,3 +113,19 @@ def test_sigint_stops_with_one_line_and_writes_the_recording(carphone, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["carphone.csv", "carphone.json"]
     rows = (tmp_path / "carphone.csv").read_text().splitlines()
     assert 10 < len(rows) < 120
+
+
+def test_missing_camera_is_one_line_on_the_real_stderr():
+    import subprocess
+    import sys
+
+    index = next(i for i in range(9, 64) if not Path(f"/dev/video{i}").exists())
+    result = subprocess.run(
+        [sys.executable, "-m", "facemotion.cli", "live", "--camera", str(index)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert "cannot be opened" in lines[0]

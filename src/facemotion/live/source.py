@@ -183,7 +183,11 @@ class CameraSource(ThreadedSource):
         import cv2
 
         super().__init__()
-        self._capture = cv2.VideoCapture(index)
+        from facemotion.landmarks.quiet import native_stderr_silenced
+
+        # OpenCV logs a failed open on stderr itself; the one-line error below says it better.
+        with native_stderr_silenced():
+            self._capture = cv2.VideoCapture(index)
         if not self._capture.isOpened():
             self._capture.release()
             raise _camera_error(index, "cannot be opened (missing, or busy in another app)")
