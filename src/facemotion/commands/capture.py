@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from facemotion.commands.capture_options import add_capture_options, check_capture_options
 from facemotion.errors import InputError
 
 FORMATS = ("csv", "json", "bvh", "glb", "overlay", "plots")
@@ -18,18 +19,6 @@ examples:
   facemotion capture portrait.jpg -o out/
       a still image is a one-frame capture
 """
-
-
-def _smoothing(text: str) -> tuple[float, float]:
-    try:
-        min_cutoff, beta = (float(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            "give two numbers: MIN_CUTOFF,BETA (e.g. 1.5,1.0)"
-        ) from None
-    if min_cutoff <= 0 or beta < 0:
-        raise argparse.ArgumentTypeError("min_cutoff must be > 0 and beta >= 0")
-    return min_cutoff, beta
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -62,41 +51,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=FORMATS,
         help=f"comma-separated outputs to write (default all: {','.join(FORMATS)})",
     )
-    parser.add_argument(
-        "--face",
-        type=int,
-        default=None,
-        metavar="N",
-        help="which face when there are several: 0, 1, ... counted left to right in the "
-        "frame (default: the largest)",
-    )
-    smoothing = parser.add_mutually_exclusive_group()
-    smoothing.add_argument(
-        "--smooth",
-        type=_smoothing,
-        default=(1.5, 1.0),
-        metavar="MIN_CUTOFF,BETA",
-        help="One-Euro filter: cutoff in Hz when still, and how fast it opens with speed "
-        "(default 1.5,1.0)",
-    )
-    smoothing.add_argument("--no-smooth", action="store_true", help="raw per-frame values")
-    neutral = parser.add_mutually_exclusive_group()
-    neutral.add_argument(
-        "--neutral-frame",
-        type=int,
-        metavar="N",
-        help="frame N is the neutral face (default: the most neutral frames of the clip)",
-    )
-    neutral.add_argument("--neutral-image", type=Path, help="an image of the neutral face")
-    parser.add_argument(
-        "--ipd", type=float, default=6.3, metavar="CM", help="interpupillary distance (default 6.3)"
-    )
-    parser.add_argument(
-        "--fov",
-        type=float,
-        default=60.0,
-        metavar="DEG",
-        help="horizontal field of view of the camera (default 60)",
+    add_capture_options(
+        parser,
+        neutral_frame_default=None,
+        neutral_frame_help="frame N is the neutral face (default: the most neutral frames of "
+        "the clip)",
     )
     parser.add_argument(
         "--landmarks", action="store_true", help="include the 478 landmarks per frame in the JSON"
@@ -111,16 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.video.is_file():
         raise InputError(f"{args.video} does not exist or is not a file")
-    if args.neutral_image is not None and not args.neutral_image.is_file():
-        raise InputError(f"neutral image {args.neutral_image} does not exist")
-    if args.neutral_frame is not None and args.neutral_frame < 0:
-        raise InputError("--neutral-frame must be 0 or more")
-    if not 1.0 <= args.ipd <= 15.0:
-        raise InputError("--ipd is in centimetres: give a value between 1 and 15 (adults: ~6.3)")
-    if not 1.0 <= args.fov < 180.0:
-        raise InputError("--fov is in degrees: give a value between 1 and 179")
-    if args.face is not None and args.face < 0:
-        raise InputError("--face must be 0 or more")
+    check_capture_options(args)
     # Checked before the slow part, so a wrong -o fails in a second, not after the capture.
     check_writable_dir(args.outdir)
     result = capture(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from facemotion.commands.capture_options import add_capture_options, check_capture_options
 from facemotion.errors import InputError
 
 EXAMPLES = """\
@@ -22,18 +23,6 @@ examples:
 The newest camera frame is always the one processed; older ones are dropped, never queued.
 Ctrl-C stops: recordings are written, sockets closed.
 """
-
-
-def _smoothing(text: str) -> tuple[float, float]:
-    try:
-        min_cutoff, beta = (float(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            "give two numbers: MIN_CUTOFF,BETA (e.g. 1.5,1.0)"
-        ) from None
-    if min_cutoff <= 0 or beta < 0:
-        raise argparse.ArgumentTypeError("min_cutoff must be > 0 and beta >= 0")
-    return min_cutoff, beta
 
 
 def _target(text: str) -> str:
@@ -103,43 +92,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="send the animated portrait to a virtual camera (needs facemotion[virtualcam])",
     )
-    parser.add_argument(
-        "--face",
-        type=int,
-        default=None,
-        metavar="N",
-        help="which face when there are several: 0, 1, ... counted left to right in the "
-        "frame (default: the largest)",
-    )
-    smoothing = parser.add_mutually_exclusive_group()
-    smoothing.add_argument(
-        "--smooth",
-        type=_smoothing,
-        default=(1.5, 1.0),
-        metavar="MIN_CUTOFF,BETA",
-        help="One-Euro filter: cutoff in Hz when still, and how fast it opens with speed "
-        "(default 1.5,1.0)",
-    )
-    smoothing.add_argument("--no-smooth", action="store_true", help="raw per-frame values")
-    neutral = parser.add_mutually_exclusive_group()
-    neutral.add_argument(
-        "--neutral-frame",
-        type=int,
-        default=0,
-        metavar="N",
-        help="the N-th frame with a face is the neutral face (default 0: the first; "
-        "look neutral when starting)",
-    )
-    neutral.add_argument("--neutral-image", type=Path, help="an image of the neutral face")
-    parser.add_argument(
-        "--ipd", type=float, default=6.3, metavar="CM", help="interpupillary distance (default 6.3)"
-    )
-    parser.add_argument(
-        "--fov",
-        type=float,
-        default=60.0,
-        metavar="DEG",
-        help="horizontal field of view of the camera (default 60)",
+    add_capture_options(
+        parser,
+        neutral_frame_default=0,
+        neutral_frame_help="the N-th frame with a face is the neutral face (default 0: the "
+        "first; look neutral when starting)",
     )
     parser.add_argument(
         "--every-frame",
@@ -162,8 +119,7 @@ def _check(args: argparse.Namespace) -> tuple[str, ...]:
     from facemotion.io.atomic import check_writable_dir
     from facemotion.live.record import check_record_formats
 
-    if args.neutral_image is not None and not args.neutral_image.is_file():
-        raise InputError(f"neutral image {args.neutral_image} does not exist")
+    check_capture_options(args)
     if args.animate is not None and not args.animate.is_file():
         raise InputError(f"portrait {args.animate} does not exist")
     if args.virtual_camera and args.animate is None:
@@ -172,14 +128,6 @@ def _check(args: argparse.Namespace) -> tuple[str, ...]:
         from facemotion.live.portrait import import_pyvirtualcam
 
         import_pyvirtualcam()
-    if args.neutral_frame < 0:
-        raise InputError("--neutral-frame must be 0 or more")
-    if not 1.0 <= args.ipd <= 15.0:
-        raise InputError("--ipd is in centimetres: give a value between 1 and 15 (adults: ~6.3)")
-    if not 1.0 <= args.fov < 180.0:
-        raise InputError("--fov is in degrees: give a value between 1 and 179")
-    if args.face is not None and args.face < 0:
-        raise InputError("--face must be 0 or more")
     if args.max_frames is not None and args.max_frames < 1:
         raise InputError("--max-frames must be 1 or more")
     if args.duration is not None and args.duration <= 0:

@@ -1,0 +1,79 @@
+"""The options `facemotion capture` and `facemotion live` share: which face, smoothing, the
+neutral face, and the camera assumptions behind the head translation."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from facemotion.errors import InputError
+
+
+def smoothing_pair(text: str) -> tuple[float, float]:
+    """'MIN_CUTOFF,BETA' -> (min_cutoff, beta) for the One-Euro filter."""
+    try:
+        min_cutoff, beta = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "give two numbers: MIN_CUTOFF,BETA (e.g. 1.5,1.0)"
+        ) from None
+    if min_cutoff <= 0 or beta < 0:
+        raise argparse.ArgumentTypeError("min_cutoff must be > 0 and beta >= 0")
+    return min_cutoff, beta
+
+
+def add_capture_options(
+    parser: argparse.ArgumentParser, *, neutral_frame_default: int | None, neutral_frame_help: str
+) -> None:
+    """--face, --smooth/--no-smooth, --neutral-frame/--neutral-image, --ipd, --fov."""
+    parser.add_argument(
+        "--face",
+        type=int,
+        default=None,
+        metavar="N",
+        help="which face when there are several: 0, 1, ... counted left to right in the "
+        "frame (default: the largest)",
+    )
+    smoothing = parser.add_mutually_exclusive_group()
+    smoothing.add_argument(
+        "--smooth",
+        type=smoothing_pair,
+        default=(1.5, 1.0),
+        metavar="MIN_CUTOFF,BETA",
+        help="One-Euro filter: cutoff in Hz when still, and how fast it opens with speed "
+        "(default 1.5,1.0)",
+    )
+    smoothing.add_argument("--no-smooth", action="store_true", help="raw per-frame values")
+    neutral = parser.add_mutually_exclusive_group()
+    neutral.add_argument(
+        "--neutral-frame",
+        type=int,
+        default=neutral_frame_default,
+        metavar="N",
+        help=neutral_frame_help,
+    )
+    neutral.add_argument("--neutral-image", type=Path, help="an image of the neutral face")
+    parser.add_argument(
+        "--ipd", type=float, default=6.3, metavar="CM", help="interpupillary distance (default 6.3)"
+    )
+    parser.add_argument(
+        "--fov",
+        type=float,
+        default=60.0,
+        metavar="DEG",
+        help="horizontal field of view of the camera (default 60)",
+    )
+
+
+def check_capture_options(args: argparse.Namespace) -> None:
+    """One-line InputErrors for values the parser accepts but the capture cannot use."""
+    if args.neutral_image is not None and not args.neutral_image.is_file():
+        raise InputError(f"neutral image {args.neutral_image} does not exist")
+    if args.neutral_frame is not None and args.neutral_frame < 0:
+        raise InputError("--neutral-frame must be 0 or more")
+    if not 1.0 <= args.ipd <= 15.0:
+        raise InputError("--ipd is in centimetres: give a value between 1 and 15 (adults: ~6.3)")
+    if not 1.0 <= args.fov < 180.0:
+        raise InputError("--fov is in degrees: give a value between 1 and 179")
+    if args.face is not None and args.face < 0:
+        raise InputError("--face must be 0 or more")
