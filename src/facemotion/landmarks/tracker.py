@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -49,7 +50,7 @@ class LandmarkTracker:
         self._mesh_faces = 0
         self._counter = None
         self._lost = True
-        self._started: list = []  # the graphs that have run a frame
+        self._started = False  # whether the current mesh graph has run a frame
 
     def __call__(self, frame: np.ndarray) -> tuple[np.ndarray, bool]:
         chosen = choose_face(self.faces(frame), self.face)
@@ -60,23 +61,20 @@ class LandmarkTracker:
     def faces(self, frame: np.ndarray) -> list[np.ndarray]:
         """Every face MediaPipe returns for `frame` (in its order): (478, 3) float32 pixels."""
         image = as_rgb_uint8(frame)
-        if self.static:
-            self._ensure_mesh(self._most_faces)
-        elif self._lost and self._mesh_faces < self._most_faces:
-            self._ensure_mesh(self._faces_needed(image))
-        found = self._process(self._mesh, image).multi_face_landmarks or []
+        recount = not self.static and self._lost and self._mesh_faces < self._most_faces
+        # MediaPipe's graphs log their set-up from worker threads, from construction until the
+        # first frame is through: fd 2 is silenced for all of that (see landmarks/quiet.py).
+        starting = self._mesh is None or recount or not self._started
+        with native_stderr_silenced() if starting else contextlib.nullcontext():
+            if self.static:
+                self._ensure_mesh(self._most_faces)
+            elif recount:
+                self._ensure_mesh(self._faces_needed(image))
+            found = self._mesh.process(image).multi_face_landmarks or []
+        self._started = True
         self._lost = not found
         height, width = image.shape[:2]
         return [to_pixels(normalized_points(landmarks), width, height) for landmarks in found]
-
-    def _process(self, solution, image: np.ndarray):
-        """solution.process(image); a graph's first frame runs with native logging silenced."""
-        if any(started is solution for started in self._started):
-            return solution.process(image)
-        with native_stderr_silenced():
-            result = solution.process(image)
-        self._started.append(solution)
-        return result
 
     def _faces_needed(self, image: np.ndarray) -> int:
         if self._counter is None:
@@ -86,7 +84,7 @@ class LandmarkTracker:
             self._counter = FaceDetection(
                 model_selection=0, min_detection_confidence=self.min_confidence
             )
-        detections = self._process(self._counter, image).detections or []
+        detections = self._counter.process(image).detections or []
         wanted = len(detections) if self.face is None else max(len(detections), self.face + 1)
         return min(max(wanted, 1), self._most_faces)
 
@@ -97,7 +95,7 @@ class LandmarkTracker:
 
         if self._mesh is not None:
             self._mesh.close()
-            self._started = [started for started in self._started if started is not self._mesh]
+            self._started = False
             self._mesh = None
         self._mesh = FaceMesh(
             static_image_mode=self.static,
@@ -114,7 +112,7 @@ class LandmarkTracker:
             if solution is not None:
                 solution.close()
         self._mesh, self._counter, self._mesh_faces, self._lost = None, None, 0, True
-        self._started.clear()
+        self._started = False
 
     def __enter__(self) -> LandmarkTracker:
         return self
