@@ -41,7 +41,7 @@ def fake_detector(monkeypatch):
             else:
                 yield to_image(open_jaw(max(0, index - 5) * 1.5), (index - 10, 0, 0)), True
 
-    monkeypatch.setattr(facemotion.landmarks, "detect_landmarks", detect_landmarks, raising=False)
+    monkeypatch.setattr(facemotion.landmarks, "detect_landmarks", detect_landmarks)
     return missing
 
 
@@ -126,12 +126,10 @@ def test_neutral_image_array(fake_detector):
 
 
 def _real_sample():
-    """The carphone sample's path, once the landmarks and video modules are in the package."""
-    assets = pytest.importorskip("facemotion.assets")
-    pytest.importorskip("facemotion.io.video")
-    if not hasattr(facemotion.landmarks, "detect_landmarks"):
-        pytest.skip("facemotion.landmarks.detect_landmarks is not there yet")
-    return Path(assets.sample_path("carphone.mp4"))
+    """The carphone sample shipped with the package."""
+    from facemotion.assets import sample_path
+
+    return Path(sample_path("carphone.mp4"))
 
 
 @pytest.fixture(scope="module")

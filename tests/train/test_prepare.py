@@ -21,7 +21,7 @@ def test_face_crop_keeps_one_square_per_clip(tmp_path, monkeypatch):
             points = np.array([[20, 10, 0], [40, 30, 0]], np.float32)
             yield points, i > 0
 
-    monkeypatch.setattr(facemotion.landmarks, "detect_landmarks", fake_detect, raising=False)
+    monkeypatch.setattr(facemotion.landmarks, "detect_landmarks", fake_detect)
     write_frame_folder(tmp_path / "raw" / "clip", shape_frames(4, 96))
     entry = probe(tmp_path / "raw" / "clip")
     result = prepare_video(entry, tmp_path / "out", 32, 0.0, "face")
@@ -40,7 +40,7 @@ def test_no_face_and_bad_source(tmp_path, monkeypatch):
         for _ in frames:
             yield np.zeros((478, 3), np.float32), False
 
-    monkeypatch.setattr(facemotion.landmarks, "detect_landmarks", no_face, raising=False)
+    monkeypatch.setattr(facemotion.landmarks, "detect_landmarks", no_face)
     write_frame_folder(tmp_path / "raw" / "clip", shape_frames(3, 64))
     results = prepare(tmp_path / "raw", tmp_path / "out", size=32)
     assert results[0].skipped == "no face found"

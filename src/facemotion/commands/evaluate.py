@@ -71,8 +71,6 @@ def run(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     landmarks = None if args.no_akd else default_landmarks()
-    if landmarks is None and not args.no_akd:
-        print("note: facemotion.landmarks is unavailable; AKD is not computed", file=sys.stderr)
     scores, summary = evaluate(
         model,
         entries,

@@ -240,13 +240,7 @@ def _open_source(
         from facemotion.io.video import VideoReader
 
         reader = VideoReader(path)
-        times = None
-        if hasattr(reader, "timestamps"):
-            times = np.asarray(
-                reader.timestamps() if callable(reader.timestamps) else reader.timestamps,
-                dtype=np.float64,
-            )
-        return reader, float(reader.fps), times, getattr(reader, "frame_count", None), path, None
+        return reader, reader.fps, reader.timestamps(), reader.frame_count, path, None
     if isinstance(video, list | tuple | np.ndarray):
         # Already in memory: kept for the overlay.
         frames = list(video)

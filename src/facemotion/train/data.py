@@ -21,6 +21,8 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from facemotion.config import DatasetConfig
 from facemotion.errors import InputError
+from facemotion.io.images import load_image
+from facemotion.io.video import VideoReader
 from facemotion.train.augment import augment
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp"})
@@ -118,29 +120,15 @@ def scan_videos(
 
 
 def _decode_video(path: Path) -> Iterator[np.ndarray]:
-    try:
-        from facemotion.io.video import VideoReader
-    except ImportError:  # io.video is written beside this module; PyAV directly until then
-        VideoReader = None
-    if VideoReader is not None:
-        yield from VideoReader(path)
-        return
-    import av
-
-    try:
-        with av.open(str(path)) as container:
-            for frame in container.decode(video=0):
-                yield frame.to_ndarray(format="rgb24")
-    except av.error.FFmpegError as exc:
-        raise InputError(f"cannot decode {path} ({exc}); remove or re-encode it") from exc
+    with VideoReader(path) as reader:
+        yield from reader
 
 
 def iter_frames(entry: VideoEntry) -> Iterator[np.ndarray]:
     """Every frame of a video in order: (H, W, 3) uint8 RGB."""
     if entry.kind == "frames":
         for file in _frame_files(entry.path):
-            with Image.open(file) as image:
-                yield np.asarray(image.convert("RGB"))
+            yield load_image(file)
     elif entry.kind == "gif":
         with Image.open(entry.path) as image:
             for frame in ImageSequence.Iterator(image):
@@ -153,11 +141,7 @@ def read_frames(entry: VideoEntry, indices: Sequence[int]) -> list[np.ndarray]:
     """The frames at `indices` (any order): (H, W, 3) uint8 RGB each."""
     if entry.kind == "frames":
         files = _frame_files(entry.path)
-        out = []
-        for index in indices:
-            with Image.open(files[index]) as image:
-                out.append(np.asarray(image.convert("RGB")))
-        return out
+        return [load_image(files[index]) for index in indices]
     if entry.kind == "gif":
         out = []
         with Image.open(entry.path) as image:

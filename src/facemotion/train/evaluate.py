@@ -37,12 +37,10 @@ class VideoScore:
     akd_frames: int
 
 
-def default_landmarks() -> LandmarkFn | None:
-    """facemotion.landmarks.detect_landmarks, each frame detected on its own; None if absent."""
-    try:
-        from facemotion.landmarks import detect_landmarks
-    except ImportError:
-        return None
+def default_landmarks() -> LandmarkFn:
+    """facemotion.landmarks.detect_landmarks, each frame detected on its own."""
+    from facemotion.landmarks import detect_landmarks
+
     return lambda frames: detect_landmarks(frames, static=True)
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from facemotion.errors import InputError, ModelError
+from facemotion.errors import InputError
 from facemotion.io.atomic import atomic_output
+from facemotion.io.images import resize_square
 from facemotion.train.data import VideoEntry, iter_frames, probe, stable_fraction
 
 
@@ -33,12 +34,8 @@ def face_square(frames: Iterator[np.ndarray], margin: float = 0.6) -> tuple[int,
     """(x0, y0, side) of a square around the union of the clip's face boxes, grown by
     `margin` of the face size on every side (head and some shoulder, as FOMM's crops); None
     when no frame has a face."""
-    try:
-        from facemotion.landmarks import detect_landmarks
-    except ImportError as exc:
-        raise ModelError(
-            "face crops need facemotion.landmarks, which is unavailable; use --crop center"
-        ) from exc
+    from facemotion.landmarks import detect_landmarks
+
     low, high = np.array([np.inf, np.inf]), np.array([-np.inf, -np.inf])
     for points, detected in detect_landmarks(frames):
         if detected:
@@ -84,8 +81,7 @@ def prepare_video(
     with atomic_output(target) as tmp:  # a directory: renamed into place when complete
         tmp.mkdir()
         for count, frame in enumerate(iter_frames(entry), start=1):
-            image = Image.fromarray(np.ascontiguousarray(crop(frame, box)))
-            image = image.resize((size, size), Image.Resampling.LANCZOS)
+            image = Image.fromarray(resize_square(np.ascontiguousarray(crop(frame, box)), size))
             image.save(tmp / f"{count - 1:06d}.png", compress_level=1)
     return Prepared(entry.path.name, split, count)
 

@@ -11,8 +11,6 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import atexit  # noqa: E402
-import importlib  # noqa: E402
-import importlib.util  # noqa: E402
 import signal  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
@@ -81,12 +79,10 @@ def build_app(options: ServeOptions, *, load_model: ModelLoader = pipeline_loade
 
 
 def add_live(options: ServeOptions) -> None:
-    """The Live tab from facemotion.web.live_tab when it is installed, else a note."""
-    if importlib.util.find_spec("facemotion.web.live_tab") is None:
-        gr.Markdown("The live preview is not part of this installation.")
-        return
-    live_tab = importlib.import_module("facemotion.web.live_tab")
-    live_tab.add_live_tab(options)
+    """The Live tab (facemotion.web.live_tab)."""
+    from facemotion.web.live_tab import add_live_tab
+
+    add_live_tab(options)
 
 
 def launch(app: WebApp, *, block: bool = True) -> None:
