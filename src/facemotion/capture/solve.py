@@ -35,6 +35,31 @@ TRANSLATION_UNIT_CM = 10.0
 DEFAULT_MAX_GAP_S = 0.5
 
 
+def to_channels(
+    weights: np.ndarray, angles_deg: np.ndarray, translation_cm: np.ndarray, eyes: np.ndarray
+) -> np.ndarray:
+    """The smoothed channels (..., 64): weights (..., 52), angles (..., 3) / ANGLE_UNIT_DEG,
+    translation (..., 3) / TRANSLATION_UNIT_CM, eye rotations (..., 2, 3) flattened."""
+    flat_eyes = eyes.reshape(*eyes.shape[:-2], 6)
+    return np.concatenate(
+        [weights, angles_deg / ANGLE_UNIT_DEG, translation_cm / TRANSLATION_UNIT_CM, flat_eyes],
+        axis=-1,
+    )
+
+
+def from_channels(
+    channels: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(..., 64) channels -> weights clipped to [0, 1] (..., 52), angles (..., 3) degrees,
+    translation (..., 3) cm, eye rotations (..., 2, 3)."""
+    count = len(ARKIT_NAMES)
+    weights = np.clip(channels[..., :count], 0.0, 1.0)
+    angles = channels[..., count : count + 3] * ANGLE_UNIT_DEG
+    translation = channels[..., count + 3 : count + 6] * TRANSLATION_UNIT_CM
+    eyes = channels[..., count + 6 :].reshape(*channels.shape[:-1], 2, 3)
+    return weights, angles, translation, eyes
+
+
 @dataclass(frozen=True)
 class CaptureOptions:
     """How to solve a capture. neutral: a frame index, (478, 3) landmarks of a neutral face in
@@ -164,20 +189,9 @@ def solve(
     angles = np.rad2deg(np.unwrap(np.deg2rad(angles), axis=0))
     if options.smoothing is not None:
         min_cutoff, beta = options.smoothing
-        channels = np.concatenate(
-            [
-                weights,
-                angles / ANGLE_UNIT_DEG,
-                translation / TRANSLATION_UNIT_CM,
-                eyes.reshape(len(eyes), -1),
-            ],
-            axis=1,
-        )
+        channels = to_channels(weights, angles, translation, eyes)
         channels = smooth(channels, times_s, min_cutoff, beta)
-        weights = np.clip(channels[:, :52], 0.0, 1.0)
-        angles = channels[:, 52:55] * ANGLE_UNIT_DEG
-        translation = channels[:, 55:58] * TRANSLATION_UNIT_CM
-        eyes = channels[:, 58:].reshape(eyes.shape)
+        weights, angles, translation, eyes = from_channels(channels)
         rotation = rotation_from_angles(angles)
     for name in UNOBSERVED:
         weights[:, INDEX[name]] = 0.0

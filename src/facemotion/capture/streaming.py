@@ -24,7 +24,7 @@ from facemotion.capture.pose import (
     rotation_from_angles,
 )
 from facemotion.capture.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ, OneEuroFilter
-from facemotion.capture.solve import ANGLE_UNIT_DEG, TRANSLATION_UNIT_CM
+from facemotion.capture.solve import from_channels, to_channels
 
 BLENDSHAPE_COUNT = len(ARKIT_NAMES)
 _UNOBSERVED_INDICES = [INDEX[name] for name in UNOBSERVED]
@@ -121,14 +121,7 @@ class StreamingSolver:
         self._rotation = pose.rotation[0]
         weights = blendshape_weights(pose.head_landmarks, self.reference)[0]
         eyes = eye_rotations(pose.head_landmarks, self.reference)[0]
-        return np.concatenate(
-            [
-                weights,
-                angles / ANGLE_UNIT_DEG,
-                pose.translation_cm[0] / TRANSLATION_UNIT_CM,
-                eyes.reshape(-1),
-            ]
-        )
+        return to_channels(weights, angles, pose.translation_cm[0], eyes)
 
     def _eased(self, time_s: float) -> np.ndarray:
         """The last raw channels, held, then moved linearly toward the neutral face."""
@@ -156,9 +149,8 @@ class StreamingSolver:
         if raw is None:
             return self._empty(landmarks, time_s)
         channels = self._filter(raw, time_s) if self._filter is not None else raw
-        weights = np.clip(channels[:BLENDSHAPE_COUNT], 0.0, 1.0)
+        weights, angles, translation, eyes = from_channels(channels)
         weights[_UNOBSERVED_INDICES] = 0.0
-        angles = channels[BLENDSHAPE_COUNT : BLENDSHAPE_COUNT + 3] * ANGLE_UNIT_DEG
         smoothed_or_held = self._filter is not None or not found
         rotation = rotation_from_angles(angles[None])[0] if smoothed_or_held else self._rotation
         return FrameSolution(
@@ -167,10 +159,9 @@ class StreamingSolver:
             head_landmarks=self._last_head,
             rotation=rotation,
             angles_deg=angles,
-            translation_cm=channels[BLENDSHAPE_COUNT + 3 : BLENDSHAPE_COUNT + 6]
-            * TRANSLATION_UNIT_CM,
+            translation_cm=translation,
             blendshapes=weights.astype(np.float32),
-            eye_rotation=channels[BLENDSHAPE_COUNT + 6 :].reshape(2, 3),
+            eye_rotation=eyes,
             detected=found,
             held=not found,
         )
