@@ -16,16 +16,13 @@ _EXPORTS = {
     "load_model": "facemotion.pipeline.load",
     "animate": "facemotion.pipeline.animate",
     "animate_video": "facemotion.pipeline.animate",
+    "capture": "facemotion.pipeline.capture",
 }
-# `facemotion.capture(video)` is the capture package itself, which is callable.
-_MODULES = {"capture": "facemotion.capture"}
 
-__all__ = ["__version__", *_EXPORTS, *_MODULES]
+__all__ = ["__version__", *_EXPORTS]
 
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name]), name)
-    if name in _MODULES:
-        return importlib.import_module(_MODULES[name])
     raise AttributeError(f"module 'facemotion' has no attribute '{name}'")

@@ -3,7 +3,6 @@ traceback and nothing left in the output folder."""
 
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -16,9 +15,7 @@ from facemotion.cli import main
 from facemotion.io.video import VideoReader
 from facemotion.pipeline.animate import animate_video
 from facemotion.pipeline.load import load_model
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from media import moving_frames, probe, write_video  # noqa: E402
+from tests.media import moving_frames, probe, write_video
 
 
 @pytest.fixture

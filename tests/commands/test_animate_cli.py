@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -15,9 +14,7 @@ from PIL import Image
 from facemotion.cli import main
 from facemotion.models.checkpoint import build_networks, save_checkpoint
 from facemotion.models.registry import released_config
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from media import moving_frames, probe, write_video  # noqa: E402
+from tests.media import moving_frames, probe, write_video
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,9 +13,7 @@ from facemotion.assets import sample_path
 from facemotion.cli import main
 from facemotion.io.video import VideoReader
 from facemotion.pipeline.demo import GRID_HEIGHT, GRID_STEPS, run_demo, write_comparison
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from media import moving_frames, probe, write_video  # noqa: E402
+from tests.media import moving_frames, probe, write_video
 
 DEMO_FILES = ["astronaut.mp4", "comparison.mp4", "frames.png", "grace_hopper.mp4"]
 

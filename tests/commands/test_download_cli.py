@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from facemotion.cli import main
 from facemotion.config import load_config
 from facemotion.io import download
 from facemotion.models.registry import RELEASED_MODELS
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "io"))
-from fake_disk import FakeDisk, closed_port_url, serve  # noqa: E402
+from tests.io.fake_disk import FakeDisk, closed_port_url, serve
 
 
 @pytest.fixture

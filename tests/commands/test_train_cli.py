@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
-
-from synthetic import make_dataset, shape_frames, write_frame_folder, write_gif  # noqa: E402
-
-from facemotion import cli  # noqa: E402
+from facemotion import cli
+from tests.train.synthetic import make_dataset, shape_frames, write_frame_folder, write_gif
 
 
 def main(argv: list[str]) -> int:

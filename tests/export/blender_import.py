@@ -13,9 +13,9 @@ import numpy
 if not hasattr(numpy, "bool"):
     numpy.bool = bool
 
-import builtins  # noqa: E402
+import builtins
 
-import bpy  # noqa: E402
+import bpy
 
 _open = builtins.open
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 
-from facemotion.capture.solve import CaptureOptions, Solution, solve
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "capture"))
-from synthetic_face import FRAME_SIZE, close_right_eye, open_jaw, to_image  # noqa: E402
+from facemotion.solver.clip import CaptureOptions, Solution, solve
+from tests.solver.synthetic_face import FRAME_SIZE, close_right_eye, open_jaw, to_image
 
 FPS = 30000 / 1001
 FRAMES = 24

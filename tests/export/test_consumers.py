@@ -10,17 +10,14 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from facemotion.capture.names import ARKIT_NAMES
 from facemotion.export.bvh import build_bvh
 from facemotion.export.gltf import build_glb
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from capture_clip import FPS, FRAMES, solved_clip  # noqa: E402
+from facemotion.landmarks.arkit import ARKIT_NAMES
+from tests.export.capture_clip import FPS, FRAMES, solved_clip
 
 HERE = Path(__file__).resolve().parent
 NODE_DIR = HERE / "node"

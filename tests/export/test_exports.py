@@ -5,24 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
-from pathlib import Path
 
 import bvh
 import numpy as np
 import pygltflib
 import pytest
 
-from facemotion.capture.names import ARKIT_NAMES, INDEX, LIVE_LINK_COLUMNS
 from facemotion.export.bvh import build_bvh
 from facemotion.export.gltf import build_glb, face_triangles, fit_morph_targets
 from facemotion.export.json_export import build_json
 from facemotion.export.livelink_csv import build_csv, timecode
 from facemotion.export.overlay import draw_overlay
 from facemotion.export.plots import build_plots
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from capture_clip import FPS, FRAMES, solved_clip  # noqa: E402
+from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX, LIVE_LINK_COLUMNS
+from tests.export.capture_clip import FPS, FRAMES, solved_clip
 
 
 @pytest.fixture(scope="module")

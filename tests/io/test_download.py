@@ -7,7 +7,6 @@ checkpoint, and the registry's configuration for 'vox' is replaced by the tiny o
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,9 +23,7 @@ from facemotion.io.download import (
     partial_path,
 )
 from facemotion.models.registry import RELEASED_MODELS
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fake_disk import FakeDisk, closed_port_url, serve  # noqa: E402
+from tests.io.fake_disk import FakeDisk, closed_port_url, serve
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import av
 import numpy as np
@@ -12,9 +10,7 @@ import pytest
 
 from facemotion.errors import InputError, OutputError
 from facemotion.io.video import VideoReader, open_video_writer, read_first_frame
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from media import moving_frames, probe, write_video  # noqa: E402
+from tests.media import moving_frames, probe, write_video
 
 
 @pytest.fixture

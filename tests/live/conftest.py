@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -8,8 +7,6 @@ import pytest
 
 from facemotion.assets import sample_path
 from facemotion.io.video import VideoReader
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 CLIP_FRAMES = 40
 

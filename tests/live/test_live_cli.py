@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pylivelinkface import FaceBlendShape
-from receivers import LiveLinkReceiver, VmcReceiver
 
 from facemotion.assets import sample_path
 from facemotion.cli import main
+from tests.live.receivers import LiveLinkReceiver, VmcReceiver
 
 
 def live(*args) -> int:

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
-from facemotion.capture.names import ARKIT_NAMES
+from facemotion.landmarks.arkit import ARKIT_NAMES
 from facemotion.web.live_tab import LiveSessions, blendshape_bars
 
 CHROMIUM = "/usr/bin/chromium"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pylivelinkface import FaceBlendShape, PyLiveLinkFace
 
-from facemotion.capture.names import ARKIT_NAMES, INDEX, csv_name
+from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX, csv_name
 from facemotion.live.livelink import (
     PACKET_BLENDSHAPES,
     encode_packet,

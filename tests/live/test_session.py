@@ -8,15 +8,15 @@ import time
 import numpy as np
 import pytest
 from pylivelinkface import FaceBlendShape
-from receivers import LiveLinkReceiver, VmcReceiver
 
-from conftest import CLIP_FRAMES
-from facemotion.capture.names import INDEX, csv_name
-from facemotion.capture.streaming import StreamOptions
+from facemotion.landmarks.arkit import INDEX, csv_name
 from facemotion.live.session import LiveOptions, run_live
 from facemotion.live.source import VideoFileSource
 from facemotion.live.targets import Target
 from facemotion.pipeline.capture import capture
+from facemotion.solver.streaming import StreamOptions
+from tests.live.conftest import CLIP_FRAMES
+from tests.live.receivers import LiveLinkReceiver, VmcReceiver
 
 
 @pytest.fixture(scope="module")

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from facemotion.capture.names import INDEX
-from facemotion.capture.solve import CaptureOptions, solve
-from facemotion.capture.streaming import StreamingSolver, StreamOptions
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "capture"))
-from synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image  # noqa: E402
+from facemotion.landmarks.arkit import INDEX
+from facemotion.solver.clip import CaptureOptions, solve
+from facemotion.solver.streaming import StreamingSolver, StreamOptions
+from tests.solver.synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image
 
 
 def moving_clip(count: int = 40) -> np.ndarray:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,9 +16,7 @@ from facemotion.models.checkpoint import load_networks, read_checkpoint
 from facemotion.models.fomm import FommModel
 from facemotion.models.inference import StridedAntiAlias, UpsampleConv, inverse_2x2
 from facemotion.models.registry import released_config
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from benchmarks.bench_fomm import seeded_networks, synthetic_frames  # noqa: E402
+from facemotion.models.seeded import seeded_networks, synthetic_frames
 
 MODES = {
     "relative_adapt": dict(relative=True, adapt_scale=True),

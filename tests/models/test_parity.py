@@ -10,7 +10,7 @@ from facemotion.config import load_config
 from facemotion.models.checkpoint import load_networks, read_checkpoint
 from facemotion.models.fomm import FommModel, image_to_tensor, tensor_to_image
 from facemotion.models.keypoints import Keypoints
-from facemotion.motion.keypoints import normalize_keypoints
+from facemotion.models.normalize import normalize_keypoints
 
 MODES = {
     "relative_adapt": dict(relative=True, adapt_scale=True),

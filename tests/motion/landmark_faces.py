@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import cv2
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "capture"))
-from synthetic_face import NEUTRAL_CM, open_jaw, to_image  # noqa: E402
+from tests.solver.synthetic_face import NEUTRAL_CM, open_jaw, to_image
 
 SIZE = 160
 

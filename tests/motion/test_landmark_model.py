@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -13,18 +11,14 @@ from facemotion.models.base import AnimationModel
 from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 from facemotion.motion.mesh import face_topology
 from facemotion.motion.similarity import Similarity
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from landmark_faces import (  # noqa: E402
+from tests.media import probe, write_video
+from tests.motion.landmark_faces import (
     SIZE,
     ScriptedTracker,
     face_landmarks,
     open_mouth_landmarks,
     textured_image,
 )
-
-from media import probe, write_video  # noqa: E402
 
 EXACT = LandmarkOptions(smoothing=False, settle_calls=0)
 

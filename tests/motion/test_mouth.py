@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import cv2
 import numpy as np
 
@@ -12,9 +9,7 @@ from facemotion.landmarks.topology import LIPS_OUTER
 from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 from facemotion.motion.mesh import face_topology
 from facemotion.motion.mouth import MouthOptions, lip_colour
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from landmark_faces import SIZE, ScriptedTracker, face_landmarks, open_mouth_landmarks  # noqa: E402
+from tests.motion.landmark_faces import SIZE, ScriptedTracker, face_landmarks, open_mouth_landmarks
 
 SKIN = (0.75, 0.55, 0.45)
 LIPS = (0.65, 0.3, 0.3)

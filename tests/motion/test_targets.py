@@ -4,17 +4,13 @@ absolute; the similarity fit."""
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 
-from facemotion.motion.keypoints import hull_area
+from facemotion.models.normalize import hull_area
 from facemotion.motion.similarity import Similarity, fit_similarity
 from facemotion.motion.targets import absolute_targets, adapt_scale_factor, relative_targets
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from landmark_faces import face_landmarks  # noqa: E402
+from tests.motion.landmark_faces import face_landmarks
 
 
 def _rotation(degrees: float) -> np.ndarray:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
@@ -18,9 +15,7 @@ from facemotion.motion.warp import (
     target_points,
     warp_layout,
 )
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from landmark_faces import SIZE, face_landmarks, open_mouth_landmarks, textured_image  # noqa: E402
+from tests.motion.landmark_faces import SIZE, face_landmarks, open_mouth_landmarks, textured_image
 
 
 def _rotation(degrees: float) -> np.ndarray:

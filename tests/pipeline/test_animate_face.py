@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,9 +17,7 @@ from facemotion.landmarks import detect_image_landmarks
 from facemotion.motion.crop import face_box
 from facemotion.motion.landmark_model import LandmarkModel
 from facemotion.pipeline.animate import animate_video, crop_to_box
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from media import write_video  # noqa: E402
+from tests.media import write_video
 
 SIDE = 224
 SMALLER = 168

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -11,13 +10,11 @@ import numpy as np
 import pytest
 
 import facemotion.landmarks
-from facemotion.capture.names import INDEX
 from facemotion.cli import main
 from facemotion.errors import NoFaceError, OutputError
+from facemotion.landmarks.arkit import INDEX
 from facemotion.pipeline.capture import Capture, capture
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "capture"))
-from synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image  # noqa: E402
+from tests.solver.synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image
 
 
 def coded_frames(count: int) -> list[np.ndarray]:

@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 import yaml
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from synthetic import make_dataset  # noqa: E402
+from tests.train.synthetic import make_dataset
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from synthetic import shape_frames, write_frame_folder, write_gif
 
 from facemotion.config import AugmentationConfig, DatasetConfig
 from facemotion.errors import InputError
 from facemotion.train.augment import augment, colour_jitter
 from facemotion.train.data import FramePairDataset, read_frames, scan_videos, split_folder
+from tests.train.synthetic import shape_frames, write_frame_folder, write_gif
 
 CFG = DatasetConfig(frame_shape=(64, 64, 3))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-from synthetic import make_dataset
 
 from facemotion.config import load_config
 from facemotion.models.checkpoint import build_networks
@@ -13,6 +12,7 @@ from facemotion.pipeline.load import load_model
 from facemotion.train.data import scan_videos
 from facemotion.train.evaluate import evaluate
 from facemotion.train.loop import TrainOptions, train
+from tests.train.synthetic import make_dataset
 
 
 @pytest.mark.slow

@@ -3,12 +3,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
-from synthetic import shape_frames, write_frame_folder
 
 import facemotion.landmarks
 from facemotion.errors import InputError
 from facemotion.train.data import probe
 from facemotion.train.prepare import crop, prepare, prepare_video
+from tests.train.synthetic import shape_frames, write_frame_folder
 
 
 def test_face_crop_keeps_one_square_per_clip(tmp_path, monkeypatch):

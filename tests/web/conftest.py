@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import sys
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from media import moving_frames, write_video  # noqa: E402
+from tests.media import moving_frames, write_video
 
 
 @pytest.fixture(scope="session")

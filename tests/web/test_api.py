@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from facemotion.assets import sample_path
-from media import probe
+from tests.media import probe
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from media import probe
+from tests.media import probe
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -19,7 +19,7 @@ from facemotion.web.handlers import (
 )
 from facemotion.web.options import ServeOptions
 from facemotion.web.sessions import SessionStore
-from media import moving_frames, probe, write_video
+from tests.media import moving_frames, probe, write_video
 
 CENTER = AnimateOptions(model="vox", crop="center")
 

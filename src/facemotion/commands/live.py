@@ -164,10 +164,10 @@ def _portrait_hook(args: argparse.Namespace, fps: float, closers: list, warn):
 
 
 def run(args: argparse.Namespace) -> int:
-    from facemotion.capture.streaming import StreamOptions
     from facemotion.live.session import LiveOptions, run_live, warn_stderr
     from facemotion.live.source import open_source
     from facemotion.live.targets import parse_target
+    from facemotion.solver.streaming import StreamOptions
 
     formats = _check(args)
     neutral = None

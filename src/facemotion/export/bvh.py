@@ -14,7 +14,7 @@ import io
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from facemotion.capture.names import INDEX
+from facemotion.landmarks.arkit import INDEX
 
 JAW_OPEN_DEG = 25.0
 JAW_SIDE_DEG = 8.0

@@ -24,7 +24,7 @@ def build_json(
     landmarks: np.ndarray | None = None,
     source: str = "",
 ) -> str:
-    """The JSON text. Shapes as in `facemotion.capture.solve.Solution`; `landmarks` (T, 478, 3)
+    """The JSON text. Shapes as in `facemotion.solver.clip.Solution`; `landmarks` (T, 478, 3)
     image axes in pixels is written only when given."""
 
     def rounded(array: np.ndarray, digits: int) -> list:

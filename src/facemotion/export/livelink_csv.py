@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from facemotion.capture.names import ARKIT_NAMES, LIVE_LINK_COLUMNS, POSE_COLUMNS
+from facemotion.landmarks.arkit import ARKIT_NAMES, LIVE_LINK_COLUMNS, POSE_COLUMNS
 
 BLENDSHAPE_COUNT = len(ARKIT_NAMES) + len(POSE_COLUMNS)
 

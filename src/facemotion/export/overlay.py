@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from facemotion.capture.pose import eye_centres
+from facemotion.landmarks.topology import eye_centres
 
 AXIS_COLOURS = ((230, 60, 60), (60, 200, 60), (70, 110, 240))  # x red, y green, z blue (RGB)
 AXIS_LENGTH_CM = 6.0

@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 
-from facemotion.capture.names import INDEX
+from facemotion.landmarks.arkit import INDEX
 
 KEY_BLENDSHAPES = (
     "jawOpen",

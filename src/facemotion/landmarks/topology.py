@@ -118,3 +118,16 @@ def iris_triangles() -> np.ndarray:
 def _frozen(array: np.ndarray) -> np.ndarray:
     array.setflags(write=False)
     return array
+
+
+# Eye centres: iris centres of the refined mesh, else the mean of each eye's corners.
+RIGHT_EYE_CORNERS, LEFT_EYE_CORNERS = (33, 133), (263, 362)
+
+
+def eye_centres(landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(..., N, 3) -> the subject's right and left eye centres (..., 3): irises if present."""
+    if landmarks.shape[-2] > LEFT_IRIS_CENTER:
+        return landmarks[..., RIGHT_IRIS_CENTER, :], landmarks[..., LEFT_IRIS_CENTER, :]
+    right = landmarks[..., RIGHT_EYE_CORNERS, :].mean(axis=-2)
+    left = landmarks[..., LEFT_EYE_CORNERS, :].mean(axis=-2)
+    return right, left

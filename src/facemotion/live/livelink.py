@@ -11,7 +11,7 @@ One UDP datagram per frame, big-endian except where said (packet version 6):
     float32 x 61: the 52 blendshapes in ARKit's enum order, then head yaw, pitch, roll and
             left and right eye yaw, pitch, roll, in radians
 
-ARKit's enum order is not the CSV column order of `facemotion.capture.names`: jawLeft and
+ARKit's enum order is not the CSV column order of `facemotion.landmarks.arkit`: jawLeft and
 jawRight, mouthLeft and mouthRight swap places. Values are mapped by name.
 """
 
@@ -24,9 +24,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from facemotion.capture.names import INDEX
-from facemotion.capture.streaming import FrameSolution
+from facemotion.landmarks.arkit import INDEX
 from facemotion.live.targets import DatagramSender, Target
+from facemotion.solver.streaming import FrameSolution
 
 PACKET_VERSION = 6
 

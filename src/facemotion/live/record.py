@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
-from facemotion.capture.names import ARKIT_NAMES
-from facemotion.capture.pose import DEFAULT_IPD_CM
-from facemotion.capture.streaming import FrameSolution
 from facemotion.errors import InputError, NoFaceError
+from facemotion.landmarks.arkit import ARKIT_NAMES
 from facemotion.pipeline.capture import FORMATS, Capture
+from facemotion.solver.pose import DEFAULT_IPD_CM
+from facemotion.solver.streaming import FrameSolution
 
 # A live recording keeps no frames, so there is nothing to draw an overlay on.
 RECORD_FORMATS = tuple(name for name in FORMATS if name != "overlay")

@@ -12,10 +12,10 @@ from typing import Protocol
 import numpy as np
 from tqdm import tqdm
 
-from facemotion.capture.streaming import FrameSolution, StreamingSolver, StreamOptions
 from facemotion.live.record import RECORD_FORMATS, Recorder
 from facemotion.live.source import Frame, ThreadedSource
 from facemotion.live.targets import Target
+from facemotion.solver.streaming import FrameSolution, StreamingSolver, StreamOptions
 
 
 class Output(Protocol):

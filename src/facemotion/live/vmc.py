@@ -23,9 +23,9 @@ from pythonosc.osc_bundle_builder import IMMEDIATELY, OscBundleBuilder
 from pythonosc.osc_message_builder import OscMessageBuilder
 from scipy.spatial.transform import Rotation
 
-from facemotion.capture.names import ARKIT_NAMES, csv_name
-from facemotion.capture.streaming import FrameSolution
+from facemotion.landmarks.arkit import ARKIT_NAMES, csv_name
 from facemotion.live.targets import DatagramSender, Target
+from facemotion.solver.streaming import FrameSolution
 
 # VRM perfect-sync clip names: Apple's names with a capital first letter.
 VMC_BLENDSHAPES: tuple[str, ...] = tuple(csv_name(name) for name in ARKIT_NAMES)

@@ -18,7 +18,7 @@ from facemotion.models.inference import (
     reduce_precision,
 )
 from facemotion.models.keypoints import KeypointDetector, Keypoints
-from facemotion.motion.keypoints import movement_scale, normalize_keypoints
+from facemotion.models.normalize import movement_scale, normalize_keypoints
 
 PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 BACKENDS = ("torch", "onnxruntime")

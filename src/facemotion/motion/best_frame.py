@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from facemotion.errors import NoFaceError
-from facemotion.motion.keypoints import hull_area
+from facemotion.models.normalize import hull_area
 
 
 def normalized_landmarks(points: np.ndarray) -> np.ndarray | None:

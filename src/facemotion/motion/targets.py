@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from facemotion.motion.keypoints import movement_scale
+from facemotion.models.normalize import movement_scale
 from facemotion.motion.mesh import MESH_POINTS, STABLE_POINTS
 from facemotion.motion.similarity import Similarity, fit_similarity
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from facemotion.capture.names import ARKIT_NAMES
-from facemotion.capture.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
-from facemotion.capture.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
-from facemotion.capture.solve import DEFAULT_MAX_GAP_S, CaptureOptions, solve
 from facemotion.errors import InputError, NoFaceError, OutputError
+from facemotion.landmarks.arkit import ARKIT_NAMES
+from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
+from facemotion.solver.clip import DEFAULT_MAX_GAP_S, CaptureOptions, solve
+from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
 
 FORMATS = ("csv", "json", "bvh", "glb", "overlay", "plots")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}

@@ -13,8 +13,8 @@ import gradio as gr
 import numpy as np
 
 from facemotion.assets import sample_path, samples
-from facemotion.capture.names import ARKIT_NAMES
-from facemotion.capture.streaming import FrameSolution, StreamingSolver
+from facemotion.landmarks.arkit import ARKIT_NAMES
+from facemotion.solver.streaming import FrameSolution, StreamingSolver
 from facemotion.web.options import ServeOptions
 from facemotion.web.ui import session_id, user_errors
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from facemotion.capture.names import INDEX
-from facemotion.capture.solve import CaptureOptions, solve
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image  # noqa: E402
+from facemotion.landmarks.arkit import INDEX
+from facemotion.solver.clip import CaptureOptions, solve
+from tests.solver.synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image
 
 
 def clip(jaw_deg, yaw_deg) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from facemotion.capture.smoothing import OneEuroFilter, fill_gaps, smooth
+from facemotion.landmarks.smoothing import OneEuroFilter, fill_gaps, smooth
 
 
 def test_one_euro_removes_jitter_and_follows_steps():

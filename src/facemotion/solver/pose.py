@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial.transform import Rotation
 
+from facemotion.landmarks.topology import eye_centres
+
 # Points that move with the skull but not with the expression: forehead, nose bridge,
 # cheekbones and temples. Mouth, lids and brows are left out on purpose.
 STABLE_POINTS: tuple[int, ...] = (
@@ -48,8 +50,6 @@ SYMMETRIC_PAIRS: tuple[tuple[int, int], ...] = (
     (109, 338),
     (67, 297),
 )
-RIGHT_IRIS, LEFT_IRIS = 468, 473  # iris centres of the refined mesh (subject's right / left)
-RIGHT_EYE_CORNERS, LEFT_EYE_CORNERS = (33, 133), (263, 362)
 CHIN, FOREHEAD_TOP = 152, 10
 
 DEFAULT_IPD_CM = 6.3
@@ -77,15 +77,6 @@ class HeadPose:
 def to_camera_frame(landmarks: np.ndarray) -> np.ndarray:
     """(..., N, 3) image-axis landmarks (x right, y down, z away) -> camera frame (y up, z near)."""
     return np.asarray(landmarks, dtype=np.float64) * np.array([1.0, -1.0, -1.0])
-
-
-def eye_centres(landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(..., N, 3) -> the subject's right and left eye centres (..., 3): irises if present."""
-    if landmarks.shape[-2] > LEFT_IRIS:
-        return landmarks[..., RIGHT_IRIS, :], landmarks[..., LEFT_IRIS, :]
-    right = landmarks[..., RIGHT_EYE_CORNERS, :].mean(axis=-2)
-    left = landmarks[..., LEFT_EYE_CORNERS, :].mean(axis=-2)
-    return right, left
 
 
 def head_axes(shape: np.ndarray) -> np.ndarray:

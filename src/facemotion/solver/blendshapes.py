@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from facemotion.capture.names import ARKIT_NAMES, INDEX
+from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX
 
 # Subject's left (+x) and right eye: outer corner, inner corner, three upper-lid and three
 # lower-lid points (paired top-to-bottom), iris centre. MediaPipe's face-mesh indices.

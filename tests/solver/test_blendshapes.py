@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from facemotion.capture.blendshapes import (
+from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX, LIVE_LINK_COLUMNS
+from facemotion.solver.blendshapes import (
     UNOBSERVED,
     blendshape_weights,
     eye_rotations,
     neutral_frames,
 )
-from facemotion.capture.names import ARKIT_NAMES, INDEX, LIVE_LINK_COLUMNS
-from facemotion.capture.solve import CaptureOptions, solve
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_face import (  # noqa: E402
+from facemotion.solver.clip import CaptureOptions, solve
+from tests.solver.synthetic_face import (
     FRAME_SIZE,
     NEUTRAL_CM,
     close_right_eye,

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from facemotion.capture.pose import (
+from facemotion.solver.pose import (
     estimate_pose,
     focal_length_px,
     reference_shape,
     rotation_from_angles,
     similarity_fit,
 )
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_face import FRAME_SIZE, NEUTRAL_CM, to_image  # noqa: E402
+from tests.solver.synthetic_face import FRAME_SIZE, NEUTRAL_CM, to_image
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +84,7 @@ def test_extreme_turn_is_continuous(reference):
 
 def test_rotation_round_trip():
     angles = np.array([[10.0, -20.0, 30.0], [-80.0, 40.0, -5.0]])
-    from facemotion.capture.pose import euler_angles
+    from facemotion.solver.pose import euler_angles
 
     np.testing.assert_allclose(euler_angles(rotation_from_angles(angles)), angles, atol=1e-9)
 

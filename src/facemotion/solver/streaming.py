@@ -14,17 +14,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facemotion.capture.blendshapes import UNOBSERVED, blendshape_weights, eye_rotations
-from facemotion.capture.names import ARKIT_NAMES, INDEX
-from facemotion.capture.pose import (
+from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX
+from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ, OneEuroFilter
+from facemotion.solver.blendshapes import UNOBSERVED, blendshape_weights, eye_rotations
+from facemotion.solver.clip import from_channels, to_channels
+from facemotion.solver.pose import (
     DEFAULT_FOV_DEG,
     DEFAULT_IPD_CM,
     estimate_pose,
     reference_shape,
     rotation_from_angles,
 )
-from facemotion.capture.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ, OneEuroFilter
-from facemotion.capture.solve import from_channels, to_channels
 
 BLENDSHAPE_COUNT = len(ARKIT_NAMES)
 _UNOBSERVED_INDICES = [INDEX[name] for name in UNOBSERVED]

@@ -6,26 +6,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facemotion.capture.blendshapes import (
+from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX
+from facemotion.landmarks.smoothing import (
+    DEFAULT_BETA,
+    DEFAULT_MIN_CUTOFF_HZ,
+    fill_gaps,
+    smooth,
+)
+from facemotion.solver.blendshapes import (
     UNOBSERVED,
     blendshape_weights,
     eye_rotations,
     measures,
     pick_neutral,
 )
-from facemotion.capture.names import ARKIT_NAMES, INDEX
-from facemotion.capture.pose import (
+from facemotion.solver.pose import (
     DEFAULT_FOV_DEG,
     DEFAULT_IPD_CM,
     estimate_pose,
     reference_shape,
     rotation_from_angles,
-)
-from facemotion.capture.smoothing import (
-    DEFAULT_BETA,
-    DEFAULT_MIN_CUTOFF_HZ,
-    fill_gaps,
-    smooth,
 )
 
 # Channels are smoothed in comparable units, so one (min_cutoff, beta) pair suits them all:
