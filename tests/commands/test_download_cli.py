@@ -6,9 +6,9 @@ import pytest
 
 from facemotion.cli import main
 from facemotion.config import load_config
-from facemotion.io import download
+from facemotion.models import download
 from facemotion.models.registry import RELEASED_MODELS
-from tests.io.fake_disk import FakeDisk, closed_port_url, serve
+from tests.models.fake_disk import FakeDisk, closed_port_url, serve
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from facemotion.io import download
+    from facemotion.models import download
 
     if args.list:
         if args.names:

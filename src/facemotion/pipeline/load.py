@@ -64,7 +64,7 @@ def load_model(
         return LandmarkModel(face=face)
     torch_device = resolve_device(device)
     if name in RELEASED_MODELS:
-        from facemotion.io.download import cached_checkpoint_path, download_checkpoint
+        from facemotion.models.download import cached_checkpoint_path, download_checkpoint
 
         path = cached_checkpoint_path(name)
         if not path.is_file():

@@ -131,7 +131,7 @@ class Jobs:
         """True for the embedded default and for released models whose checkpoint is cached."""
         if name == DEFAULT_MODEL:
             return True
-        from facemotion.io.download import cached_checkpoint_path
+        from facemotion.models.download import cached_checkpoint_path
 
         return cached_checkpoint_path(name).is_file()
 
@@ -159,7 +159,7 @@ class Jobs:
 
     def download_model(self, name: str) -> Path:
         """Download a released checkpoint into the cache (tqdm progress); its path."""
-        from facemotion.io.download import download_checkpoint
+        from facemotion.models.download import download_checkpoint
 
         if name == DEFAULT_MODEL:
             raise InputError("the landmark model is embedded; there is nothing to download")

@@ -13,8 +13,9 @@ import pytest
 
 from facemotion.config import load_config
 from facemotion.errors import DownloadError, InputError, Interrupted, OutputError
-from facemotion.io import download
-from facemotion.io.download import (
+from facemotion.io import download as http_download
+from facemotion.models import download
+from facemotion.models.download import (
     cached_checkpoint_path,
     download_checkpoint,
     ensure_checkpoint,
@@ -23,7 +24,7 @@ from facemotion.io.download import (
     partial_path,
 )
 from facemotion.models.registry import RELEASED_MODELS
-from tests.io.fake_disk import FakeDisk, closed_port_url, serve
+from tests.models.fake_disk import FakeDisk, closed_port_url, serve
 
 
 @pytest.fixture
@@ -93,8 +94,8 @@ def test_complete_part_answered_416_is_checked_and_kept(disk, tmp_path):
 
 
 def test_ctrl_c_keeps_the_part_for_resume(disk, tmp_path, monkeypatch):
-    monkeypatch.setattr(download, "CHUNK_BYTES", 4096)
-    write = download._write
+    monkeypatch.setattr(http_download, "CHUNK_BYTES", 4096)
+    write = http_download._write
     calls = []
 
     def interrupt_third_write(handle, data, part):
@@ -103,12 +104,12 @@ def test_ctrl_c_keeps_the_part_for_resume(disk, tmp_path, monkeypatch):
             raise KeyboardInterrupt
         write(handle, data, part)
 
-    monkeypatch.setattr(download, "_write", interrupt_third_write)
+    monkeypatch.setattr(http_download, "_write", interrupt_third_write)
     with pytest.raises(Interrupted, match="is kept: run the same command again to resume"):
         fetch(disk, tmp_path)
     part = partial_path(tmp_path / "vox-cpk.pth.tar")
     assert part.stat().st_size == sum(calls[:2])
-    monkeypatch.setattr(download, "_write", write)
+    monkeypatch.setattr(http_download, "_write", write)
     assert fetch(disk, tmp_path).read_bytes() == disk.payload
 
 
