@@ -59,7 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         error = exc
     if args.debug:
         raise error
-    print(f"facemotion {args.command}: error: {error}", file=sys.stderr)
+    from facemotion.commands.wording import error_text
+
+    print(f"facemotion {args.command}: error: {error_text(error)}", file=sys.stderr)
     return error.exit_code
 
 

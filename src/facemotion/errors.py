@@ -68,6 +68,8 @@ class MissingDependency(FacemotionError):
     """An optional package a feature needs is not installed; `package` is what pip installs
     (a package name or an extra such as "facemotion[ray]")."""
 
+    exit_code = 2
+
     def __init__(self, feature: str, package: str) -> None:
         super().__init__(f"{feature} needs the {package} package: pip install '{package}'")
         self.feature, self.package = feature, package

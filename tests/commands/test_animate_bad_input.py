@@ -153,7 +153,7 @@ def test_driving_without_any_face_and_find_best_frame_is_refused(folders, tiny_f
     driving = write_video(inputs / "empty.mp4", moving_frames(4, 64, 64), 25)
     code = run_cli(portrait(inputs), driving, "-o", outputs / "x.mp4", "--find-best-frame",
                    *tiny_fomm)  # fmt: skip
-    assert_refused(capsys, code, 2, "no face", "--find-best-frame")
+    assert_refused(capsys, code, 2, "no face", "--best-frame N")
     assert list(outputs.iterdir()) == []
 
 

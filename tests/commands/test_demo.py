@@ -13,6 +13,7 @@ from facemotion.assets import sample_path
 from facemotion.cli import main
 from facemotion.io.video import VideoReader
 from facemotion.pipeline.demo import GRID_HEIGHT, GRID_STEPS, run_demo, write_comparison
+from tests.fakes import FaceFreeModel
 from tests.media import moving_frames, probe, write_video
 
 DEMO_FILES = ["astronaut.mp4", "comparison.mp4", "frames.png", "grace_hopper.mp4"]
@@ -50,7 +51,7 @@ def test_demo_on_the_default_model_writes_its_files(tmp_path, capsys):
         assert max(motion) > 4  # the driving head turns and the mouth opens: the portrait moves
 
 
-class StillModel:
+class StillModel(FaceFreeModel):
     """A stand-in FOMM-like model: 64-pixel frames, each the source itself."""
 
     name = "still"

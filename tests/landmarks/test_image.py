@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from facemotion.errors import NoFaceError
+from facemotion.errors import NoFaceError, Remedy
 from facemotion.landmarks import LandmarkTracker, detect_image_landmarks, detect_landmarks
 from facemotion.landmarks.image import _padded, _rescaled, _Variant
 
@@ -27,7 +27,8 @@ def test_no_face_raises_one_line_naming_the_file():
     with pytest.raises(NoFaceError) as error:
         detect_image_landmarks(np.full((120, 90, 3), 200, np.uint8), name="cartoon.png")
     message = str(error.value)
-    assert "cartoon.png" in message and "--model vox" in message and "\n" not in message
+    assert "cartoon.png" in message and "\n" not in message
+    assert Remedy("model", "vox") in error.value.remedies
     assert error.value.exit_code == 2
 
 

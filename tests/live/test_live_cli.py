@@ -51,7 +51,7 @@ def test_missing_camera_lists_the_cameras(capsys):
 
 def test_not_a_camera_nor_a_file(tmp_path, capsys):
     assert live("--camera", tmp_path / "missing.mp4") == 2
-    assert "not a camera index nor a video file" in capsys.readouterr().err
+    assert "neither a camera index nor a video file" in capsys.readouterr().err
 
 
 def test_bad_send_url_is_a_usage_error(capsys):

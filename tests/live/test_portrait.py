@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from facemotion.live.portrait import LivePortrait, Preview
+from tests.fakes import FaceFreeModel
 
 
-class EchoModel:
+class EchoModel(FaceFreeModel):
     """Yields, per driving frame, the source brightened by the driving frame's mean."""
 
     name = "echo"

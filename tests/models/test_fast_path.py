@@ -128,10 +128,10 @@ def test_bf16_float32_bottleneck_blocks_cut_the_error_on_seeded_weights(seeded_v
 @pytest.mark.parametrize(
     "options, message",
     [
-        (dict(precision="fp16"), "needs --device cuda"),
-        (dict(precision="int8"), "unknown --precision"),
-        (dict(backend="tvm"), "unknown --backend"),
-        (dict(batch=0), "--batch must be 1 or more"),
+        (dict(precision="fp16"), "precision fp16 needs a CUDA device"),
+        (dict(precision="int8"), "unknown precision"),
+        (dict(backend="tvm"), "unknown backend"),
+        (dict(batch=0), "batch must be 1 or more"),
         (dict(backend="onnxruntime", precision="bf16"), "fp32 graphs"),
     ],
 )

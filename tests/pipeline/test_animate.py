@@ -15,9 +15,10 @@ from facemotion.pipeline.animate import (
     crop_to_box,
     fit_frame,
 )
+from tests.fakes import FaceFreeModel
 
 
-class RecordingModel:
+class RecordingModel(FaceFreeModel):
     """A stand-in model: frame value = driving value - reference value + source value."""
 
     name = "recording"

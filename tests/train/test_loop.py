@@ -85,7 +85,7 @@ def test_resume_from_another_config(tiny_config, golden_dir, shapes_data, tmp_pa
     with pytest.raises(ModelError, match="does not fit configuration other"):
         train(load_config(other), _options(shapes_data, tmp_path / "b", resume=first.checkpoint))
     finished = train(cfg, _options(shapes_data, tmp_path / "c", epochs=1))
-    with pytest.raises(Exception, match="pass --epochs N with N > 1"):
+    with pytest.raises(Exception, match="ask for more epochs; try epochs=2"):
         train(cfg, _options(shapes_data, tmp_path / "c", epochs=1, resume=finished.checkpoint))
 
 
@@ -101,7 +101,7 @@ def test_ctrl_c_keeps_a_resumable_checkpoint(tiny_config, shapes_data, tmp_path,
         return sample(*args, **kwargs)
 
     monkeypatch.setattr(loop.RandomTPS, "sample", staticmethod(sample_and_interrupt))
-    with pytest.raises(Interrupted, match="--resume .*last.pth.tar"):
+    with pytest.raises(Interrupted, match="try resume='.*last.pth.tar'"):
         train(cfg, _options(shapes_data, tmp_path, epochs=2))
     saved = read_checkpoint(tmp_path / "last.pth.tar")
     # step 2 finished before stopping: epoch 0 is done, the run continues at epoch 1

@@ -8,7 +8,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from facemotion.errors import DownloadError, InputError, Interrupted, ModelError
+from facemotion.commands.wording import error_text as cli_error_text
+from facemotion.errors import DownloadError, InputError, Interrupted, ModelError, ModelNotDownloaded
 from facemotion.web.convert import fit_on_canvas
 from facemotion.web.handlers import (
     AnimateOptions,
@@ -19,6 +20,7 @@ from facemotion.web.handlers import (
 )
 from facemotion.web.options import ServeOptions
 from facemotion.web.sessions import SessionStore
+from facemotion.web.wording import error_text as web_error_text
 from tests.media import moving_frames, probe, write_video
 
 CENTER = AnimateOptions(model="vox", crop="center")
@@ -106,8 +108,10 @@ def test_unknown_and_missing_models_say_what_to_do(jobs, tmp_path, monkeypatch):
     with pytest.raises(ModelError, match="unknown model"):
         jobs.model("nonsense")
     monkeypatch.setenv("FACEMOTION_HOME", str(tmp_path / "empty-cache"))
-    with pytest.raises(ModelError, match="press 'Download model'.*facemotion download vox"):
+    with pytest.raises(ModelNotDownloaded) as missing:
         pipeline_loader("vox", "cpu")
+    assert "press 'Download model'" in web_error_text(missing.value)
+    assert "run: facemotion download vox" in cli_error_text(missing.value)
     assert "to be downloaded" in jobs.model_label("vox")
     assert jobs.is_cached("landmarks") and "embedded" in jobs.model_label("landmarks")
 

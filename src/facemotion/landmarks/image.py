@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from facemotion.errors import NoFaceError
+from facemotion.errors import NoFaceError, Remedy
 from facemotion.landmarks.faces import choose_face
 from facemotion.landmarks.rgb import as_rgb_uint8
 from facemotion.landmarks.tracker import LandmarkTracker
@@ -62,12 +62,11 @@ def detect_image_landmarks(
     tried = "(tried padding, rescaling and a lower threshold)"
     if face is not None:
         raise NoFaceError(
-            f"no face number {face} (counted left to right from 0) found in {name} {tried}; "
-            "pick a smaller --face, or use a FOMM model (--model vox), which needs no landmarks"
+            f"no face number {face} (counted left to right from 0) found in {name} {tried}",
+            Remedy("face", 0),
+            Remedy("model", "vox"),
         )
-    raise NoFaceError(
-        f"no face found in {name} {tried}; use a FOMM model (--model vox), which needs no landmarks"
-    )
+    raise NoFaceError(f"no face found in {name} {tried}", Remedy("model", "vox"))
 
 
 def _variants(image: np.ndarray) -> Iterator[_Variant]:

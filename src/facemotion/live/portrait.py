@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from facemotion.errors import FacemotionError, InputError
+from facemotion.errors import FacemotionError, MissingDependency
 
 DEFAULT_PORTRAIT_SIZE = 256  # side of the portrait crop for models that take any size
 DRIVING_MAX_SIDE = 480  # larger camera frames are shrunk to this before they drive the portrait
@@ -143,7 +143,7 @@ class Preview:
             self._working = False
             self._warn(
                 "warning: no preview window: this OpenCV has no GUI (opencv-python-headless); "
-                "use --virtual-camera or install opencv-python"
+                "send to a virtual camera instead, or install opencv-python"
             )
             return
         if key in (27, ord("q")):
@@ -164,9 +164,7 @@ def import_pyvirtualcam():
     try:
         import pyvirtualcam
     except ImportError:
-        raise InputError(
-            "--virtual-camera needs pyvirtualcam: pip install 'facemotion[virtualcam]'"
-        ) from None
+        raise MissingDependency("a virtual camera", "facemotion[virtualcam]") from None
     return pyvirtualcam
 
 

@@ -23,7 +23,7 @@ def check_record_formats(formats: Sequence[str]) -> tuple[str, ...]:
     unknown = [name for name in chosen if name not in RECORD_FORMATS]
     if unknown or not chosen:
         raise InputError(
-            f"--formats: a live recording writes {','.join(RECORD_FORMATS)} "
+            f"formats: a live recording writes {','.join(RECORD_FORMATS)} "
             "(no overlay: run 'facemotion capture' on a saved video for one)"
         )
     return chosen

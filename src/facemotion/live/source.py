@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from facemotion.errors import InputError
+from facemotion.errors import InputError, Remedy
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,8 @@ def _camera_error(index: int, reason: str) -> InputError:
     found = list_cameras()
     listed = ", ".join(found) if found else "none found"
     return InputError(
-        f"camera {index} {reason}; cameras: {listed}; give another --camera INDEX or a video file"
+        f"camera {index} {reason}; cameras: {listed}; give another camera index or a video file",
+        Remedy("camera"),
     )
 
 
@@ -226,5 +227,8 @@ def open_source(camera: str, *, realtime: bool = True) -> ThreadedSource:
     if not path.is_file():
         found = list_cameras()
         listed = ", ".join(found) if found else "none found"
-        raise InputError(f"--camera {text}: not a camera index nor a video file; cameras: {listed}")
+        raise InputError(
+            f"camera {text!r} is neither a camera index nor a video file; cameras: {listed}",
+            Remedy("camera"),
+        )
     return VideoFileSource(path, realtime=realtime)

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from facemotion.config import FommConfig
-from facemotion.errors import ModelError
+from facemotion.errors import ModelError, Remedy
 from facemotion.io.atomic import atomic_output
 from facemotion.models.generator import Generator
 from facemotion.models.keypoints import KeypointDetector
@@ -27,7 +27,7 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
     """torch.load with weights_only=True: tensors and plain containers only, never code."""
     path = Path(path)
     if not path.is_file():
-        raise ModelError(f"checkpoint {path} does not exist; check the path or use --model NAME")
+        raise ModelError(f"checkpoint {path} does not exist", Remedy("model", "vox"))
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
@@ -105,10 +105,11 @@ def load_networks(
         problems = _mismatches(network, state)
         if problems:
             fits = matching_configs(checkpoint)
-            hint = f"; it fits --config {fits[0]}" if fits else ""
+            remedies = (Remedy("config", fits[0]),) if fits else ()
             raise ModelError(
                 f"{source} does not fit configuration {cfg.name} ({key}: "
-                f"{'; '.join(problems[:3])}{' ...' if len(problems) > 3 else ''}){hint}"
+                f"{'; '.join(problems[:3])}{' ...' if len(problems) > 3 else ''})",
+                *remedies,
             )
         network.load_state_dict(state, strict=True)
     return kp_detector.eval(), generator.eval()

@@ -9,7 +9,8 @@ import numpy as np
 import torch
 
 from facemotion.config import FommConfig
-from facemotion.errors import InputError
+from facemotion.errors import InputError, Remedy
+from facemotion.models.base import PassReport
 from facemotion.models.generator import Generator
 from facemotion.models.inference import (
     FastKeypointDetector,
@@ -108,17 +109,23 @@ class FommModel:
         self.config = config
         self.name = name or config.name
         self.frame_size: int | None = config.frame_size
+        self.needs_source_face = False
         self.device = torch.device(device)
         if batch < 1:
-            raise InputError(f"--batch must be 1 or more, got {batch}")
+            raise InputError(f"batch must be 1 or more, got {batch}", Remedy("batch", 1))
         if precision not in PRECISIONS:
-            raise InputError(f"unknown --precision '{precision}'; use {', '.join(PRECISIONS)}")
+            raise InputError(
+                f"unknown precision '{precision}' ({', '.join(PRECISIONS)})",
+                Remedy("precision", "fp32"),
+            )
         if backend not in BACKENDS:
-            raise InputError(f"unknown --backend '{backend}'; use {', '.join(BACKENDS)}")
+            raise InputError(
+                f"unknown backend '{backend}' ({', '.join(BACKENDS)})", Remedy("backend", "torch")
+            )
         if precision == "fp16" and self.device.type != "cuda":
-            raise InputError("--precision fp16 needs --device cuda; on a CPU use bf16")
+            raise InputError("precision fp16 needs a CUDA device", Remedy("precision", "bf16"))
         if backend == "onnxruntime" and precision != "fp32":
-            raise InputError("--backend onnxruntime runs fp32 graphs; drop --precision")
+            raise InputError("backend onnxruntime runs fp32 graphs", Remedy("precision", "fp32"))
         self.batch = batch
         self.precision = precision
         self.backend = backend
@@ -148,6 +155,14 @@ class FommModel:
             raise InputError(
                 f"{what} must be ({size}, {size}, 3) for {self.name}, got {tuple(image.shape)}"
             )
+
+    @property
+    def last_report(self) -> PassReport | None:
+        """None: FOMM needs no face in the driving frames, so it loses none."""
+        return None
+
+    def check_source(self, source: np.ndarray, points: np.ndarray | None = None) -> None:
+        """Any image can be animated (FOMM finds its own keypoints); nothing to check."""
 
     @torch.inference_mode()
     def keypoints(self, image: np.ndarray) -> Keypoints:

@@ -107,7 +107,7 @@ def _session(model: bytes | str | Path, device: torch.device):
         import onnxruntime
     except ImportError as exc:
         raise ModelError(
-            "--backend onnxruntime needs the onnxruntime package: pip install onnxruntime"
+            "backend onnxruntime needs the onnxruntime package: pip install onnxruntime"
         ) from exc
     providers = ["CPUExecutionProvider"]
     if device.type == "cuda":

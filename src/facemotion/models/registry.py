@@ -1,4 +1,6 @@
-"""Released FOMM models by name: their configuration (shipped) and checkpoint file name."""
+"""Every model by name: the embedded landmark model and the released FOMM models, with their
+configuration (shipped) and checkpoint file name. `pipeline.load.load_model` builds a model
+from its entry's `kind`; the CLI, the web app and the docs list models from this table."""
 
 from __future__ import annotations
 
@@ -10,14 +12,30 @@ import yaml
 from facemotion.config import FommConfig, config_from_dict
 from facemotion.errors import ModelError
 
+LANDMARKS = "landmarks"  # the kind (and name) of the embedded landmark-driven model
+FOMM = "fomm"  # a First Order Motion Model checkpoint
+DEFAULT_MODEL = LANDMARKS
+
 
 @dataclass(frozen=True)
 class ReleasedModel:
+    """A model by name. kind: LANDMARKS or FOMM; embedded models have no configuration or
+    checkpoint (config_name and checkpoint_file empty) and need no download."""
+
     name: str
     config_name: str
     checkpoint_file: str
     description: str
+    kind: str = FOMM
 
+    @property
+    def embedded(self) -> bool:
+        return not self.checkpoint_file
+
+
+EMBEDDED_MODELS: dict[str, ReleasedModel] = {
+    LANDMARKS: ReleasedModel(LANDMARKS, "", "", "any face, embedded (default)", kind=LANDMARKS)
+}
 
 RELEASED_MODELS: dict[str, ReleasedModel] = {
     model.name: model
@@ -34,6 +52,8 @@ RELEASED_MODELS: dict[str, ReleasedModel] = {
         ReleasedModel("bair", "bair-256", "bair-cpk.pth.tar", "robot arm (BAIR)"),
     )
 }
+
+MODELS: dict[str, ReleasedModel] = {**EMBEDDED_MODELS, **RELEASED_MODELS}
 
 CONFIG_NAMES = tuple(model.config_name for model in RELEASED_MODELS.values())
 

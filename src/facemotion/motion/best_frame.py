@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from facemotion.errors import NoFaceError
+from facemotion.errors import NoFaceError, Remedy
 from facemotion.models.normalize import hull_area
 
 
@@ -32,7 +32,7 @@ def find_best_frame(source_points: np.ndarray, driving_points: Iterable[np.ndarr
     """
     source = normalized_landmarks(source_points)
     if source is None:
-        raise NoFaceError("the source face landmarks are degenerate; use --best-frame N instead")
+        raise NoFaceError("the source face landmarks are degenerate", Remedy("best_frame"))
     best_index, best_distance = -1, math.inf
     for index, points in enumerate(driving_points):
         if points is None:
@@ -47,6 +47,7 @@ def find_best_frame(source_points: np.ndarray, driving_points: Iterable[np.ndarr
             best_index, best_distance = index, distance
     if best_index < 0:
         raise NoFaceError(
-            "no face found in any frame of the driving video; --find-best-frame needs one"
+            "no face found in any frame of the driving video; the best-frame search needs one",
+            Remedy("best_frame"),
         )
     return best_index

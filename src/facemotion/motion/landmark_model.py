@@ -17,10 +17,13 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
+from facemotion.io.images import as_uint8_image
 from facemotion.landmarks.smoothing import OneEuroFilter
+from facemotion.models.base import PassReport
 from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthFill, MouthOptions, fill_strength
@@ -41,7 +44,16 @@ from facemotion.motion.warp import (
     warp_layout,
 )
 
-Tracker = Callable[[np.ndarray], tuple[np.ndarray, bool]]
+
+class Tracker(Protocol):
+    """Driving-frame landmarks: (H, W, 3) uint8 -> ((478, 3) pixels, found); `close` frees
+    the native graph (MediaPipe's must be closed explicitly)."""
+
+    def __call__(self, image: np.ndarray) -> tuple[np.ndarray, bool]: ...
+
+    def close(self) -> None: ...
+
+
 _STABLE = np.array(STABLE_POINTS)
 
 
@@ -83,22 +95,7 @@ class LandmarkOptions:
     mouth: MouthOptions = field(default_factory=MouthOptions)
 
 
-@dataclass(frozen=True)
-class LandmarkReport:
-    """What the last `animate` call saw: frames animated and frames where the driving face
-    was lost (the last pose was held for them)."""
-
-    frames: int
-    lost_frames: int
-
-
-def _to_uint8(image: np.ndarray) -> np.ndarray:
-    if image.dtype == np.uint8:
-        return image
-    return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
-
-
-def _settled(tracker: Tracker, calls: int) -> Tracker:
+def _settled(tracker: Tracker, calls: int) -> Callable[[np.ndarray], tuple[np.ndarray, bool]]:
     """The tracker, run again on a frame where the face is found after not being found: the
     first landmarks come from the face detector's box, the next ones from the landmarks' own
     box, ~1.5 px apart at first; settling on the frame itself keeps that jump (and a slow drift
@@ -128,7 +125,7 @@ def _tracked(
     track = _settled(tracker, settle_calls)
     if not overlap:
         for frame in driving:
-            image = _to_uint8(frame)
+            image = as_uint8_image(frame)
             yield (frame, image, *track(image))
         return
     frames = iter(driving)
@@ -137,7 +134,7 @@ def _tracked(
         frame = next(frames, None)
         if frame is None:
             return None
-        image = _to_uint8(frame)
+        image = as_uint8_image(frame)
         return (frame, image, *track(image))
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="landmarks") as pool:
@@ -159,6 +156,7 @@ class LandmarkModel:
 
     name = "landmarks"
     frame_size: int | None = None
+    needs_source_face = True
 
     def __init__(
         self,
@@ -173,7 +171,7 @@ class LandmarkModel:
         self._tracker_factory = tracker_factory
         self._source_detector = source_detector
         self._source_cache: tuple[bytes, np.ndarray] | None = None
-        self.last_report: LandmarkReport | None = None
+        self.last_report: PassReport | None = None
         self._lost_total = 0
 
     @property
@@ -187,15 +185,23 @@ class LandmarkModel:
             str(image.shape), "ascii"
         )
 
+    def check_source(self, source: np.ndarray, points: np.ndarray | None = None) -> None:
+        """Find (or take, when `points` are given) the source's landmarks now: NoFaceError
+        before any frame when it has no face. See AnimationModel.check_source."""
+        if points is not None:
+            self.remember_source_landmarks(source, points)
+        else:
+            self.source_landmarks(source)
+
     def remember_source_landmarks(self, source: np.ndarray, points: np.ndarray) -> None:
         """Use `points` (478, 3) pixels as the landmarks of `source` (S, S', 3) instead of
         detecting them (e.g. one chosen face of several, found in the uncropped image)."""
         points = np.asarray(points, dtype=np.float32)
-        self._source_cache = (self._source_key(_to_uint8(source)), points)
+        self._source_cache = (self._source_key(as_uint8_image(source)), points)
 
     def source_landmarks(self, source: np.ndarray) -> np.ndarray:
         """The source's (478, 3) landmarks in pixels (remembered for the same image)."""
-        image = _to_uint8(source)
+        image = as_uint8_image(source)
         key = self._source_key(image)
         if self._source_cache is not None and self._source_cache[0] == key:
             return self._source_cache[1]
@@ -208,14 +214,12 @@ class LandmarkModel:
         self._source_cache = (key, points)
         return points
 
-    def _tracker(self) -> tuple[Tracker, Callable[[], None]]:
+    def _tracker(self) -> Tracker:
         if self._tracker_factory is not None:
-            tracker = self._tracker_factory()
-            return tracker, getattr(tracker, "close", lambda: None)
+            return self._tracker_factory()
         from facemotion.landmarks import LandmarkTracker
 
-        tracker = LandmarkTracker(static=False, face=self.face)
-        return tracker, tracker.close
+        return LandmarkTracker(static=False, face=self.face)
 
     def animate(
         self,
@@ -245,7 +249,7 @@ class LandmarkModel:
             mouth = MouthFill(
                 source, source_marks[LIPS_OUTER, :2], source_marks[lips, :2], self.options.mouth
             )
-        tracker, close = self._tracker()
+        tracker = self._tracker()
         frames = lost = 0
         reference = held = held_frame = None
         smoother = flow = to_source = None
@@ -312,12 +316,12 @@ class LandmarkModel:
                 if mouth is not None:
                     strength = fill_strength(targets[lips], source_marks[lips, :2], head.scale)
                     mouth(output, targets[lips], frame, points[lips, :2], strength, update=found)
-                self.last_report = LandmarkReport(frames, lost)
+                self.last_report = PassReport(frames, lost)
                 yield output
         finally:
             tracked.close()  # stops the landmark thread before the tracker is closed
-            close()
-            self.last_report = LandmarkReport(frames, lost)
+            tracker.close()
+            self.last_report = PassReport(frames, lost)
             self._lost_total += lost
 
     @staticmethod

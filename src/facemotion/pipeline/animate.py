@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-from facemotion.errors import InputError, NoFaceError
+from facemotion.errors import InputError, NoFaceError, Remedy
 from facemotion.io.images import as_float_image, load_image, resize_square
-from facemotion.models.base import AnimationModel
+from facemotion.models.base import AnimationModel, PassReport
 
 Box = tuple[int, int, int]  # x0, y0, side of a square in pixels; may reach outside the image
+FrameCallback = Callable[[int, int | None], None]  # (frames done, total or None)
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ def animate_with_reference(
     head = list(itertools.islice(frames, best_frame + 1))
     if len(head) <= best_frame:
         raise InputError(
-            f"--best-frame {best_frame} is past the end of the driving video ({len(head)} frames)"
+            f"best_frame {best_frame} is past the end of the driving video ({len(head)} frames)",
+            Remedy("best_frame", len(head) - 1),
         )
     backward = list(model.animate(source, reversed(head), **options))
     yield from reversed(backward)
@@ -160,6 +162,7 @@ def animate_video(
     progress: bool = True,
     face: int | None = None,
     driving_face: int | None = None,
+    on_frame: FrameCallback | None = None,
 ) -> AnimationReport:
     """Animate `source` with the video `driving` and write `output` (an mp4, or a folder of
     PNGs when it is a directory); fps and audio come from the driving video.
@@ -170,6 +173,9 @@ def animate_video(
     face: which face of the source when there are several: 0, 1, ... counted left to right,
     None for the largest; driving_face: the same for the driving video in the best-frame
     search (the landmark model follows its own: `load_model("landmarks", face=N)`).
+    on_frame(done, total): called after each frame is written (total: the driving video's frame
+    count, None when unknown); it may raise (e.g. Interrupted) to stop the job, and nothing is
+    left behind.
     """
     from facemotion.io.video import VideoReader, open_video_writer
 
@@ -177,7 +183,7 @@ def animate_video(
     source_name = str(source) if isinstance(source, str | Path) else "source image"
     full_source = as_float_image(_read_source(source))
     face_points = None
-    needs_face = crop == "auto" or find_best_frame or hasattr(model, "source_landmarks")
+    needs_face = crop == "auto" or find_best_frame or model.needs_source_face
     if face is not None and needs_face:
         face_points = _face_landmarks(full_source, source_name, face)
     box = _source_box(full_source, crop, source_name, face_points)
@@ -191,7 +197,7 @@ def animate_video(
         best_frame = _find_best_frame(
             full_source, box, driving, source_name, driving_face, crop_points
         )
-    model = _LostFrameCounter(model)
+    passes = _PassCounter(model)
     mask, background = None, full_source
     if paste_back:
         from facemotion.motion.crop import feather_mask
@@ -203,7 +209,7 @@ def animate_video(
         has_audio = reader.has_audio
         frames = (fit_driving_frame(frame, model_size) for frame in reader)
         results = animate_with_reference(
-            model,
+            passes,
             source_image,
             frames,
             relative=relative,
@@ -216,6 +222,8 @@ def animate_video(
             for frame in bar:
                 writer.write(_finish(frame, background, box, size, mask))
                 count += 1
+                if on_frame is not None:
+                    on_frame(count, total)
             if count == 0:  # raised inside the writer, so no empty output is left behind
                 raise InputError(f"driving video {driving} has no frames")
     out_height, out_width = (
@@ -229,26 +237,33 @@ def animate_video(
         best_frame=best_frame,
         size=(out_width, out_height),
         has_audio=has_audio,
-        lost_frames=model.lost_frames,
+        lost_frames=passes.lost_frames,
         crop_box=box,
     )
 
 
-class _LostFrameCounter:
+class _PassCounter:
     """The model, with the driving frames it lost summed over the (one or two, with a best
-    frame) passes of a run; 0 for models that need no face in the driving frames."""
+    frame) passes of a run, from each pass's own report."""
 
     def __init__(self, model: AnimationModel):
         self.model, self.name, self.frame_size = model, model.name, model.frame_size
+        self.needs_source_face = model.needs_source_face
         self.lost_frames = 0
+
+    @property
+    def last_report(self) -> PassReport | None:
+        return self.model.last_report
+
+    def check_source(self, source: np.ndarray, points: np.ndarray | None = None) -> None:
+        self.model.check_source(source, points)
 
     def animate(self, source: np.ndarray, driving: Iterable[np.ndarray], **options):
         try:
             yield from self.model.animate(source, driving, **options)
         finally:
-            # last_report: the pass that just ended (the model's own total spans its lifetime)
-            report = getattr(self.model, "last_report", None)
-            self.lost_frames += int(getattr(report, "lost_frames", 0) or 0)
+            report = self.model.last_report
+            self.lost_frames += report.lost_frames if report is not None else 0
 
 
 def _face_landmarks(image: np.ndarray, name: str, face: int) -> np.ndarray:
@@ -269,7 +284,7 @@ def _crop_points(points: np.ndarray, box: Box, side: int, name: str, crop: str) 
     centre = (moved[:, :2].min(axis=0) + moved[:, :2].max(axis=0)) / 2
     if np.any(centre < 0) or np.any(centre >= side):
         where = "the centred square" if crop == "center" else "the crop"
-        raise NoFaceError(f"the chosen --face of {name} lies outside {where}; use --crop auto")
+        raise NoFaceError(f"the chosen face of {name} lies outside {where}", Remedy("crop", "auto"))
     return moved
 
 
@@ -282,22 +297,16 @@ def _check_source_face(
 ) -> None:
     """Fail before any output when a model that needs landmarks finds no face in the source
     crop, naming the file (the landmarks are remembered for the run). points: the chosen
-    face's landmarks in the crop (--face), handed to the model instead of a new search."""
-    find_landmarks = getattr(model, "source_landmarks", None)
-    if find_landmarks is None:
-        return
-    remember = getattr(model, "remember_source_landmarks", None)
-    if points is not None and remember is not None:
-        remember(source, points)
+    face's landmarks in the crop (`face`), handed to the model instead of a new search."""
+    if not model.needs_source_face:
         return
     try:
-        find_landmarks(source)
+        model.check_source(source, points)
     except NoFaceError as exc:
-        where = " (its centred square; try --crop auto)" if crop == "center" else ""
-        raise NoFaceError(
-            f"no face found in {name}{where}; use a FOMM model (--model vox), which needs "
-            "no landmarks"
-        ) from exc
+        where, remedies = "", (Remedy("model", "vox"),)
+        if crop == "center":
+            where, remedies = " (its centred square)", (Remedy("crop", "auto"), *remedies)
+        raise NoFaceError(f"no face found in {name}{where}", *remedies) from exc
 
 
 def _source_box(image: np.ndarray, crop: str, name: str, points: np.ndarray | None = None) -> Box:
@@ -311,7 +320,7 @@ def _source_box(image: np.ndarray, crop: str, name: str, points: np.ndarray | No
         if points is None:
             points = detect_image_landmarks(_to_uint8(image), name=name)
         return face_box(points, image.shape[:2])
-    raise InputError(f"unknown --crop '{crop}'; use center or auto")
+    raise InputError(f"unknown crop '{crop}' (center or auto)", Remedy("crop", "auto"))
 
 
 def fit_driving_frame(frame: np.ndarray, model_size: int | None) -> np.ndarray:

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
 from facemotion.config import FommConfig, load_config
-from facemotion.errors import ModelError
+from facemotion.errors import ModelError, ModelNotDownloaded, Remedy
 from facemotion.models.base import AnimationModel
 from facemotion.models.checkpoint import load_networks, matching_configs, read_checkpoint
 from facemotion.models.fomm import FommModel
-from facemotion.models.registry import CONFIG_NAMES, RELEASED_MODELS, released_config
+from facemotion.models.registry import (
+    CONFIG_NAMES,
+    DEFAULT_MODEL,
+    FOMM,
+    LANDMARKS,
+    MODELS,
+    RELEASED_MODELS,
+    ReleasedModel,
+    released_config,
+)
 
-DEFAULT_MODEL = "landmarks"
+__all__ = ["DEFAULT_MODEL", "load_model", "resolve_config", "resolve_device"]
 
 
 def resolve_config(config: str | Path | FommConfig) -> FommConfig:
@@ -33,7 +44,10 @@ def resolve_device(device: str | torch.device) -> torch.device:
     except (RuntimeError, TypeError) as exc:
         raise ModelError(f"unknown device '{device}'; use cpu or cuda") from exc
     if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ModelError("--device cuda asked for, but this machine has no usable CUDA GPU")
+        raise ModelError(
+            "device 'cuda' asked for, but this machine has no usable CUDA GPU",
+            Remedy("device", "cpu"),
+        )
     return resolved
 
 
@@ -53,40 +67,74 @@ def load_model(
     configuration is `config` or, if not given, the shipped one its shapes fit.
 
     batch, precision ('fp32', 'bf16', 'fp16') and backend ('torch', 'onnxruntime') go to
-    FommModel (see models/fomm.py); the landmark model ignores them. face: which face of the
-    driving video the landmark model follows (0, 1, ... from the left; None: the largest);
-    FOMM models ignore it.
+    FommModel (see models/fomm.py); the landmark model refuses values other than the defaults.
+    face: which face of the driving video the landmark model follows (0, 1, ... from the left;
+    None: the largest); FOMM models ignore it.
     """
+    options = _Options(config, device, download, batch, precision, backend, face)
     name = str(name_or_checkpoint)
-    if name == "landmarks":
-        from facemotion.motion.landmark_model import LandmarkModel
+    if name in MODELS:
+        entry = MODELS[name]
+        return _LOADERS[entry.kind](entry, options)
+    path = Path(name)
+    if not path.exists():
+        known = ", ".join(MODELS)
+        raise ModelError(f"'{name}' is neither a model name ({known}) nor a checkpoint file")
+    cfg = None if config is None else resolve_config(config)
+    return _fomm_model(path, cfg, path.name, options)
 
-        return LandmarkModel(face=face)
-    torch_device = resolve_device(device)
-    if name in RELEASED_MODELS:
-        from facemotion.models.download import cached_checkpoint_path, download_checkpoint
 
-        path = cached_checkpoint_path(name)
-        if not path.is_file():
-            if not download:
-                raise ModelError(f"model {name} is not downloaded; run: facemotion download {name}")
-            path = download_checkpoint(name)
-        cfg = resolve_config(config) if config is not None else released_config(name)
-        label = name
-    else:
-        path = Path(name)
-        if not path.exists():
-            known = ", ".join(["landmarks", *RELEASED_MODELS])
-            raise ModelError(f"'{name}' is neither a model name ({known}) nor a checkpoint file")
-        cfg = None if config is None else resolve_config(config)
-        label = path.name
+@dataclass(frozen=True)
+class _Options:
+    config: str | Path | FommConfig | None
+    device: str | torch.device
+    download: bool
+    batch: int
+    precision: str
+    backend: str
+    face: int | None
+
+
+def _landmark_model(entry: ReleasedModel, options: _Options) -> AnimationModel:
+    from facemotion.motion.landmark_model import LandmarkModel
+
+    fomm_only = {
+        "config": options.config is not None,
+        "batch": options.batch != 1,
+        "precision": options.precision != "fp32",
+        "backend": options.backend != "torch",
+    }
+    for field, given in fomm_only.items():
+        if given:
+            raise ModelError(
+                f"{field} applies to FOMM checkpoints; the {entry.name} model has none",
+                Remedy("model", "vox"),
+            )
+    return LandmarkModel(face=options.face)
+
+
+def _released_fomm_model(entry: ReleasedModel, options: _Options) -> AnimationModel:
+    from facemotion.models.download import cached_checkpoint_path, download_checkpoint
+
+    path = cached_checkpoint_path(entry.name)
+    if not path.is_file():
+        if not options.download:
+            raise ModelNotDownloaded(entry.name)
+        path = download_checkpoint(entry.name)
+    config = options.config
+    cfg = resolve_config(config) if config is not None else released_config(entry.name)
+    return _fomm_model(path, cfg, entry.name, options)
+
+
+def _fomm_model(path: Path, cfg: FommConfig | None, label: str, options: _Options) -> FommModel:
+    torch_device = resolve_device(options.device)
     checkpoint = read_checkpoint(path)
     if cfg is None:
         fits = matching_configs(checkpoint)
         if not fits:
             raise ModelError(
-                f"checkpoint {path} fits none of the shipped configurations; pass its yaml "
-                "with --config"
+                f"checkpoint {path} fits none of the shipped configurations; give its yaml",
+                Remedy("config"),
             )
         cfg = released_config(fits[0])
     kp_detector, generator = load_networks(checkpoint, cfg, source=f"checkpoint {path}")
@@ -96,7 +144,14 @@ def load_model(
         generator,
         name=label,
         device=torch_device,
-        batch=batch,
-        precision=precision,
-        backend=backend,
+        batch=options.batch,
+        precision=options.precision,
+        backend=options.backend,
     )
+
+
+# How each kind of registry entry becomes a model.
+_LOADERS: dict[str, Callable[[ReleasedModel, _Options], AnimationModel]] = {
+    LANDMARKS: _landmark_model,
+    FOMM: _released_fomm_model,
+}

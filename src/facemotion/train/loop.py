@@ -19,7 +19,7 @@ import torch.distributed as dist
 from tqdm import tqdm
 
 from facemotion.config import FommConfig
-from facemotion.errors import InputError, Interrupted, ModelError, OutputError
+from facemotion.errors import InputError, Interrupted, ModelError, OutputError, Remedy
 from facemotion.io.atomic import check_writable_dir
 from facemotion.models.checkpoint import build_networks
 from facemotion.models.checkpoint import save_checkpoint as write_checkpoint
@@ -163,7 +163,8 @@ def _train(cfg: FommConfig, options: TrainOptions, info: distributed.DistInfo) -
         if start.epoch >= num_epochs:
             raise InputError(
                 f"{Path(options.resume).name} has finished epoch {start.epoch} of {num_epochs}; "
-                f"pass --epochs N with N > {start.epoch} to train further"
+                "to train further, ask for more epochs",
+                Remedy("epochs", start.epoch + 1),
             )
         say(f"resuming at epoch {start.epoch + 1}, step {start.step} from {options.resume}")
     set_learning_rates(optimizers, cfg, start.epoch)
@@ -210,7 +211,9 @@ def _train(cfg: FommConfig, options: TrainOptions, info: distributed.DistInfo) -
         except OutputError as exc:
             kept = sorted(out.glob("*.pth.tar"))
             hint = f"; {kept[-1].name} is intact" if kept else ""
-            raise OutputError(f"{exc}{hint}; free space and resume with --resume") from exc
+            raise OutputError(
+                f"{exc.message}{hint}; free space, then resume", Remedy("resume")
+            ) from exc
         return path
 
     history = read_csv(out / "log.csv") if options.resume is not None and info.is_main else []
@@ -349,7 +352,7 @@ def _train(cfg: FommConfig, options: TrainOptions, info: distributed.DistInfo) -
     if interrupted:
         last = out / LAST
         raise Interrupted(
-            f"stopped at epoch {position.epoch + 1} step {position.step}; checkpoint {last} "
-            f"kept; continue with --resume {last}"
+            f"stopped at epoch {position.epoch + 1} step {position.step}; checkpoint {last} kept",
+            Remedy("resume", str(last)),
         )
     return TrainResult(steps_run, position.epoch, last_saved, history, nets)

@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from facemotion.errors import ModelError
+from facemotion.errors import ModelError, Remedy
 
 # torchvision's configuration "E": conv widths, "M" = 2x2 max pool; only the first 30 layers
 # (up to relu5_1) are needed.
@@ -73,7 +73,7 @@ def load_vgg19(weights: str | Path | None = None) -> Vgg19Features:
         model = Vgg19Features()
     if weights is None:
         warnings.warn(
-            "no VGG19 weights given (--vgg-weights); the perceptual loss runs on random "
+            "no VGG19 weights given (vgg_weights); the perceptual loss runs on random "
             "features, which trains but worse than ImageNet features (docs/training.md)",
             RandomFeaturesWarning,
             stacklevel=2,
@@ -83,7 +83,7 @@ def load_vgg19(weights: str | Path | None = None) -> Vgg19Features:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError as exc:
-        raise ModelError(f"VGG19 weights {path} do not exist; check --vgg-weights") from exc
+        raise ModelError(f"VGG19 weights {path} do not exist", Remedy("vgg_weights")) from exc
     except Exception as exc:  # torch raises many types for a bad file; all mean the same here
         raise ModelError(f"cannot read VGG19 weights {path} ({type(exc).__name__})") from exc
     if not isinstance(state, dict):

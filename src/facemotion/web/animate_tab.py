@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import gradio as gr
 
+from facemotion.models.registry import DEFAULT_MODEL, MODELS
 from facemotion.web.galleries import Galleries
-from facemotion.web.handlers import DEFAULT_MODEL, AnimateOptions, FrameProgress, Jobs
+from facemotion.web.handlers import AnimateOptions, FrameProgress, Jobs
 from facemotion.web.ui import frame_reporter, session_id, user_errors
 
 RELATIVE_INFO = (
@@ -56,8 +57,8 @@ def gallery_tabs(galleries: Galleries, target: gr.components.Component, label: s
 
 def model_info(jobs: Jobs, name: str) -> tuple[str, dict]:
     """The line under the model dropdown and the Download button's visibility."""
-    if name == DEFAULT_MODEL:
-        text = "Embedded landmark model: animates any face MediaPipe finds, no download."
+    if MODELS[name].embedded:
+        text = f"Embedded {name} model: {MODELS[name].description}; no download."
     elif jobs.is_cached(name):
         text = f"**{name}** is cached and ready."
     else:

@@ -12,29 +12,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from facemotion.errors import InputError, Interrupted, ModelError
+from facemotion.errors import InputError, Interrupted, ModelError, Remedy
 from facemotion.models.base import AnimationModel
+from facemotion.models.registry import DEFAULT_MODEL, MODELS
 from facemotion.web.options import ServeOptions
 from facemotion.web.sessions import SessionStore
 
-DEFAULT_MODEL = "landmarks"
 FrameCallback = Callable[[int, int | None], None]
 ModelLoader = Callable[[str, str], AnimationModel]  # (name, device) -> model
 
 
 def pipeline_loader(name: str, device: str) -> AnimationModel:
-    """Load by name with the pipeline, never downloading: that is the Download button's job."""
+    """Load by name with the pipeline, never downloading: that is the Download button's job
+    (a missing checkpoint raises ModelNotDownloaded, which the UI words as that button)."""
     from facemotion.pipeline.load import load_model
 
-    try:
-        return load_model(name, device=device, download=False)
-    except ModelError as exc:
-        if "not downloaded" in str(exc):
-            raise ModelError(
-                f"model {name} is not downloaded yet; press 'Download model' (needs the internet) "
-                f"or run: facemotion download {name}"
-            ) from exc
-        raise
+    return load_model(name, device=device, download=False)
 
 
 @dataclass(frozen=True)
@@ -89,24 +82,6 @@ class FrameProgress:
             self.report(done, total, progress_text(self.what, done, total, seconds))
 
 
-class CountingModel:
-    """An AnimationModel that calls on_frame(done, total) after each frame it produces, so a
-    job can report progress and be cancelled (on_frame raises) between frames."""
-
-    def __init__(self, model: AnimationModel, on_frame: FrameCallback, total: int | None):
-        self.model, self.on_frame, self.total = model, on_frame, total
-        self.name = model.name
-        self.frame_size = model.frame_size
-        self.done = 0
-
-    def animate(self, source, driving, **options):
-        for frame in self.model.animate(source, driving, **options):
-            # with a best frame the reference frame is produced twice: never count past total
-            self.done = min(self.done + 1, self.total) if self.total else self.done + 1
-            self.on_frame(self.done, self.total)
-            yield frame
-
-
 class Jobs:
     """The app's jobs for one server: models, limits and the session folders they write to."""
 
@@ -123,13 +98,11 @@ class Jobs:
     # models -----------------------------------------------------------------------------
 
     def model_names(self) -> list[str]:
-        from facemotion.models.registry import RELEASED_MODELS
-
-        return [DEFAULT_MODEL, *RELEASED_MODELS]
+        return list(MODELS)
 
     def is_cached(self, name: str) -> bool:
-        """True for the embedded default and for released models whose checkpoint is cached."""
-        if name == DEFAULT_MODEL:
+        """True for embedded models and for released models whose checkpoint is cached."""
+        if MODELS[name].embedded:
             return True
         from facemotion.models.download import cached_checkpoint_path
 
@@ -137,12 +110,11 @@ class Jobs:
 
     def model_label(self, name: str) -> str:
         """The dropdown text: what the model animates and whether it is cached."""
-        if name == DEFAULT_MODEL:
-            return "landmarks: any face, embedded (default)"
-        from facemotion.models.registry import RELEASED_MODELS
-
+        entry = MODELS[name]
+        if entry.embedded:
+            return f"{name}: {entry.description}"
         state = "cached" if self.is_cached(name) else "to be downloaded"
-        return f"{name}: {RELEASED_MODELS[name].description} ({state})"
+        return f"{name}: {entry.description} ({state})"
 
     def model_choices(self) -> list[tuple[str, str]]:
         return [(self.model_label(name), name) for name in self.model_names()]
@@ -161,10 +133,10 @@ class Jobs:
         """Download a released checkpoint into the cache (tqdm progress); its path."""
         from facemotion.models.download import download_checkpoint
 
-        if name == DEFAULT_MODEL:
-            raise InputError("the landmark model is embedded; there is nothing to download")
         if name not in self.model_names():
             raise ModelError(f"unknown model '{name}'; choose one from the list")
+        if MODELS[name].embedded:
+            raise InputError(f"the {name} model is embedded; there is nothing to download")
         return download_checkpoint(name, progress=True)
 
     # limits -----------------------------------------------------------------------------
@@ -215,13 +187,11 @@ class Jobs:
         from facemotion.pipeline.animate import animate_video
 
         if options.crop not in ("auto", "center"):
-            raise InputError(f"unknown crop '{options.crop}'; use auto or center")
+            raise InputError(f"unknown crop '{options.crop}'", Remedy("crop", "auto"))
         source_path = self.check_file(source, "source image")
         driving_path, frames = self.check_video(driving, "driving video")
         image = load_image(source_path)
         model = self.model(options.model)
-        if on_frame is not None:
-            model = CountingModel(model, on_frame, frames)
         output = self.store.new_path(session, "animation", ".mp4")
         animate_video(
             model,
@@ -234,6 +204,7 @@ class Jobs:
             crop=options.crop,
             paste_back=options.paste_back,
             progress=False,
+            on_frame=on_frame,
         )
         return output
 

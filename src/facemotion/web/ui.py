@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 import gradio as gr
 
 from facemotion.errors import FacemotionError
+from facemotion.web.wording import error_text
 
 log = logging.getLogger("facemotion.web")
 
@@ -35,7 +36,7 @@ def user_errors() -> Iterator[None]:
     except gr.Error:
         raise
     except FacemotionError as exc:
-        raise gr.Error(short_paths(str(exc)), print_exception=False) from exc
+        raise gr.Error(short_paths(error_text(exc)), print_exception=False) from exc
     except Exception as exc:
         log.exception("unexpected error in the web app")
         first_line = str(exc).splitlines()[0] if str(exc) else ""

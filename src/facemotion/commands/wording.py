@@ -1,0 +1,41 @@
+"""The CLI's wording of errors: remedies as flags, by error class and remedy parameter (never
+by matching message text)."""
+
+from __future__ import annotations
+
+from facemotion.errors import FacemotionError, MissingDependency, ModelNotDownloaded, Remedy
+
+# API parameter -> flag, where the flag is not the parameter with dashes.
+FLAGS = {
+    "home": "--home",
+    "model": "--model",
+    "config": "--config YAML",
+    "checkpoint": "--checkpoint",
+    "driving_face": "--driving-face N",
+    "face": "--face N",
+    "best_frame": "--best-frame N",
+    "resume": "--resume CHECKPOINT",
+    "camera": "--camera INDEX|VIDEO",
+    "vgg_weights": "--vgg-weights FILE",
+}
+
+
+def flag(remedy: Remedy) -> str:
+    """'--crop auto', '--find-best-frame', '--config YAML'."""
+    name = FLAGS.get(remedy.parameter, "--" + remedy.parameter.replace("_", "-"))
+    if remedy.value is None or remedy.value is True:
+        return name
+    if remedy.value is False:
+        return "--no-" + remedy.parameter.replace("_", "-")
+    return f"{name.split()[0]} {remedy.value}"
+
+
+def error_text(error: FacemotionError) -> str:
+    """The one line `facemotion COMMAND: error: ...` shows for `error`."""
+    if isinstance(error, ModelNotDownloaded):
+        return f"model {error.name} is not downloaded; run: facemotion download {error.name}"
+    if isinstance(error, MissingDependency):
+        return error.message
+    if not error.remedies:
+        return error.message
+    return f"{error.message}; try {' or '.join(flag(r) for r in error.remedies)}"

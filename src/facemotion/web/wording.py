@@ -1,0 +1,38 @@
+"""The web app's wording of errors: remedies as the controls a user sees, by error class and
+remedy parameter (never by matching message text)."""
+
+from __future__ import annotations
+
+from facemotion.errors import FacemotionError, ModelNotDownloaded, Remedy
+
+# API parameter -> the control that sets it in the app.
+CONTROLS = {
+    "crop": "Crop",
+    "model": "Model",
+    "relative": "Relative motion",
+    "adapt_scale": "Adapt movement scale",
+    "find_best_frame": "Find best frame",
+    "best_frame": "Find best frame",
+    "face": "another picture with one clear face",
+}
+
+
+def remedy_text(remedy: Remedy) -> str:
+    """'set Crop to auto'; a parameter the app has no control for is named as it is."""
+    control = CONTROLS.get(remedy.parameter)
+    if control is None:
+        return str(remedy)
+    if remedy.value is None or remedy.parameter == "face":
+        return control
+    return f"set {control} to {remedy.value}"
+
+
+def error_text(error: FacemotionError) -> str:
+    """The one line the app shows for `error`."""
+    if isinstance(error, ModelNotDownloaded):
+        return (
+            f"model {error.name} is not downloaded yet; press 'Download model' (needs the internet)"
+        )
+    if not error.remedies:
+        return error.message
+    return f"{error.message}; try {' or '.join(remedy_text(r) for r in error.remedies)}"
