@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from facemotion.commands.wording import error_text as cli_error_text
-from facemotion.errors import DownloadError, InputError, Interrupted, ModelError, ModelNotDownloaded
+from facemotion.errors import (
+    DownloadError,
+    InputError,
+    Interrupted,
+    ModelError,
+    ModelNotDownloaded,
+    NoFaceError,
+)
 from facemotion.web.convert import fit_on_canvas
 from facemotion.web.handlers import (
     AnimateOptions,
@@ -162,3 +169,32 @@ def test_progress_text():
         progress_text("animate", 40, 120, 4.0) == "animate: 40/120 frames, 10.0 frames/s, 8 s left"
     )
     assert progress_text("capture", 5, None, 1.0) == "capture: 5/? frames, 5.0 frames/s"
+
+
+def test_faceless_source_is_refused_like_the_cli_before_any_frame(tmp_path, clip, capsys):
+    """The embedded model through the web jobs: the same early check and message as the CLI."""
+    from facemotion.cli import main
+    from facemotion.io.images import save_image
+
+    blank = tmp_path / "blank.png"
+    save_image(np.full((96, 96, 3), 200, np.uint8), blank)
+    store = SessionStore(tmp_path / "sessions")
+    jobs = Jobs(ServeOptions(max_upload_mb=5, max_seconds=2.0), store)
+    frames_done = []
+    try:
+        with pytest.raises(NoFaceError) as refused:
+            jobs.animate(
+                "s",
+                blank,
+                clip,
+                AnimateOptions(model="landmarks", crop="center"),
+                lambda done, total: frames_done.append(done),
+            )
+    finally:
+        store.close()
+    assert frames_done == [] and not list((tmp_path / "sessions").rglob("*.mp4"))
+    web_line = web_error_text(refused.value)
+    assert main(["animate", str(blank), str(clip), "-o", str(tmp_path / "out.mp4")]) == 2
+    cli_line = capsys.readouterr().err.strip()
+    assert refused.value.message in cli_line and "blank.png" in refused.value.message
+    assert "\n" not in web_line and "set Crop to auto" in web_line and "--crop auto" in cli_line

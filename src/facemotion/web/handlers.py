@@ -190,12 +190,12 @@ class Jobs:
             raise InputError(f"unknown crop '{options.crop}'", Remedy("crop", "auto"))
         source_path = self.check_file(source, "source image")
         driving_path, frames = self.check_video(driving, "driving video")
-        image = load_image(source_path)
+        load_image(source_path)  # refuse a file that is not an image before loading the model
         model = self.model(options.model)
         output = self.store.new_path(session, "animation", ".mp4")
         animate_video(
             model,
-            image,
+            source_path,
             driving_path,
             output,
             relative=options.relative,
