@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 
 from facemotion.errors import InputError
+from facemotion.io.images import center_box, crop_to_box
 from facemotion.pipeline.animate import (
     animate,
     animate_with_reference,
-    center_box,
-    crop_to_box,
     fit_frame,
 )
 from tests.fakes import FaceFreeModel

@@ -11,12 +11,12 @@ from PIL import Image
 from facemotion.assets import sample_path
 from facemotion.cli import main
 from facemotion.errors import NoFaceError
-from facemotion.io.images import load_image, resize_square
+from facemotion.io.images import crop_to_box, load_image, resize_square
 from facemotion.io.video import VideoReader
 from facemotion.landmarks import detect_image_landmarks
 from facemotion.motion.crop import face_box
 from facemotion.motion.landmark_model import LandmarkModel
-from facemotion.pipeline.animate import animate_video, crop_to_box
+from facemotion.pipeline.animate import animate_video
 from tests.media import write_video
 
 SIDE = 224

@@ -6,8 +6,9 @@ from PIL import Image
 
 import facemotion.landmarks
 from facemotion.errors import InputError
+from facemotion.io.images import crop_to_box as crop
 from facemotion.train.data import probe
-from facemotion.train.prepare import crop, prepare, prepare_video
+from facemotion.train.prepare import prepare, prepare_video
 from tests.train.synthetic import shape_frames, write_frame_folder
 
 

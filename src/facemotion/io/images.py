@@ -83,19 +83,46 @@ def as_float_image(image: np.ndarray) -> np.ndarray:
 
 
 def as_uint8_image(image: np.ndarray) -> np.ndarray:
-    """(H, W, 3) uint8 or float [0, 1] -> uint8 (rounded, clipped)."""
+    """(H, W, C) uint8, float [0, 1], bool, uint16 or other integers -> uint8 (rounded,
+    clipped; uint16 keeps its high byte). The one conversion every layer uses."""
     array = np.asarray(image)
     if array.dtype == np.uint8:
         return array
-    return (np.clip(array, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    if array.dtype == np.bool_:
+        return array.astype(np.uint8) * 255
+    if array.dtype == np.uint16:
+        return (array >> 8).astype(np.uint8)
+    if np.issubdtype(array.dtype, np.floating):
+        return (np.clip(array, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+    if np.issubdtype(array.dtype, np.integer):
+        return np.clip(array, 0, 255).astype(np.uint8)
+    raise InputError(f"cannot read an image of dtype {array.dtype}; give uint8 or float in [0, 1]")
+
+
+Box = tuple[int, int, int]  # x0, y0, side of a square in pixels; may reach outside the image
+
+
+def center_box(height: int, width: int) -> Box:
+    """The largest centred square of an (H, W) image."""
+    side = min(height, width)
+    return (width - side) // 2, (height - side) // 2, side
+
+
+def crop_to_box(image: np.ndarray, box: Box) -> np.ndarray:
+    """Square crop (side, side, C) of an (H, W, C) image; pads with edge values where the box
+    leaves the image (a view, no copy, where it does not)."""
+    x0, y0, side = box
+    height, width = image.shape[:2]
+    if x0 >= 0 and y0 >= 0 and x0 + side <= width and y0 + side <= height:
+        return image[y0 : y0 + side, x0 : x0 + side]
+    pad = ((max(0, -y0), max(0, y0 + side - height)), (max(0, -x0), max(0, x0 + side - width)))
+    padded = np.pad(image, (*pad, (0, 0)), mode="edge")
+    return padded[y0 + pad[0][0] : y0 + pad[0][0] + side, x0 + pad[1][0] : x0 + pad[1][0] + side]
 
 
 def center_square(image: np.ndarray) -> np.ndarray:
     """The largest centred square of an (H, W, C) image (a view, no copy)."""
-    height, width = image.shape[:2]
-    side = min(height, width)
-    top, left = (height - side) // 2, (width - side) // 2
-    return image[top : top + side, left : left + side]
+    return crop_to_box(image, center_box(*image.shape[:2]))
 
 
 def resize_square(image: np.ndarray, size: int) -> np.ndarray:

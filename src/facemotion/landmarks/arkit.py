@@ -61,6 +61,22 @@ ARKIT_NAMES: tuple[str, ...] = (
 
 INDEX: dict[str, int] = {name: i for i, name in enumerate(ARKIT_NAMES)}
 
+# ARKit's own enum order (ARFaceAnchor.BlendShapeLocation, Unreal's EARFaceBlendShape), which
+# Live Link Face packets use, differs from the CSV order above in two places only: jawLeft
+# comes before jawRight and mouthLeft before mouthRight.
+_ENUM_SWAPS = (("jawRight", "jawLeft"), ("mouthRight", "mouthLeft"))
+
+
+def _enum_order(names: tuple[str, ...]) -> tuple[str, ...]:
+    order = list(names)
+    for first, second in _ENUM_SWAPS:
+        i, j = order.index(first), order.index(second)
+        order[i], order[j] = order[j], order[i]
+    return tuple(order)
+
+
+ARKIT_ENUM_NAMES: tuple[str, ...] = _enum_order(ARKIT_NAMES)
+
 # Head and eye rotations that follow the 52 weights in a Live Link Face CSV.
 POSE_COLUMNS: tuple[str, ...] = (
     "HeadYaw",

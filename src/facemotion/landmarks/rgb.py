@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from facemotion.errors import InputError
+from facemotion.io.images import as_uint8_image
 
 
 def as_rgb_uint8(image: np.ndarray) -> np.ndarray:
@@ -25,7 +26,7 @@ def as_rgb_uint8(image: np.ndarray) -> np.ndarray:
             "pass a colour or greyscale image"
         )
     if image.dtype != np.uint8:
-        image = _to_uint8(image)
+        image = as_uint8_image(image)
     if image.shape[2] == 4:
         alpha = image[:, :, 3:].astype(np.float32) / 255.0
         over_white = image[:, :, :3] * alpha + 255.0 * (1.0 - alpha)
@@ -33,15 +34,3 @@ def as_rgb_uint8(image: np.ndarray) -> np.ndarray:
     if image.shape[2] == 1:
         image = np.repeat(image, 3, axis=2)
     return np.ascontiguousarray(image)
-
-
-def _to_uint8(image: np.ndarray) -> np.ndarray:
-    if image.dtype == np.bool_:
-        return image.astype(np.uint8) * 255
-    if image.dtype == np.uint16:
-        return (image >> 8).astype(np.uint8)
-    if np.issubdtype(image.dtype, np.floating):
-        return np.rint(np.clip(image, 0.0, 1.0) * 255.0).astype(np.uint8)
-    if np.issubdtype(image.dtype, np.integer):
-        return np.clip(image, 0, 255).astype(np.uint8)
-    raise InputError(f"cannot read an image of dtype {image.dtype}; pass uint8 or float in [0, 1]")

@@ -24,67 +24,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from facemotion.landmarks.arkit import INDEX
+from facemotion.landmarks.arkit import ARKIT_ENUM_NAMES, INDEX
 from facemotion.live.targets import DatagramSender, Target
 from facemotion.solver.streaming import FrameSolution
 
 PACKET_VERSION = 6
 
 # ARFaceAnchor.BlendShapeLocation in the order of ARKit's (and Unreal's EARFaceBlendShape) enum.
-PACKET_BLENDSHAPES: tuple[str, ...] = (
-    "eyeBlinkLeft",
-    "eyeLookDownLeft",
-    "eyeLookInLeft",
-    "eyeLookOutLeft",
-    "eyeLookUpLeft",
-    "eyeSquintLeft",
-    "eyeWideLeft",
-    "eyeBlinkRight",
-    "eyeLookDownRight",
-    "eyeLookInRight",
-    "eyeLookOutRight",
-    "eyeLookUpRight",
-    "eyeSquintRight",
-    "eyeWideRight",
-    "jawForward",
-    "jawLeft",
-    "jawRight",
-    "jawOpen",
-    "mouthClose",
-    "mouthFunnel",
-    "mouthPucker",
-    "mouthLeft",
-    "mouthRight",
-    "mouthSmileLeft",
-    "mouthSmileRight",
-    "mouthFrownLeft",
-    "mouthFrownRight",
-    "mouthDimpleLeft",
-    "mouthDimpleRight",
-    "mouthStretchLeft",
-    "mouthStretchRight",
-    "mouthRollLower",
-    "mouthRollUpper",
-    "mouthShrugLower",
-    "mouthShrugUpper",
-    "mouthPressLeft",
-    "mouthPressRight",
-    "mouthLowerDownLeft",
-    "mouthLowerDownRight",
-    "mouthUpperUpLeft",
-    "mouthUpperUpRight",
-    "browDownLeft",
-    "browDownRight",
-    "browInnerUp",
-    "browOuterUpLeft",
-    "browOuterUpRight",
-    "cheekPuff",
-    "cheekSquintLeft",
-    "cheekSquintRight",
-    "noseSneerLeft",
-    "noseSneerRight",
-    "tongueOut",
-)
+PACKET_BLENDSHAPES: tuple[str, ...] = ARKIT_ENUM_NAMES
 # Column of each packet slot in facemotion's (CSV-ordered) blendshape arrays.
 PACKET_COLUMNS = np.array([INDEX[name] for name in PACKET_BLENDSHAPES])
 VALUE_COUNT = len(PACKET_BLENDSHAPES) + 9

@@ -7,7 +7,7 @@ import math
 import cv2
 import numpy as np
 
-Box = tuple[int, int, int]  # x0, y0, side of a square in pixels; may reach outside the image
+from facemotion.io.images import Box
 
 
 def face_box(

@@ -12,10 +12,17 @@ import numpy as np
 from tqdm import tqdm
 
 from facemotion.errors import InputError, NoFaceError, Remedy
-from facemotion.io.images import as_float_image, load_image, resize_square
+from facemotion.io.images import (
+    Box,
+    as_float_image,
+    as_uint8_image,
+    center_box,
+    crop_to_box,
+    load_image,
+    resize_square,
+)
 from facemotion.models.base import AnimationModel, PassReport
 
-Box = tuple[int, int, int]  # x0, y0, side of a square in pixels; may reach outside the image
 FrameCallback = Callable[[int, int | None], None]  # (frames done, total or None)
 
 
@@ -36,23 +43,6 @@ class AnimationReport:
     @property
     def frames_per_second(self) -> float:
         return self.frames / self.seconds if self.seconds > 0 else float("inf")
-
-
-def center_box(height: int, width: int) -> Box:
-    """The largest centred square of an (H, W) image."""
-    side = min(height, width)
-    return (width - side) // 2, (height - side) // 2, side
-
-
-def crop_to_box(image: np.ndarray, box: Box) -> np.ndarray:
-    """Square crop (side, side, 3); pads with edge values where the box leaves the image."""
-    x0, y0, side = box
-    height, width = image.shape[:2]
-    if x0 >= 0 and y0 >= 0 and x0 + side <= width and y0 + side <= height:
-        return image[y0 : y0 + side, x0 : x0 + side]
-    pad = ((max(0, -y0), max(0, y0 + side - height)), (max(0, -x0), max(0, x0 + side - width)))
-    padded = np.pad(image, (*pad, (0, 0)), mode="edge")
-    return padded[y0 + pad[0][0] : y0 + pad[0][0] + side, x0 + pad[1][0] : x0 + pad[1][0] + side]
 
 
 def fit_frame(image: np.ndarray, size: int | None, box: Box | None = None) -> np.ndarray:
@@ -203,7 +193,7 @@ def animate_video(
         from facemotion.motion.crop import feather_mask
 
         # uint8: each output frame is one cheap copy, and the writer takes it as it is
-        mask, background = feather_mask(box[2]), _to_uint8(full_source)
+        mask, background = feather_mask(box[2]), as_uint8_image(full_source)
     with VideoReader(driving) as reader:
         fps, total = reader.fps, reader.frame_count
         has_audio = reader.has_audio
@@ -270,7 +260,7 @@ def _face_landmarks(image: np.ndarray, name: str, face: int) -> np.ndarray:
     """(478, 3) landmarks of face number `face` (from the left) in the whole source image."""
     from facemotion.landmarks import detect_image_landmarks
 
-    return detect_image_landmarks(_to_uint8(image), name=name, face=face)
+    return detect_image_landmarks(as_uint8_image(image), name=name, face=face)
 
 
 def _crop_points(points: np.ndarray, box: Box, side: int, name: str, crop: str) -> np.ndarray:
@@ -318,7 +308,7 @@ def _source_box(image: np.ndarray, crop: str, name: str, points: np.ndarray | No
         from facemotion.motion.crop import face_box
 
         if points is None:
-            points = detect_image_landmarks(_to_uint8(image), name=name)
+            points = detect_image_landmarks(as_uint8_image(image), name=name)
         return face_box(points, image.shape[:2])
     raise InputError(f"unknown crop '{crop}' (center or auto)", Remedy("crop", "auto"))
 
@@ -349,7 +339,7 @@ def _find_best_frame(
     if crop_points is not None:
         source_points = crop_points
     else:
-        source_points = detect_image_landmarks(_to_uint8(crop_to_box(image, box)), name=name)
+        source_points = detect_image_landmarks(as_uint8_image(crop_to_box(image, box)), name=name)
     with VideoReader(driving) as reader:
         driving_points = (
             points[:, :2] if found else None
@@ -368,9 +358,3 @@ def _finish(
     if size is not None and frame.shape[0] != size:
         return resize_square(frame, size)
     return frame
-
-
-def _to_uint8(image: np.ndarray) -> np.ndarray:
-    if image.dtype == np.uint8:
-        return image
-    return (np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8)

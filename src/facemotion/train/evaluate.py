@@ -21,6 +21,7 @@ import numpy as np
 from tqdm import tqdm
 
 from facemotion.io.atomic import atomic_output
+from facemotion.io.images import as_uint8_image
 from facemotion.models.base import AnimationModel
 from facemotion.train.data import VideoEntry, iter_frames, to_float_frames
 
@@ -42,10 +43,6 @@ def default_landmarks() -> LandmarkFn:
     from facemotion.landmarks import detect_landmarks
 
     return lambda frames: detect_landmarks(frames, static=True)
-
-
-def _to_uint8(frame: np.ndarray) -> np.ndarray:
-    return (np.clip(frame, 0, 1) * 255).round().astype(np.uint8)
 
 
 def reconstruct(
@@ -92,12 +89,12 @@ def score_video(
     total, count, real_frames, fake_frames = 0.0, 0, [], []
     for real, fake in reconstruct(model, frames()):
         if fake.shape != real.shape:
-            fake = to_float_frames([_to_uint8(fake)], real.shape[:2])[0]
+            fake = to_float_frames([as_uint8_image(fake)], real.shape[:2])[0]
         total += float(np.abs(real - fake).mean())
         count += 1
         if landmarks is not None:
-            real_frames.append(_to_uint8(real))
-            fake_frames.append(_to_uint8(fake))
+            real_frames.append(as_uint8_image(real))
+            fake_frames.append(as_uint8_image(fake))
     distances = []
     if landmarks is not None and real_frames:
         for (p, ok_p), (q, ok_q) in zip(

@@ -18,7 +18,7 @@ from PIL import Image
 
 from facemotion.errors import InputError
 from facemotion.io.atomic import atomic_output
-from facemotion.io.images import resize_square
+from facemotion.io.images import center_box, crop_to_box, resize_square
 from facemotion.train.data import VideoEntry, iter_frames, probe, stable_fraction
 
 
@@ -48,21 +48,6 @@ def face_square(frames: Iterator[np.ndarray], margin: float = 0.6) -> tuple[int,
     return int(round(centre[0] - side / 2)), int(round(centre[1] - side / 2)), max(side, 2)
 
 
-def crop(image: np.ndarray, box: tuple[int, int, int]) -> np.ndarray:
-    """The square `box` = (x0, y0, side) of image (H, W, 3), edge-padded where it leaves it."""
-    x0, y0, side = box
-    height, width = image.shape[:2]
-    pad = max(0, -x0, -y0, x0 + side - width, y0 + side - height)
-    if pad:
-        image = np.pad(image, ((pad, pad), (pad, pad), (0, 0)), mode="edge")
-    return image[y0 + pad : y0 + pad + side, x0 + pad : x0 + pad + side]
-
-
-def centre_square(height: int, width: int) -> tuple[int, int, int]:
-    side = min(height, width)
-    return (width - side) // 2, (height - side) // 2, side
-
-
 def prepare_video(
     entry: VideoEntry, out: Path, size: int, test_fraction: float, crop_mode: str
 ) -> Prepared:
@@ -70,7 +55,7 @@ def prepare_video(
     split = "test" if stable_fraction(entry.path.stem) < test_fraction else "train"
     if entry.frame_count < 2:
         return Prepared(entry.path.name, split, 0, "fewer than 2 frames")
-    box = centre_square(*entry.size)
+    box = center_box(*entry.size)
     if crop_mode == "face":
         box = face_square(iter_frames(entry))
         if box is None:
@@ -81,7 +66,9 @@ def prepare_video(
     with atomic_output(target) as tmp:  # a directory: renamed into place when complete
         tmp.mkdir()
         for count, frame in enumerate(iter_frames(entry), start=1):
-            image = Image.fromarray(resize_square(np.ascontiguousarray(crop(frame, box)), size))
+            image = Image.fromarray(
+                resize_square(np.ascontiguousarray(crop_to_box(frame, box)), size)
+            )
             image.save(tmp / f"{count - 1:06d}.png", compress_level=1)
     return Prepared(entry.path.name, split, count)
 
