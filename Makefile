@@ -36,6 +36,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format src tests benchmarks

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from facemotion.commands.capture_options import add_capture_options, check_capture_options
 from facemotion.errors import InputError
-
-FORMATS = ("csv", "json", "bvh", "glb", "overlay", "plots")
+from facemotion.export.registry import FORMATS
 
 EXAMPLES = """\
 examples:
@@ -48,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--formats",
         type=_formats,
-        default=FORMATS,
+        default=tuple(FORMATS),
         help=f"comma-separated outputs to write (default all: {','.join(FORMATS)})",
     )
     add_capture_options(

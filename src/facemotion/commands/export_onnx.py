@@ -52,10 +52,12 @@ def run(args: argparse.Namespace) -> int:
     from facemotion.io.atomic import atomic_output
     from facemotion.models.fomm import FommModel
     from facemotion.models.onnx_export import GRAPH_FILES, export_graphs, manifest
+    from facemotion.models.registry import FOMM, MODELS
     from facemotion.pipeline.load import load_model
 
-    if args.model == "landmarks":
-        raise InputError("export-onnx exports FOMM models; the landmark model has no networks")
+    entry = MODELS.get(args.model) if args.checkpoint is None else None
+    if entry is not None and entry.kind != FOMM:
+        raise InputError(f"export-onnx exports FOMM models; the {entry.name} model has no networks")
     if args.output.exists() and not args.output.is_dir():
         raise InputError(f"{args.output} exists and is not a folder")
     model = load_model(args.checkpoint or args.model, args.config, "cpu")

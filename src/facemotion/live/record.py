@@ -8,13 +8,14 @@ from pathlib import Path
 import numpy as np
 
 from facemotion.errors import InputError, NoFaceError
+from facemotion.export.registry import FORMATS
 from facemotion.landmarks.arkit import ARKIT_NAMES
-from facemotion.pipeline.capture import FORMATS, Capture
+from facemotion.pipeline.capture import Capture
 from facemotion.solver.pose import DEFAULT_IPD_CM
 from facemotion.solver.streaming import FrameSolution
 
 # A live recording keeps no frames, so there is nothing to draw an overlay on.
-RECORD_FORMATS = tuple(name for name in FORMATS if name != "overlay")
+RECORD_FORMATS = tuple(name for name, entry in FORMATS.items() if not entry.needs_frames)
 
 
 def check_record_formats(formats: Sequence[str]) -> tuple[str, ...]:

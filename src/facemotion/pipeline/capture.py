@@ -10,22 +10,15 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from facemotion.errors import InputError, NoFaceError, OutputError
+from facemotion.errors import InputError, NoFaceError, OutputError, Remedy
+from facemotion.export.registry import FORMATS
 from facemotion.landmarks.arkit import ARKIT_NAMES
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
 from facemotion.solver.clip import DEFAULT_MAX_GAP_S, CaptureOptions, solve
 from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
 
-FORMATS = ("csv", "json", "bvh", "glb", "overlay", "plots")
+FORMAT_NAMES = tuple(FORMATS)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
-SUFFIXES = {
-    "csv": ".csv",
-    "json": ".json",
-    "bvh": ".bvh",
-    "glb": ".glb",
-    "overlay": "_overlay.mp4",
-    "plots": "_plots.png",
-}
 
 
 @dataclass
@@ -80,7 +73,7 @@ class Capture:
     def save(
         self,
         outdir: str | Path,
-        formats: Sequence[str] = FORMATS,
+        formats: Sequence[str] = FORMAT_NAMES,
         *,
         stem: str | None = None,
         include_landmarks: bool = False,
@@ -95,74 +88,26 @@ class Capture:
         unknown = set(formats) - set(FORMATS)
         if unknown:
             raise InputError(
-                f"unknown format {sorted(unknown)[0]!r}; choose from {', '.join(FORMATS)}"
+                f"unknown format {sorted(unknown)[0]!r}; choose from {', '.join(FORMATS)}",
+                Remedy("formats", ",".join(FORMATS)),
             )
         outdir = Path(outdir)
         check_writable_dir(outdir)
         stem = stem or (self.source.stem if self.source else "capture")
         written: list[Path] = []
         try:
-            for name in [f for f in FORMATS if f in formats]:
-                path = outdir / f"{stem}{SUFFIXES[name]}"
-                if name == "overlay":
+            for entry in [f for name, f in FORMATS.items() if name in formats]:
+                path = outdir / f"{stem}{entry.suffix}"
+                if entry.build is None:
                     path = self._write_overlay(path, progress)
                 else:
-                    _write_atomic(path, self._build(name, include_landmarks))
+                    _write_atomic(path, entry.build(self, include_landmarks))
                 written.append(path)
         except BaseException:
             for path in written:
                 path.unlink(missing_ok=True)
             raise
         return written
-
-    def _build(self, name: str, include_landmarks: bool) -> bytes:
-        from facemotion.export import bvh, gltf, json_export, livelink_csv, plots
-
-        if name == "csv":
-            text = livelink_csv.build_csv(
-                self.times_s, self.fps, self.blendshapes, self.angles_deg, self.eye_rotation
-            )
-        elif name == "json":
-            text = json_export.build_json(
-                fps=self.fps,
-                times_s=self.times_s,
-                names=self.names,
-                blendshapes=self.blendshapes,
-                angles_deg=self.angles_deg,
-                rotation=self.rotation,
-                translation_cm=self.translation,
-                eye_rotation=self.eye_rotation,
-                detected=self.detected,
-                interpolated=self.interpolated,
-                held=self.held,
-                frame_size=self.frame_size,
-                landmarks=self.landmarks if include_landmarks else None,
-                source=self.source.name if self.source else "",
-            )
-        elif name == "bvh":
-            text = bvh.build_bvh(
-                self.fps, self.rotation, self.translation, self.blendshapes, self.eye_rotation
-            )
-        elif name == "glb":
-            return gltf.build_glb(
-                self.neutral_cm,
-                self.head_landmarks,
-                self.blendshapes,
-                self.names,
-                self.rotation,
-                self.translation,
-                self.times_s,
-                name=self.source.stem if self.source else "face",
-            )
-        else:
-            return plots.build_plots(
-                self.times_s,
-                self.angles_deg,
-                self.blendshapes,
-                self.detected,
-                title=self.source.name if self.source else "",
-            )
-        return text.encode("utf-8")
 
     def _write_overlay(self, path: Path, progress: bool) -> Path:
         from facemotion.export.overlay import draw_overlay

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from facemotion.errors import InputError, Interrupted, ModelError, Remedy
+from facemotion.export.registry import FORMATS
 from facemotion.models.base import AnimationModel
 from facemotion.models.registry import DEFAULT_MODEL, MODELS
 from facemotion.web.options import ServeOptions
@@ -244,11 +245,15 @@ class Jobs:
         result = capture(video_path, progress=True)
         folder = self.store.new_folder(session, "capture")
         written = {path.name: path for path in result.save(folder, stem="capture")}
-        downloads = [written[f"capture.{suffix}"] for suffix in ("csv", "json", "bvh", "glb")]
+
+        def output(name: str) -> Path:
+            return written[f"capture{FORMATS[name].suffix}"]
+
+        downloads = [output(name) for name in ("csv", "json", "bvh", "glb")]
         return CaptureFiles(
-            overlay=written["capture_overlay.mp4"],
-            plots=written["capture_plots.png"],
-            glb=written["capture.glb"],
+            overlay=output("overlay"),
+            plots=output("plots"),
+            glb=output("glb"),
             downloads=downloads,
             summary=result.summary,
         )
