@@ -9,32 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
 
-import numpy as np
-
-
-class CaptureTracks(Protocol):
-    """The per-frame tracks of a capture of T frames (see pipeline.capture.Capture)."""
-
-    fps: float
-    times_s: np.ndarray
-    landmarks: np.ndarray
-    rotation: np.ndarray
-    angles_deg: np.ndarray
-    translation: np.ndarray
-    blendshapes: np.ndarray
-    detected: np.ndarray
-    interpolated: np.ndarray
-    held: np.ndarray
-    eye_rotation: np.ndarray
-    head_landmarks: np.ndarray
-    neutral_cm: np.ndarray
-    frame_size: tuple[int, int]
-    names: tuple[str, ...]
-    source: Path | None
-
+from facemotion.export.tracks import CaptureTracks
 
 Builder = Callable[[CaptureTracks, bool], bytes]  # (tracks, include_landmarks) -> file bytes
 

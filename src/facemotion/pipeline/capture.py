@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from facemotion.errors import InputError, NoFaceError, OutputError, Remedy
 from facemotion.export.registry import FORMATS
-from facemotion.landmarks.arkit import ARKIT_NAMES
+from facemotion.export.tracks import CaptureTracks
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
 from facemotion.solver.clip import DEFAULT_MAX_GAP_S, CaptureOptions, solve
 from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
@@ -22,35 +22,10 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
 
 
 @dataclass
-class Capture:
-    """Facial motion of T frames.
+class Capture(CaptureTracks):
+    """Facial motion of T frames (the tracks: see CaptureTracks), with the interocular
+    distance it was solved at, how long it took, and the frames of an in-memory source."""
 
-    fps: frames per second (the video's average for VFR). times_s: (T,) presentation times in
-    seconds from the first frame. landmarks: (T, 478, 3) image axes px (x right, y down, z away;
-    gaps filled). rotation: (T, 3, 3) head -> camera frame (x right, y up, z toward the viewer).
-    angles_deg: (T, 3) yaw, pitch, roll. translation: (T, 3) cm, camera frame. blendshapes:
-    (T, 52) in [0, 1], `names` order. detected: (T,) face found in that frame. interpolated /
-    held: (T,) filled across a short gap / held across a long one. eye_rotation: (T, 2, 3)
-    [left, right] x (yaw, pitch, roll) radians. head_landmarks: (T, 478, 3) head frame, cm.
-    neutral_cm: (478, 3) the neutral face.
-    """
-
-    fps: float
-    times_s: np.ndarray
-    landmarks: np.ndarray
-    rotation: np.ndarray
-    angles_deg: np.ndarray
-    translation: np.ndarray
-    blendshapes: np.ndarray
-    detected: np.ndarray
-    interpolated: np.ndarray
-    held: np.ndarray
-    eye_rotation: np.ndarray
-    head_landmarks: np.ndarray
-    neutral_cm: np.ndarray
-    frame_size: tuple[int, int]
-    names: tuple[str, ...] = ARKIT_NAMES
-    source: Path | None = None
     ipd_cm: float = DEFAULT_IPD_CM
     seconds: float = 0.0
     _frames: list[np.ndarray] | None = field(default=None, repr=False)
