@@ -68,8 +68,7 @@ def _worker(config: str, data: str, out: str) -> None:
 
 
 def run() -> dict[str, float]:
-    sys.path.insert(0, str(ROOT / "tests" / "train"))
-    from synthetic import make_dataset
+    from tests.train.synthetic import make_dataset
 
     from facemotion.models.registry import released_config  # noqa: F401  (fails early)
 
