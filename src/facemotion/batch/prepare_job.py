@@ -1,0 +1,55 @@
+"""The prepare job, one training video a task: a folder of frames in OUT/train or OUT/test."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from facemotion.batch.jobs import Task
+from facemotion.errors import InputError
+
+
+@dataclass(frozen=True)
+class PrepareBatchOptions:
+    """size: frame side in pixels; test_fraction: share of videos for test/ (by name);
+    crop_mode: 'face' (one square per clip around its face) or 'center'."""
+
+    size: int = 256
+    test_fraction: float = 0.1
+    crop_mode: str = "face"
+
+
+def split_of(video: Path, test_fraction: float) -> str:
+    """'train' or 'test', fixed by the video's name alone (adding videos moves no other)."""
+    from facemotion.train.data import stable_fraction
+
+    return "test" if stable_fraction(video.stem) < test_fraction else "train"
+
+
+def plan(videos: Sequence[Path], out: Path, options: PrepareBatchOptions) -> list[Task]:
+    """One task a video: out/<split>/<name>/."""
+    out = out.absolute()
+    return [
+        Task(
+            video.absolute(),
+            (video.absolute(),),
+            (out / split_of(video, options.test_fraction) / video.stem,),
+        )
+        for video in videos
+    ]
+
+
+def run(task: Task, options: PrepareBatchOptions) -> tuple[int, Sequence[Path]]:
+    from facemotion.train.data import probe
+    from facemotion.train.prepare import prepare_video
+
+    video = task.inputs[0]
+    entry = probe(video)
+    if entry is None:
+        raise InputError(f"{video} is no video (mp4, mov, gif, ... or a folder of frames)")
+    out = task.outputs[0].parent.parent
+    result = prepare_video(entry, out, options.size, options.test_fraction, options.crop_mode)
+    if result.skipped:
+        raise InputError(f"{video}: {result.skipped}")
+    return result.frames, task.outputs

@@ -1,0 +1,93 @@
+"""The files of a batch as Ray tasks: on a Ray instance started for the run ('local') or on a
+running cluster ('auto', or the head's HOST:PORT). Ray is the optional extra facemotion[ray].
+
+Every task writes its outputs itself, where the batch says: on a cluster that is a path every
+node sees (a shared folder), and every node has facemotion installed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from types import ModuleType
+
+from facemotion.batch.jobs import Task, run_task
+from facemotion.batch.report import FAILED, FileResult
+from facemotion.batch.threads import THREADS_PER_WORKER, default_workers
+from facemotion.errors import InputError, MissingDependency, Remedy
+
+LOCAL = "local"
+
+
+def import_ray() -> ModuleType:
+    """The ray module, or a MissingDependency saying how to install it."""
+    try:
+        import ray
+    except ImportError:
+        raise MissingDependency("running a batch on Ray", "facemotion[ray]") from None
+    return ray
+
+
+class RayExecutor:
+    """Tasks of one CPU's worth (`THREADS_PER_WORKER`) each; Ray runs as many at once as
+    its cluster has CPUs. workers: the CPUs of a 'local' instance (default: one a core);
+    a cluster's are its own. A Ray already initialised in this process is used as it is and
+    left running."""
+
+    def __init__(self, address: str, workers: int | None = None) -> None:
+        self.address = address
+        self.workers = workers
+        self.name = "Ray (local)" if address == LOCAL else f"Ray at {address}"
+
+    def _connect(self, ray: ModuleType) -> None:
+        options = {
+            "log_to_driver": False,  # a worker's library chatter is not the batch's output
+            "logging_level": logging.ERROR,
+            "include_dashboard": False,
+        }
+        if self.address == LOCAL:
+            ray.init(num_cpus=self.workers or default_workers(), **options)
+            return
+        try:
+            ray.init(address=self.address, **options)
+        except (ConnectionError, ValueError, RuntimeError) as exc:
+            raise InputError(
+                f"no Ray cluster answers at {self.address} ({exc}); start one with "
+                "'ray start --head'",
+                Remedy("ray", LOCAL),
+            ) from exc
+
+    def results(
+        self, job: str, tasks: Sequence[Task], options: object
+    ) -> Iterator[tuple[int, FileResult]]:
+        ray = import_ray()
+        started_here = not ray.is_initialized()
+        if started_here:
+            self._connect(ray)
+        pending: dict[object, int] = {}
+        try:
+            remote = ray.remote(run_task).options(num_cpus=THREADS_PER_WORKER, max_retries=0)
+            options_ref = ray.put(options)
+            pending = {
+                remote.remote(job, task, options_ref, THREADS_PER_WORKER): index
+                for index, task in enumerate(tasks)
+            }
+            while pending:
+                done, _ = ray.wait(list(pending), num_returns=1)
+                index = pending.pop(done[0])
+                try:
+                    result = ray.get(done[0])
+                except ray.exceptions.RayError as exc:
+                    result = FileResult(
+                        str(tasks[index].file),
+                        FAILED,
+                        error=f"its Ray task failed: {type(exc).__name__}; run the batch again "
+                        "to retry it",
+                        exit_code=1,
+                    )
+                yield index, result
+        finally:
+            for ref in pending:
+                ray.cancel(ref)
+            if started_here:
+                ray.shutdown()
