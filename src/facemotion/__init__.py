@@ -1,6 +1,7 @@
 """facemotion: markerless facial motion capture and image animation.
 
-Public API (re-exports only): `load_model`, `animate`, `animate_video`, `capture`.
+Public API (re-exports only): `load_model`, `animate`, `animate_video`, `capture`, and for many
+files `capture_batch`, `prepare_batch`, `animate_batch`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ _EXPORTS = {
     "animate": "facemotion.pipeline.animate",
     "animate_video": "facemotion.pipeline.animate",
     "capture": "facemotion.pipeline.capture",
+    "capture_batch": "facemotion.batch.api",
+    "prepare_batch": "facemotion.batch.api",
+    "animate_batch": "facemotion.batch.api",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -8,10 +8,15 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from facemotion.errors import FacemotionError
 from facemotion.io.atomic import atomic_output
 
 DONE, SKIPPED, FAILED = "done", "skipped", "failed"
 COLUMNS = ("file", "status", "frames", "seconds", "error", "outputs")
+
+
+class FilesFailed(FacemotionError):
+    """Some files of a batch failed (the others were written); the report says which."""
 
 
 @dataclass(frozen=True)
@@ -113,3 +118,14 @@ class BatchReport:
             with atomic_output(path) as temporary:
                 temporary.write_text(text, encoding="utf-8")
         return BatchReport(self.job, self.results, self.seconds, self.executor, paths)
+
+    def check(self) -> BatchReport:
+        """This report, or FilesFailed when a file failed."""
+        if self.ok:
+            return self
+        where = f"; see {self.reports[0]}" if self.reports else ""
+        first = self.failed[0]
+        raise FilesFailed(
+            f"{len(self.failed)} of {len(self.results)} files failed (first: {first.file}: "
+            f"{first.error}){where}"
+        )

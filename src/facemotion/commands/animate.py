@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from facemotion.batch.inputs import IMAGE_SUFFIXES
+from facemotion.commands.batch_options import add_batch_options, finish, is_batch, print_failure
 from facemotion.errors import InputError
 from facemotion.models.registry import RELEASED_MODELS
 
@@ -22,6 +24,10 @@ examples:
       a folder as output gives a lossless PNG sequence for compositing
   facemotion animate portrait.jpg talking.mp4 --model vox --precision bf16 --batch 2
       ~2.8x the reference path on 2 CPU cores, pixels within ~2e-2 of fp32 (docs/speed.md)
+  facemotion animate portrait.jpg clips/ -o out/ --workers 2
+      one source, every clip of clips/: out/portrait_CLIP.mp4 each; a rerun skips those done
+  facemotion animate 'faces/*.jpg' talking.mp4 -o out/ --ray local
+      every face with one clip, as Ray tasks (docs/batch.md)
 """
 
 
@@ -36,14 +42,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("source", type=Path, help="the still image to animate")
-    parser.add_argument("driving", type=Path, help="the video whose motion drives it")
+    parser.add_argument(
+        "source",
+        help="the still image to animate; or many: a folder, a quoted glob pattern or a .txt "
+        "list of paths (with one driving video)",
+    )
+    parser.add_argument(
+        "driving",
+        nargs="+",
+        help="the video whose motion drives it; or many: several files, a folder, a quoted "
+        "glob pattern or a .txt list (with one source)",
+    )
     parser.add_argument(
         "-o",
         "--output",
         type=Path,
         help="an .mp4 file, or an existing folder for a PNG sequence "
-        "(default: SOURCE-STEM_DRIVING-STEM.mp4 here)",
+        "(default: SOURCE-STEM_DRIVING-STEM.mp4 here); with many inputs, the existing folder "
+        "where each SOURCE-STEM_DRIVING-STEM.mp4 goes",
     )
     model = parser.add_argument_group("model")
     model.add_argument(
@@ -131,13 +147,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="blend the animated crop back into the full source image (output at its resolution)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_batch_options(parser)
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from facemotion.pipeline.animate import animate_video
-    from facemotion.pipeline.load import load_model
+def _sources_and_drivings(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """SOURCE DRIVING..., or SOURCE... DRIVING when the shell expanded a pattern of images
+    (the second word is then an image)."""
+    words = [args.source, *args.driving]
+    if len(words) > 2 and Path(words[1]).suffix.lower() in IMAGE_SUFFIXES:
+        return words[:-1], words[-1:]
+    return words[:1], words[1:]
 
+
+def run(args: argparse.Namespace) -> int:
     if args.checkpoint and args.model:
         raise InputError("give either --model or --checkpoint, not both")
     if args.best_frame < 0:
@@ -147,10 +170,56 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{option} must be 0 or more")
     if args.size is not None and not 16 <= args.size <= 4096:
         raise InputError("--size must be between 16 and 4096 pixels")
-    for path, what in ((args.source, "source image"), (args.driving, "driving video")):
+    sources, drivings = _sources_and_drivings(args)
+    if is_batch(args, [*sources, *drivings]):
+        return run_batch(args, sources, drivings)
+    return run_one(args, Path(sources[0]), Path(drivings[0]))
+
+
+def run_batch(args: argparse.Namespace, sources: list[str], drivings: list[str]) -> int:
+    from facemotion.batch import animate_batch
+
+    if args.output is not None and args.output.suffix:
+        raise InputError(
+            f"with many inputs the output is a folder for SOURCE-STEM_DRIVING-STEM.mp4 files, "
+            f"not {args.output}"
+        )
+    report = animate_batch(
+        sources,
+        drivings,
+        args.output or Path("."),
+        model=args.checkpoint or args.model or "landmarks",
+        config=args.config,
+        device=args.device,
+        batch=args.batch,
+        precision=args.precision,
+        backend=args.backend,
+        relative=args.relative,
+        adapt_scale=args.adapt_scale,
+        best_frame=args.best_frame,
+        find_best_frame=args.find_best_frame,
+        crop=args.crop,
+        size=args.size,
+        paste_back=args.paste_back,
+        face=args.face,
+        driving_face=args.driving_face,
+        workers=args.workers,
+        ray=args.ray,
+        progress=not args.quiet,
+        report=args.report,
+        on_result=print_failure,
+    )
+    return finish(report)
+
+
+def run_one(args: argparse.Namespace, source: Path, driving: Path) -> int:
+    from facemotion.pipeline.animate import animate_video
+    from facemotion.pipeline.load import load_model
+
+    for path, what in ((source, "source image"), (driving, "driving video")):
         if not path.is_file():
             raise InputError(f"{what} {path} does not exist")
-    output = args.output or Path(f"{args.source.stem}_{args.driving.stem}.mp4")
+    output = args.output or Path(f"{source.stem}_{driving.stem}.mp4")
     model = load_model(
         args.checkpoint or args.model or "landmarks",
         args.config,
@@ -162,8 +231,8 @@ def run(args: argparse.Namespace) -> int:
     )
     report = animate_video(
         model,
-        args.source,
-        args.driving,
+        source,
+        driving,
         output,
         relative=args.relative,
         adapt_scale=args.adapt_scale,

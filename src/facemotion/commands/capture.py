@@ -5,6 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from facemotion.commands.batch_options import (
+    MANY_INPUTS_HELP,
+    add_batch_options,
+    finish,
+    is_batch,
+    print_failure,
+)
 from facemotion.commands.capture_options import add_capture_options, check_capture_options
 from facemotion.errors import InputError
 from facemotion.export.registry import FORMATS
@@ -17,6 +24,10 @@ examples:
   facemotion capture group.mp4 -o out/ --face 1 --smooth 1.0,0.5
   facemotion capture portrait.jpg -o out/
       a still image is a one-frame capture
+  facemotion capture clips/ -o out/ --formats csv,json --workers 2
+      every video of clips/, two at a time; a rerun skips those already done
+  facemotion capture 'takes/**/*.mov' -o /shared/out/ --ray auto
+      as Ray tasks on the cluster this machine joined (docs/batch.md)
 """
 
 
@@ -40,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("video", type=Path, help="the video (or image) with a face")
+    parser.add_argument(
+        "video", nargs="+", help=f"the video (or image) with a face; {MANY_INPUTS_HELP}"
+    )
     parser.add_argument(
         "-o", "--outdir", type=Path, default=Path("."), help="existing folder for the outputs"
     )
@@ -60,24 +73,58 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--landmarks", action="store_true", help="include the 478 landmarks per frame in the JSON"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_batch_options(parser)
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from facemotion.io.atomic import check_writable_dir
-    from facemotion.pipeline.capture import capture
+def _neutral(args: argparse.Namespace) -> int | Path | None:
+    return args.neutral_image if args.neutral_image is not None else args.neutral_frame
 
-    if not args.video.is_file():
-        raise InputError(f"{args.video} does not exist or is not a file")
+
+def run(args: argparse.Namespace) -> int:
     check_capture_options(args)
-    # Checked before the slow part, so a wrong -o fails in a second, not after the capture.
-    check_writable_dir(args.outdir)
-    result = capture(
+    if is_batch(args, args.video):
+        return run_batch(args)
+    return run_one(args, Path(args.video[0]))
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    from facemotion.batch import capture_batch
+
+    report = capture_batch(
         args.video,
+        args.outdir,
+        formats=args.formats,
         face=args.face,
         smooth=not args.no_smooth,
         smoothing=args.smooth,
-        neutral=args.neutral_image if args.neutral_image is not None else args.neutral_frame,
+        neutral=_neutral(args),
+        ipd_cm=args.ipd,
+        fov_deg=args.fov,
+        include_landmarks=args.landmarks,
+        workers=args.workers,
+        ray=args.ray,
+        progress=not args.quiet,
+        report=args.report,
+        on_result=print_failure,
+    )
+    return finish(report)
+
+
+def run_one(args: argparse.Namespace, video: Path) -> int:
+    from facemotion.io.atomic import check_writable_dir
+    from facemotion.pipeline.capture import capture
+
+    if not video.is_file():
+        raise InputError(f"{video} does not exist or is not a file")
+    # Checked before the slow part, so a wrong -o fails in a second, not after the capture.
+    check_writable_dir(args.outdir)
+    result = capture(
+        video,
+        face=args.face,
+        smooth=not args.no_smooth,
+        smoothing=args.smooth,
+        neutral=_neutral(args),
         ipd_cm=args.ipd,
         fov_deg=args.fov,
         progress=not args.quiet,

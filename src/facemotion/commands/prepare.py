@@ -1,15 +1,21 @@
-"""`facemotion prepare`: a folder of videos -> the FOMM training layout (train/, test/)."""
+"""`facemotion prepare`: videos -> the FOMM training layout (train/, test/)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+
+from facemotion.commands.batch_options import MANY_INPUTS_HELP, add_batch_options, finish
+from facemotion.errors import InputError
 
 EXAMPLES = """\
 examples:
   facemotion prepare raw_videos/ data/
       face crops at 256x256, about 10% of the videos in data/test (fixed by their names)
   facemotion prepare raw_videos/ data64/ --size 64 --crop center --test-fraction 0.2
+  facemotion prepare vox_a/ vox_b/ extra.txt data/ --ray auto
+      two folders and a list of paths, as Ray tasks on a cluster (docs/batch.md)
   facemotion train --config vox-256 --data data/ --out runs/vox
 """
 
@@ -21,12 +27,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Crop (around the face, or the centred square), resize and write every video of "
             "SOURCE as a folder of PNG frames in OUT/train or OUT/test. A video's split depends "
-            "only on its name, so adding videos later does not move the others."
+            "only on its name, so adding videos later does not move the others; a video "
+            "already in OUT is skipped, so an interrupted run resumes where it stopped."
         ),
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("source", type=Path, help="folder of videos (mp4, gif, frame folders)")
+    parser.add_argument(
+        "source",
+        nargs="+",
+        help=f"folder of videos (mp4, gif, frame folders); {MANY_INPUTS_HELP}",
+    )
     parser.add_argument("out", type=Path, help="output folder (train/ and test/ are made)")
     parser.add_argument("--size", type=int, default=256, help="frame side in pixels (256)")
     parser.add_argument(
@@ -38,40 +49,46 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--test-fraction", type=float, default=0.1, help="share of videos for test/ (0.1)"
     )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_batch_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
+    from tqdm import tqdm
 
-    from facemotion.errors import InputError
-    from facemotion.train.prepare import prepare
+    from facemotion.batch import prepare_batch
+    from facemotion.batch.report import DONE, FAILED, FileResult
 
     if not 0 <= args.test_fraction <= 1:
         raise InputError("--test-fraction must be between 0 and 1")
     if args.size < 8:
         raise InputError("--size must be at least 8 pixels")
 
-    def report(result) -> None:
-        if result.skipped:
-            print(f"skipped {result.name}: {result.skipped}", file=sys.stderr)
-        else:
-            print(f"{result.split}/{Path(result.name).stem}: {result.frames} frames")
+    def show(result: FileResult) -> None:
+        if result.status == FAILED:
+            tqdm.write(f"skipped {Path(result.file).name}: {result.error}", file=sys.stderr)
+        elif result.status == DONE:
+            folder = Path(result.outputs[0])
+            tqdm.write(f"{folder.parent.name}/{folder.name}: {result.frames} frames")
 
-    results = prepare(
+    report = prepare_batch(
         args.source,
         args.out,
         size=args.size,
         test_fraction=args.test_fraction,
         crop_mode=args.crop,
-        on_video=report,
+        workers=args.workers,
+        ray=args.ray,
+        progress=not args.quiet,
+        report=args.report,
+        on_result=show,
     )
-    written = [r for r in results if not r.skipped]
+    written = [Path(r.outputs[0]).parent.name for r in report.results if r.status != FAILED]
     if not written:
-        raise InputError(f"no video of {args.source} could be prepared (see the lines above)")
+        raise InputError(f"no video of {' '.join(args.source)} could be prepared (see above)")
     print(
         f"{len(written)} videos into {args.out} "
-        f"({sum(r.split == 'train' for r in written)} train, "
-        f"{sum(r.split == 'test' for r in written)} test)"
+        f"({written.count('train')} train, {written.count('test')} test)"
     )
-    return 0
+    return finish(report)

@@ -1,0 +1,67 @@
+"""What `capture`, `prepare` and `animate` share for many inputs: --workers, --ray, --report,
+when a command is a batch, and how a batch's files and summary are printed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from facemotion.batch.inputs import is_many
+from facemotion.batch.report import FAILED, BatchReport, FileResult
+
+MANY_INPUTS_HELP = (
+    "or many: several files, folders, quoted glob patterns ('clips/*.mp4') or .txt files "
+    "listing one path a line"
+)
+
+
+def add_batch_options(parser: argparse.ArgumentParser) -> None:
+    """--workers, --ray and --report, in a group of their own."""
+    group = parser.add_argument_group("many inputs (docs/batch.md)")
+    group.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes on this machine (default: one a core; 1: all in this process)",
+    )
+    group.add_argument(
+        "--ray",
+        default=None,
+        metavar="ADDRESS",
+        help="run the files as Ray tasks: 'local' (a Ray instance for this run alone), 'auto' "
+        "(the cluster this machine joined with 'ray start') or the head's HOST:PORT; outputs "
+        "must be on a path every node sees; needs pip install 'facemotion[ray]'",
+    )
+    group.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the report's path without suffix (default: OUTDIR/COMMAND-report): "
+        ".csv and .json, one row a file (file, status, frames, seconds, error)",
+    )
+
+
+def is_batch(args: argparse.Namespace, inputs: Sequence[str | Path]) -> bool:
+    """A batch when there are several inputs, one stands for several (a folder, a pattern,
+    a list), or --workers, --ray or --report is given."""
+    asked = args.workers is not None or args.ray is not None or args.report is not None
+    return asked or len(inputs) > 1 or any(is_many(item) for item in inputs)
+
+
+def print_failure(result: FileResult) -> None:
+    """A failed file's line on stderr, above the progress bar."""
+    from tqdm import tqdm
+
+    if result.status == FAILED:
+        tqdm.write(f"failed {result.file}: {result.error}", file=sys.stderr)
+
+
+def finish(report: BatchReport) -> int:
+    """Print the summary line; exit 0, or raise FilesFailed (one line, exit 1)."""
+    print(report.summary)
+    report.check()
+    return 0
