@@ -51,5 +51,5 @@ def run(task: Task, options: PrepareBatchOptions) -> tuple[int, Sequence[Path]]:
     out = task.outputs[0].parent.parent
     result = prepare_video(entry, out, options.size, options.test_fraction, options.crop_mode)
     if result.skipped:
-        raise InputError(f"{video}: {result.skipped}")
+        raise InputError(result.skipped)  # the report names the file
     return result.frames, task.outputs

@@ -171,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
     if args.size is not None and not 16 <= args.size <= 4096:
         raise InputError("--size must be between 16 and 4096 pixels")
     sources, drivings = _sources_and_drivings(args)
-    if is_batch(args, [*sources, *drivings]):
+    if is_batch(args, sources, drivings):
         return run_batch(args, sources, drivings)
     return run_one(args, Path(sources[0]), Path(drivings[0]))
 

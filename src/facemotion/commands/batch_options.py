@@ -45,11 +45,13 @@ def add_batch_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def is_batch(args: argparse.Namespace, inputs: Sequence[str | Path]) -> bool:
-    """A batch when there are several inputs, one stands for several (a folder, a pattern,
-    a list), or --workers, --ray or --report is given."""
+def is_batch(args: argparse.Namespace, *inputs: Sequence[str | Path]) -> bool:
+    """A batch when an input (the videos; animate's sources, its driving videos) has several
+    words or a word that stands for several (a folder, a pattern, a list), or --workers,
+    --ray or --report is given."""
     asked = args.workers is not None or args.ray is not None or args.report is not None
-    return asked or len(inputs) > 1 or any(is_many(item) for item in inputs)
+    many = any(len(words) > 1 or any(is_many(word) for word in words) for words in inputs)
+    return asked or many
 
 
 def print_failure(result: FileResult) -> None:
