@@ -1,0 +1,41 @@
+"""Ray as an optional extra: `--ray local` starts and stops its own instance; without the
+package the flag says how to install it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from facemotion.batch import capture_batch
+from facemotion.cli import main
+
+
+def test_without_ray_the_flag_says_how_to_install_it(monkeypatch, face_clips, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now raises ImportError
+    code = main(["capture", str(face_clips), "-o", str(tmp_path), "--ray", "local", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith("facemotion capture: error: running a batch on Ray needs the ")
+    assert "pip install 'facemotion[ray]'" in err
+    assert list(tmp_path.iterdir()) == []  # no file run, so no report either
+
+
+@pytest.mark.slow
+def test_ray_local_starts_and_stops_its_own_instance(face_clips, tmp_path):
+    command = [sys.executable, "-m", "facemotion.cli", "capture", str(face_clips / "clip0.mp4"),
+               str(face_clips / "clip1.mp4"), "-o", str(tmp_path), "--formats", "csv",
+               "--ray", "local", "--workers", "2", "--quiet"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "2 files: 2 done" in done.stdout and "Ray (local)" in done.stdout
+    assert sorted(path.name for path in tmp_path.glob("clip*.csv")) == ["clip0.csv", "clip1.csv"]
+    # the serial result, for comparison
+    serial = tmp_path / "serial"
+    serial.mkdir()
+    capture_batch(
+        [face_clips / "clip0.mp4", face_clips / "clip1.mp4"], serial, formats=["csv"], workers=1
+    )
+    for name in ("clip0.csv", "clip1.csv"):
+        assert (tmp_path / name).read_bytes() == (serial / name).read_bytes()
