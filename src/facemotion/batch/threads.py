@@ -1,9 +1,12 @@
 """How many worker processes this machine runs well, and the threads each may use.
 
-One capture process is not single-threaded: MediaPipe runs its graph's calculators on a small
-thread pool and its TFLite inference on XNNPACK threads, PyAV decodes on threads, torch (for
-animate) uses one intra-op thread a core. Measured on the 2-core development machine (see
-docs/batch.md): ... (filled from benchmarks/bench_batch.py).
+One capture process runs several threads (MediaPipe's graph and its TFLite inference, PyAV's
+decoder, BLAS), but they mostly wait on each other: a serial batch whose libraries were started
+with one thread took as long as one with their default threads (`batch_one_thread_vs_default`
+~1.0 in benchmarks/bench_batch.py on the 2-core development machine). So a worker is given one
+thread, and the default is one worker a core; more threads a worker would only make the
+workers compete for the same cores. Each worker costs a start of a few seconds (a Python with
+MediaPipe loaded), which a batch of long clips repays and a batch of tiny ones does not.
 """
 
 from __future__ import annotations
