@@ -10,6 +10,7 @@ from PIL import Image
 from facemotion.batch import animate_batch
 from facemotion.cli import main
 from facemotion.config import load_config
+from facemotion.errors import ModelError
 from facemotion.models.checkpoint import save_checkpoint
 from facemotion.models.seeded import seeded_networks
 from tests.batch.conftest import carphone_frames
@@ -108,3 +109,18 @@ def test_one_line_errors(portraits, face_clips, tmp_path, capsys, words, message
     err = capsys.readouterr().err
     assert err.startswith("facemotion animate: error: ") and message in err
     assert err.count("\n") == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_a_model_that_does_not_load_stops_the_batch(portraits, face_clips, tmp_path, capsys):
+    code = main(["animate", str(portraits[0]), str(face_clips), "-o", str(tmp_path),
+                 "--model", "nosuch", "--workers", "1", "--quiet"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == ModelError.exit_code and err.count("\n") == 1, err
+    assert "'nosuch' is neither a model name" in err and "the batch stopped" in err
+    rows = (tmp_path / "animate-report.csv").read_text().splitlines()[1:]
+    assert [row.split(",")[1] for row in rows] == ["failed"] * 3
+    assert sum("not run: the batch stopped before it" in row for row in rows) == 2
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "animate-report.csv",
+        "animate-report.json",
+    ]

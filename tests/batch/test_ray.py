@@ -10,13 +10,14 @@ import pytest
 
 from facemotion.batch import capture_batch
 from facemotion.cli import main
+from facemotion.errors import MissingDependency
 
 
 def test_without_ray_the_flag_says_how_to_install_it(monkeypatch, face_clips, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now raises ImportError
     code = main(["capture", str(face_clips), "-o", str(tmp_path), "--ray", "local", "--quiet"])
     err = capsys.readouterr().err
-    assert code == 1 and err.count("\n") == 1
+    assert code == MissingDependency.exit_code and err.count("\n") == 1
     assert err.startswith("facemotion capture: error: running a batch on Ray needs the ")
     assert "pip install 'facemotion[ray]'" in err
     assert list(tmp_path.iterdir()) == []  # no file run, so no report either

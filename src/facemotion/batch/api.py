@@ -27,10 +27,10 @@ from facemotion.batch.inputs import (
 )
 from facemotion.batch.report import BatchReport, FileResult
 from facemotion.batch.run import run_batch
-from facemotion.errors import InputError
+from facemotion.errors import InputError, Remedy
 from facemotion.io.atomic import check_writable_dir
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
-from facemotion.pipeline.capture import FORMATS
+from facemotion.pipeline.capture import FORMAT_NAMES
 from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
 
 Inputs = str | Path | Sequence[str | Path]
@@ -49,7 +49,7 @@ def capture_batch(
     videos: Inputs,
     outdir: str | Path,
     *,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = FORMAT_NAMES,
     face: int | None = None,
     smooth: bool = True,
     smoothing: tuple[float, float] = (DEFAULT_MIN_CUTOFF_HZ, DEFAULT_BETA),
@@ -67,9 +67,11 @@ def capture_batch(
     `Capture.save` names it (talk.csv, talk.json, ...)."""
     outdir = Path(outdir)
     check_writable_dir(outdir)
-    unknown = set(formats) - set(FORMATS)
+    unknown = set(formats) - set(FORMAT_NAMES)
     if unknown or not formats:
-        raise InputError(f"unknown formats {sorted(unknown)}; choose from {', '.join(FORMATS)}")
+        choices = ",".join(FORMAT_NAMES)
+        raise InputError(f"unknown formats {sorted(unknown)}; choose from {choices}",
+                         Remedy("formats", choices))  # fmt: skip
     paths = expand_inputs(_items(videos), IMAGE_SUFFIXES | VIDEO_SUFFIXES, what="video")
     options = capture_job.CaptureBatchOptions(
         formats=tuple(formats),

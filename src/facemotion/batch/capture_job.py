@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from facemotion.batch.jobs import Task
+from facemotion.export.registry import FORMATS
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
-from facemotion.pipeline.capture import FORMATS, IMAGE_SUFFIXES, SUFFIXES
+from facemotion.pipeline.capture import FORMAT_NAMES, IMAGE_SUFFIXES
 from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
 
 
@@ -19,7 +20,7 @@ class CaptureBatchOptions:
     neutral: a frame index, a neutral image's path or None (the clip's most neutral frames).
     """
 
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = FORMAT_NAMES
     face: int | None = None
     smooth: bool = True
     smoothing: tuple[float, float] = (DEFAULT_MIN_CUTOFF_HZ, DEFAULT_BETA)
@@ -30,12 +31,13 @@ class CaptureBatchOptions:
 
 
 def output_paths(video: Path, outdir: Path, formats: Sequence[str]) -> tuple[Path, ...]:
-    """What `Capture.save` writes for `video` into `outdir` (an image's overlay is a .png)."""
+    """What `Capture.save` writes for `video` into `outdir` (a format drawn on the frames of
+    an image is an image itself: a .png)."""
     paths = []
-    for name in (f for f in FORMATS if f in formats):
-        suffix = SUFFIXES[name]
-        if name == "overlay" and video.suffix.lower() in IMAGE_SUFFIXES:
-            suffix = "_overlay.png"
+    for entry in (entry for name, entry in FORMATS.items() if name in formats):
+        suffix = entry.suffix
+        if entry.needs_frames and video.suffix.lower() in IMAGE_SUFFIXES:
+            suffix = str(Path(suffix).with_suffix(".png"))
         paths.append(outdir / f"{video.stem}{suffix}")
     return tuple(paths)
 

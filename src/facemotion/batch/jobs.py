@@ -62,7 +62,8 @@ def run_task(job: str, task: Task, options: object, threads: int | None = None) 
             str(task.file),
             FAILED,
             seconds=time.perf_counter() - started,
-            error=str(exc),
+            error=exc.message,
+            remedies=tuple(exc.remedies),
             fatal=isinstance(exc, BATCH_ERRORS),
             exit_code=exc.exit_code,
         )

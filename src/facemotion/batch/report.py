@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from facemotion.errors import FacemotionError
+from facemotion.errors import FacemotionError, Remedy
 from facemotion.io.atomic import atomic_output
 
 DONE, SKIPPED, FAILED = "done", "skipped", "failed"
@@ -24,8 +24,9 @@ class FileResult:
     """One input's outcome.
 
     status: 'done' (written now), 'skipped' (its outputs were already there: a rerun) or
-    'failed' (error says why). frames: frames processed (0 when skipped or failed early).
-    seconds: wall time of this file in its worker. outputs: the files it wrote or found.
+    'failed' (error says why, remedies what to change, as a FacemotionError has them).
+    frames: frames processed (0 when skipped or failed early). seconds: wall time of this
+    file in its worker. outputs: the files it wrote or found.
     fatal: the error is not the file's but the batch's (a model that does not load, a full
     disk), so the batch stops; exit_code: that error's.
     """
@@ -36,8 +37,14 @@ class FileResult:
     seconds: float = 0.0
     error: str = ""
     outputs: tuple[str, ...] = ()
+    remedies: tuple[Remedy, ...] = ()
     fatal: bool = False
     exit_code: int = 0
+
+    @property
+    def error_text(self) -> str:
+        """The error with its remedies in the API's words, as the reports give it."""
+        return str(FacemotionError(self.error, *self.remedies)) if self.error else ""
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ class BatchReport:
                     result.status,
                     result.frames,
                     f"{result.seconds:.3f}",
-                    result.error,
+                    result.error_text,
                     ";".join(result.outputs),
                 ]
             )
@@ -98,7 +105,11 @@ class BatchReport:
 
     def to_json(self) -> str:
         files = [
-            {key: value for key, value in asdict(result).items() if key in COLUMNS}
+            {
+                key: result.error_text if key == "error" else value
+                for key, value in asdict(result).items()
+                if key in COLUMNS
+            }
             for result in self.results
         ]
         document = {

@@ -11,15 +11,15 @@ from tqdm import tqdm
 from facemotion.batch.executors import choose_executor
 from facemotion.batch.jobs import Task
 from facemotion.batch.report import FAILED, SKIPPED, BatchReport, FileResult
-from facemotion.errors import FacemotionError
+from facemotion.errors import FacemotionError, Remedy
 
 
 class BatchStopped(FacemotionError):
     """A file's error that every other file would meet too (the model does not load, the
     output folder cannot be written): the batch stopped there. exit_code is that error's."""
 
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, exit_code: int, *remedies: Remedy) -> None:
+        super().__init__(message, *remedies)
         self.exit_code = exit_code
 
 
@@ -39,7 +39,7 @@ def run_batch(
 
     workers / ray: see `choose_executor`. progress: one bar over the files, with frames/s.
     on_result: called in this process with each file's result as it finishes (skipped files
-    first). Raises BatchStopped, after writing the report, when a file fails with an error of
+    first; not with the one that stops the batch). Raises BatchStopped, after writing the report, when a file fails with an error of
     the whole batch.
     """
     results: list[FileResult | None] = [None] * len(tasks)
@@ -69,11 +69,11 @@ def run_batch(
                 frames += result.frames
                 bar.update(1)
                 bar.set_postfix_str(f"{frames / (time.perf_counter() - started):.1f} frames/s")
-                if on_result is not None:
-                    on_result(result)
-                if result.fatal:
+                if result.fatal:  # said once, by the error raised below
                     stopped = result
                     break
+                if on_result is not None:
+                    on_result(result)
         finally:
             outcomes.close()
     finally:
@@ -88,6 +88,8 @@ def run_batch(
     )
     if stopped is not None:
         raise BatchStopped(
-            f"{stopped.error} (the batch stopped; report: {done.reports[0]})", stopped.exit_code
+            f"{stopped.error} (the batch stopped; report: {done.reports[0]})",
+            stopped.exit_code,
+            *stopped.remedies,
         )
     return done

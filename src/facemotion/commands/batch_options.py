@@ -10,6 +10,8 @@ from pathlib import Path
 
 from facemotion.batch.inputs import is_many
 from facemotion.batch.report import FAILED, BatchReport, FileResult
+from facemotion.commands.wording import error_text
+from facemotion.errors import FacemotionError
 
 MANY_INPUTS_HELP = (
     "or many: several files, folders, quoted glob patterns ('clips/*.mp4') or .txt files "
@@ -59,7 +61,12 @@ def print_failure(result: FileResult) -> None:
     from tqdm import tqdm
 
     if result.status == FAILED:
-        tqdm.write(f"failed {result.file}: {result.error}", file=sys.stderr)
+        tqdm.write(f"failed {result.file}: {failure_text(result)}", file=sys.stderr)
+
+
+def failure_text(result: FileResult) -> str:
+    """A failed file's error with its remedies as flags."""
+    return error_text(FacemotionError(result.error, *result.remedies))
 
 
 def finish(report: BatchReport) -> int:

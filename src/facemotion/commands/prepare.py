@@ -6,7 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from facemotion.commands.batch_options import MANY_INPUTS_HELP, add_batch_options, finish
+from facemotion.commands.batch_options import (
+    MANY_INPUTS_HELP,
+    add_batch_options,
+    failure_text,
+    finish,
+)
 from facemotion.errors import InputError
 
 EXAMPLES = """\
@@ -67,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
     def show(result: FileResult) -> None:
         if result.status == FAILED:
-            tqdm.write(f"skipped {Path(result.file).name}: {result.error}", file=sys.stderr)
+            tqdm.write(f"skipped {Path(result.file).name}: {failure_text(result)}", file=sys.stderr)
         elif result.status == DONE:
             folder = Path(result.outputs[0])
             tqdm.write(f"{folder.parent.name}/{folder.name}: {result.frames} frames")
