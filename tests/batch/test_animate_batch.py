@@ -58,6 +58,7 @@ def tiny_fomm(tmp_path_factory) -> tuple[Path, Path]:
     return checkpoint, config
 
 
+@pytest.mark.slow
 def test_one_source_many_clips_serial_and_two_workers_agree(
     portraits, face_clips, tiny_fomm, tmp_path
 ):
@@ -79,6 +80,7 @@ def test_one_source_many_clips_serial_and_two_workers_agree(
         assert (serial / name).read_bytes() == (parallel / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_many_sources_from_the_shell_with_one_clip(portraits, face_clips, tmp_path, capsys):
     clip = face_clips / "clip1.mp4"
     code = main(["animate", *map(str, portraits), str(clip), "-o", str(tmp_path), "--quiet"])

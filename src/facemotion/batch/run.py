@@ -39,8 +39,8 @@ def run_batch(
 
     workers / ray: see `choose_executor`. progress: one bar over the files, with frames/s.
     on_result: called in this process with each file's result as it finishes (skipped files
-    first; not with the one that stops the batch). Raises BatchStopped, after writing the report, when a file fails with an error of
-    the whole batch.
+    first; not with the one that stops the batch). Raises BatchStopped, after writing the
+    report, when a file fails with an error of the whole batch.
     """
     results: list[FileResult | None] = [None] * len(tasks)
     todo: list[int] = []
