@@ -23,6 +23,20 @@ def test_without_ray_the_flag_says_how_to_install_it(monkeypatch, face_clips, tm
     assert list(tmp_path.iterdir()) == []  # no file run, so no report either
 
 
+@pytest.mark.parametrize(
+    "address, message",
+    [
+        ("127.0.0.1:1", "no Ray cluster answers at 127.0.0.1:1 (Connection refused)"),
+        ("nonsense", "the Ray address 'nonsense' is not HOST:PORT"),
+    ],
+)
+def test_an_address_without_a_cluster_fails_at_once(face_clips, tmp_path, capsys, address, message):
+    code = main(["capture", str(face_clips), "-o", str(tmp_path), "--ray", address, "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.slow
 def test_ray_local_starts_and_stops_its_own_instance(face_clips, tmp_path):
     command = [sys.executable, "-m", "facemotion.cli", "capture", str(face_clips / "clip0.mp4"),

@@ -8,6 +8,7 @@ node sees (a shared folder), and every node has facemotion installed.
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Iterator, Sequence
 from types import ModuleType
 
@@ -17,6 +18,27 @@ from facemotion.batch.threads import THREADS_PER_WORKER, default_workers
 from facemotion.errors import InputError, MissingDependency, Remedy
 
 LOCAL = "local"
+AUTO = "auto"
+PROBE_TIMEOUT_S = 5.0
+
+
+def check_reachable(address: str) -> None:
+    """Raise InputError unless something listens at HOST:PORT: Ray's own client retries an
+    address that does not answer for minutes, logging every attempt."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise InputError(
+            f"the Ray address {address!r} is not HOST:PORT, '{AUTO}' or '{LOCAL}'",
+            Remedy("ray", AUTO),
+        )
+    try:
+        socket.create_connection((host, int(port)), timeout=PROBE_TIMEOUT_S).close()
+    except OSError as exc:
+        raise InputError(
+            f"no Ray cluster answers at {address} ({exc.strerror or exc}); start one there "
+            "with 'ray start --head'",
+            Remedy("ray", LOCAL),
+        ) from None
 
 
 def import_ray() -> ModuleType:
@@ -48,6 +70,8 @@ class RayExecutor:
         if self.address == LOCAL:
             ray.init(num_cpus=self.workers or default_workers(), **options)
             return
+        if self.address != AUTO:
+            check_reachable(self.address)
         try:
             ray.init(address=self.address, **options)
         except (ConnectionError, ValueError, RuntimeError) as exc:
