@@ -16,6 +16,7 @@ from facemotion.batch.jobs import Task, run_task
 from facemotion.batch.report import FAILED, FileResult
 from facemotion.batch.threads import THREADS_PER_WORKER, default_workers
 from facemotion.errors import InputError, MissingDependency, Remedy
+from facemotion.landmarks.quiet import native_stderr_silenced
 
 LOCAL = "local"
 AUTO = "auto"
@@ -50,6 +51,27 @@ def import_ray() -> ModuleType:
     return ray
 
 
+def _auto_address() -> str:
+    """The address 'auto' stands for: RAY_ADDRESS, else the cluster `ray start` last recorded
+    on this machine (which may be gone: a head stopped by a signal leaves its record)."""
+    # Ray's own resolution, as ray.init(address="auto") does it (a private module: Ray keeps
+    # no public function for it).
+    from ray._private.services import canonicalize_bootstrap_address
+
+    try:
+        address = canonicalize_bootstrap_address(AUTO)
+    except (ConnectionError, ValueError) as exc:
+        raise InputError(
+            f"no Ray cluster found on this machine ({exc})", Remedy("ray", LOCAL)
+        ) from exc
+    if address is None:
+        raise InputError(
+            "no Ray cluster found on this machine; start one with 'ray start --head'",
+            Remedy("ray", LOCAL),
+        )
+    return address
+
+
 class RayExecutor:
     """Tasks of one CPU's worth (`THREADS_PER_WORKER`) each; Ray runs as many at once as
     its cluster has CPUs. workers: the CPUs of a 'local' instance (default: one a core);
@@ -68,16 +90,20 @@ class RayExecutor:
             "include_dashboard": False,
         }
         if self.address == LOCAL:
-            ray.init(num_cpus=self.workers or default_workers(), **options)
+            # address "local": a new instance even where RAY_ADDRESS names a running one
+            ray.init(address=LOCAL, num_cpus=self.workers or default_workers(), **options)
             return
-        if self.address != AUTO:
-            check_reachable(self.address)
+        check_reachable(self.address if self.address != AUTO else _auto_address())
         try:
-            ray.init(address=self.address, **options)
+            # Ray's native client logs every failed attempt on fd 2; a failure is one line here.
+            with native_stderr_silenced():
+                ray.init(address=self.address, **options)
         except (ConnectionError, ValueError, RuntimeError) as exc:
             raise InputError(
-                f"no Ray cluster answers at {self.address} ({exc}); start one with "
-                "'ray start --head'",
+                f"cannot join the Ray cluster at {self.address} ({exc}); a cluster started by "
+                "'ray start' with token authentication (Ray 2.59 and later) needs "
+                "RAY_AUTH_MODE=token and its token (RAY_AUTH_TOKEN, or ~/.ray/auth_token) "
+                "here too (docs/batch.md)",
                 Remedy("ray", LOCAL),
             ) from exc
 
