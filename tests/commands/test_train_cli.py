@@ -87,7 +87,9 @@ def test_train_errors_are_one_line(golden_dir, tmp_path, capsys):
     assert code == 2 and "\n" not in err and "no usable video" in err
 
 
-def test_evaluate_prints_table_and_writes_reports(trained, data, tmp_path, capsys, monkeypatch):
+def test_evaluate_prints_table_and_writes_reports(
+    trained, data, golden_dir, tmp_path, capsys, monkeypatch
+):
     from facemotion.train import evaluate
 
     def fake_landmarks(frames):  # the bright centroid as one "landmark": AKD is computable
@@ -105,7 +107,7 @@ def test_evaluate_prints_table_and_writes_reports(trained, data, tmp_path, capsy
             "--checkpoint",
             str(trained / "last.pth.tar"),
             "--config",
-            str(Path(__file__).resolve().parents[2].parent / "shared/golden/tiny-64.yaml"),
+            str(golden_dir / "tiny-64.yaml"),
             "--data",
             str(data),
             "-o",
