@@ -42,8 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "-o",
         "--output",
         type=Path,
-        help="an .mp4 file, or an existing folder for a PNG sequence "
-        "(default: SOURCE-STEM_DRIVING-STEM.mp4 here)",
+        help="an .mp4 file, or a folder (a name without suffix) for a PNG sequence; missing "
+        "folders are created (default: SOURCE-STEM_DRIVING-STEM.mp4 here)",
     )
     model = parser.add_argument_group("model")
     model.add_argument(
@@ -135,6 +135,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from facemotion.io.guard import refuse_overwriting_inputs, replaced_note
     from facemotion.pipeline.animate import animate_video
     from facemotion.pipeline.load import load_model
 
@@ -151,6 +152,9 @@ def run(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise InputError(f"{what} {path} does not exist")
     output = args.output or Path(f"{args.source.stem}_{args.driving.stem}.mp4")
+    inputs = [args.source, args.driving, *([args.checkpoint] if args.checkpoint else [])]
+    refuse_overwriting_inputs([output], inputs)
+    replaced = replaced_note([output] if output.is_file() else [])
     model = load_model(
         args.checkpoint or args.model or "landmarks",
         args.config,
@@ -179,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"wrote {report.output} ({report.frames} frames, {report.size[0]}x{report.size[1]}, "
         f"{report.fps:g} fps{', audio kept' if report.has_audio else ''}) in "
-        f"{report.seconds:.1f} s ({report.frames_per_second:.1f} frames/s)"
+        f"{report.seconds:.1f} s ({report.frames_per_second:.1f} frames/s){replaced}"
     )
     if report.lost_frames:
         print(f"the driving face was lost in {report.lost_frames} frames; the last pose was held")

@@ -42,7 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("video", type=Path, help="the video (or image) with a face")
     parser.add_argument(
-        "-o", "--outdir", type=Path, default=Path("."), help="existing folder for the outputs"
+        "-o",
+        "--outdir",
+        type=Path,
+        default=Path("."),
+        help="folder for the outputs, created when missing (default: here)",
     )
     parser.add_argument(
         "--formats",
@@ -65,13 +69,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from facemotion.io.atomic import check_writable_dir
-    from facemotion.pipeline.capture import capture
+    from facemotion.io.guard import refuse_overwriting_inputs, replaced_note
+    from facemotion.pipeline.capture import IMAGE_SUFFIXES, SUFFIXES, capture
 
     if not args.video.is_file():
         raise InputError(f"{args.video} does not exist or is not a file")
     check_capture_options(args)
     # Checked before the slow part, so a wrong -o fails in a second, not after the capture.
     check_writable_dir(args.outdir)
+    still = args.video.suffix.lower() in IMAGE_SUFFIXES
+    outputs = [
+        args.outdir
+        / f"{args.video.stem}{SUFFIXES[name]}".replace(
+            "_overlay.mp4", "_overlay.png" if still else "_overlay.mp4"
+        )
+        for name in FORMATS
+        if name in args.formats
+    ]
+    inputs = [args.video, *([args.neutral_image] if args.neutral_image else [])]
+    refuse_overwriting_inputs(outputs, inputs, parameter="outdir")
+    replaced = replaced_note(path for path in outputs if path.exists())
     result = capture(
         args.video,
         face=args.face,
@@ -85,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     written = result.save(
         args.outdir, args.formats, include_landmarks=args.landmarks, progress=not args.quiet
     )
-    print(result.summary)
+    print(result.summary + replaced)
     for path in written:
         print(path)
     return 0

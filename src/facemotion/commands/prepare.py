@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from facemotion.errors import InputError
+    from facemotion.io.atomic import output_dir
     from facemotion.train.prepare import prepare
 
     if not 0 <= args.test_fraction <= 1:
@@ -58,17 +59,18 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"{result.split}/{Path(result.name).stem}: {result.frames} frames")
 
-    results = prepare(
-        args.source,
-        args.out,
-        size=args.size,
-        test_fraction=args.test_fraction,
-        crop_mode=args.crop,
-        on_video=report,
-    )
-    written = [r for r in results if not r.skipped]
-    if not written:
-        raise InputError(f"no video of {args.source} could be prepared (see the lines above)")
+    with output_dir(args.out):  # removed again when no video could be prepared
+        results = prepare(
+            args.source,
+            args.out,
+            size=args.size,
+            test_fraction=args.test_fraction,
+            crop_mode=args.crop,
+            on_video=report,
+        )
+        written = [r for r in results if not r.skipped]
+        if not written:
+            raise InputError(f"no video of {args.source} could be prepared (see the lines above)")
     print(
         f"{len(written)} videos into {args.out} "
         f"({sum(r.split == 'train' for r in written)} train, "
