@@ -148,10 +148,23 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{option} must be 0 or more")
     if args.size is not None and not 16 <= args.size <= 4096:
         raise InputError("--size must be between 16 and 4096 pixels")
+    if args.batch < 1:
+        raise InputError(f"--batch must be 1 or more, got {args.batch}")
+    if args.config is not None and args.checkpoint is None and args.model in (None, "landmarks"):
+        raise InputError(
+            "--config is the configuration of a FOMM checkpoint; give it with --checkpoint "
+            "(the landmark model has none)"
+        )
     for path, what in ((args.source, "source image"), (args.driving, "driving video")):
         if not path.is_file():
             raise InputError(f"{what} {path} does not exist")
     output = args.output or Path(f"{args.source.stem}_{args.driving.stem}.mp4")
+    is_video = bool(output.suffix) and not output.is_dir()  # else a PNG sequence
+    if args.size is not None and args.size % 2 and not args.paste_back and is_video:
+        raise InputError(
+            f"--size {args.size} is odd; H.264 video (4:2:0 colour) needs even sides, so "
+            f"use --size {args.size + 1}, or a folder as -o for PNG frames of any size"
+        )
     inputs = [args.source, args.driving, *([args.checkpoint] if args.checkpoint else [])]
     refuse_overwriting_inputs([output], inputs)
     replaced = replaced_note([output] if output.is_file() else [])
@@ -180,8 +193,11 @@ def run(args: argparse.Namespace) -> int:
         face=args.face,
         driving_face=args.driving_face,
     )
+    width, height = report.size
+    if is_video:  # H.264 frames have even sides: the writer pads an odd one by a pixel
+        width, height = width + width % 2, height + height % 2
     print(
-        f"wrote {report.output} ({report.frames} frames, {report.size[0]}x{report.size[1]}, "
+        f"wrote {report.output} ({report.frames} frames, {width}x{height}, "
         f"{report.fps:g} fps{', audio kept' if report.has_audio else ''}) in "
         f"{report.seconds:.1f} s ({report.frames_per_second:.1f} frames/s){replaced}"
     )

@@ -59,3 +59,21 @@ def frame_reporter(progress: gr.Progress):
         progress((done, total or done), desc=text, unit="frames")
 
     return report
+
+
+class SourceImage(gr.Image):
+    """gr.Image whose unreadable uploads (text, a truncated file, a decompression bomb) fail
+    with the one-line message the CLI gives for the same file, not Gradio's generic error."""
+
+    def preprocess(self, payload):
+        try:
+            return super().preprocess(payload)
+        except Exception as exc:
+            from facemotion.io.images import load_image
+
+            with user_errors():
+                load_image(payload.path)  # raises the CLI's InputError for a bad file
+            raise gr.Error(
+                "the source image cannot be read; upload a PNG or JPEG file",
+                print_exception=False,
+            ) from exc
