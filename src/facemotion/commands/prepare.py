@@ -53,9 +53,11 @@ def run(args: argparse.Namespace) -> int:
     if args.size < 8:
         raise InputError("--size must be at least 8 pixels")
 
+    skipped: list[str] = []
+
     def report(result) -> None:
-        if result.skipped:
-            print(f"skipped {result.name}: {result.skipped}", file=sys.stderr)
+        if result.skipped:  # said at the end: as notes, or as the error when nothing was done
+            skipped.append(f"{result.name}: {result.skipped}")
         else:
             print(f"{result.split}/{Path(result.name).stem}: {result.frames} frames")
 
@@ -70,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
         )
         written = [r for r in results if not r.skipped]
         if not written:
-            raise InputError(f"no video of {args.source} could be prepared (see the lines above)")
+            more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
+            raise InputError(f"no video of {args.source} could be prepared ({skipped[0]}{more})")
+    for note in skipped:
+        print(f"skipped {note}", file=sys.stderr)
     print(
         f"{len(written)} videos into {args.out} "
         f"({sum(r.split == 'train' for r in written)} train, "
