@@ -44,6 +44,7 @@ def _audio_only(path: Path) -> Path:
 def media(tmp_path_factory, golden_dir) -> Path:
     root = tmp_path_factory.mktemp("bad-input-media")
     shutil.copy(sample_path("astronaut.png"), root / "portrait.png")
+    shutil.copy(sample_path("grace_hopper.jpg"), root / "grace.jpg")
     with VideoReader(sample_path("carphone.mp4")) as reader:
         frames = np.stack(list(itertools.islice(reader, 10)))
     write_video(root / "drive.mp4", frames, Fraction(25))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from facemotion.config import load_config
-from facemotion.io import download
+from facemotion.models import download
 from tests.bad_input.harness import assert_refused
-from tests.io.fake_disk import FakeDisk, closed_port_url, serve
+from tests.models.fake_disk import FakeDisk, closed_port_url, serve
 
 
 def test_unknown_model_name(work, capsys):

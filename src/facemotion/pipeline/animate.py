@@ -216,7 +216,7 @@ def animate_video(
                     on_frame(count, total)
             if count == 0:  # raised inside the writer, so no empty output is left behind
                 raise InputError(f"driving video {driving} has no frames")
-            if model.lost_frames and model.lost_frames == model.seen_frames:
+            if passes.lost_frames and passes.lost_frames == passes.seen_frames:
                 raise _no_driving_face(driving, driving_face)
     out_height, out_width = (
         full_source.shape[:2] if paste_back else (size or source_image.shape[0],) * 2
