@@ -65,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        with signals.installed():
+        # argv None: this is the facemotion process itself, which ends when main returns
+        with signals.installed(exiting=argv is None):
             return int(args.func(args) or 0)
     except KeyboardInterrupt as exc:
         error: FacemotionError = Interrupted.by_signal(signals.signal_number(exc))

@@ -93,35 +93,27 @@ def test_api_refusals(small_limits_app, media, tmp_path):
 
     portrait, clip = handle_file(str(media / "grace.jpg")), str(media / "drive.mp4")
     long_clip = _raw_h264(tmp_path / "long.h264", 12)
-    big_clip = write_video(tmp_path / "d.mp4", moving_frames(40, 128, 128, 1), Fraction(25))
+    big_clip = write_video(tmp_path / "d.mp4", moving_frames(100, 224, 224, 1), Fraction(50))
     sizes = {path.name: path.stat().st_size for path in (media / "grace.jpg", long_clip, big_clip)}
     # each file alone is within the 0.1 MB limit, the portrait and big_clip together are not
     assert max(sizes.values()) < 100_000 < sizes["grace.jpg"] + sizes["d.mp4"], sizes
     cases = {
         "text as the source image": (
             handle_file(str(media / "text.txt")),
-            {"video": handle_file(clip)},
+            handle_file(clip),
             r"^text\.txt is not an image Pillow can read",
         ),
         "raw .h264 past --max-seconds": (
             portrait,
-            {"video": handle_file(str(long_clip))},
+            handle_file(str(long_clip)),
             r"over \d+ s long; the limit is 2 s",
         ),
         "files together past --max-upload-mb": (
             portrait,
-            {
-                "video": handle_file(
-                    str(
-                        write_video(
-                            tmp_path / "d.mp4", moving_frames(40, 128, 128, 1), Fraction(25)
-                        )
-                    )
-                )
-            },
+            handle_file(str(big_clip)),
             r"files of this request are .* together; the limit is 0.1 MB",
         ),
-        "no source image": (None, {"video": handle_file(clip)}, "no source image given"),
+        "no source image": (None, handle_file(clip), "no source image given"),
     }
     for name, (source, driving, match) in cases.items():
         with pytest.raises(AppError, match=match) as refused:

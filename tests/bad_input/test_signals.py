@@ -98,4 +98,3 @@ def test_capture_stopped_writes_none_of_its_outputs(tmp_path, long_clip, number)
     assert returncode == 128 + number, err
     one_line(err)
     assert snapshot(tmp_path) == before  # not even the out/ folder it created
-

@@ -41,18 +41,25 @@ def _in_main_thread() -> bool:
 
 
 @contextlib.contextmanager
-def installed() -> Iterator[None]:
+def installed(*, exiting: bool = False) -> Iterator[None]:
     """SIGINT and SIGTERM raise `Stopped` inside the block; the previous handlers come back
-    after it. Does nothing outside the main thread (where Python delivers no signal)."""
+    after it. exiting: the process ends after the block (the CLI's own process), so once a
+    stop signal has ended the block, further ones are ignored rather than let kill it on its
+    way out with a status other than 130 / 143. Does nothing outside the main thread (where
+    Python delivers no signal)."""
     if not _in_main_thread():
         yield
         return
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in SIGNALS}
+    stopped = False
     try:
         yield
+    except KeyboardInterrupt:
+        stopped = True
+        raise
     finally:
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            signal.signal(sig, signal.SIG_IGN if stopped and exiting else handler)
 
 
 @contextlib.contextmanager
