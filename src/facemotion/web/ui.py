@@ -61,13 +61,16 @@ def frame_reporter(progress: gr.Progress):
     return report
 
 
-class SourceImage(gr.Image):
-    """gr.Image whose unreadable uploads (text, a truncated file, a decompression bomb) fail
-    with the one-line message the CLI gives for the same file, not Gradio's generic error."""
+def with_one_line_errors(image: gr.Image) -> gr.Image:
+    """`image`, whose unreadable uploads (text, a truncated file, a decompression bomb) fail
+    with the one-line message the CLI gives for the same file instead of Gradio's generic
+    error. (Set on the instance: a gr.Image subclass makes Gradio write a .pyi beside this
+    module.)"""
+    preprocess = image.preprocess
 
-    def preprocess(self, payload):
+    def checked(payload):
         try:
-            return super().preprocess(payload)
+            return preprocess(payload)
         except Exception as exc:
             from facemotion.io.images import load_image
 
@@ -77,3 +80,6 @@ class SourceImage(gr.Image):
                 "the source image cannot be read; upload a PNG or JPEG file",
                 print_exception=False,
             ) from exc
+
+    image.preprocess = checked
+    return image
