@@ -11,7 +11,8 @@ from tests.media import moving_frames, probe, write_video
 
 
 def _tiny(golden_dir):
-    return ["--checkpoint", golden_dir / "tiny-cpk.pth.tar", "--config", golden_dir / "tiny-64.yaml"]
+    config = golden_dir / "tiny-64.yaml"
+    return ["--checkpoint", golden_dir / "tiny-cpk.pth.tar", "--config", config]
 
 
 def test_animate_creates_the_output_folder_and_says_when_it_replaces(tmp_path, golden_dir, capsys):
