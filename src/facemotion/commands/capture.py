@@ -70,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from facemotion.io.atomic import check_writable_dir
     from facemotion.io.guard import refuse_overwriting_inputs, replaced_note
-    from facemotion.pipeline.capture import IMAGE_SUFFIXES, SUFFIXES, capture
+    from facemotion.pipeline.capture import IMAGE_SUFFIXES, capture
 
     if not args.video.is_file():
         raise InputError(f"{args.video} does not exist or is not a file")
@@ -80,10 +80,10 @@ def run(args: argparse.Namespace) -> int:
     still = args.video.suffix.lower() in IMAGE_SUFFIXES
     outputs = [
         args.outdir
-        / f"{args.video.stem}{SUFFIXES[name]}".replace(
+        / f"{args.video.stem}{entry.suffix}".replace(
             "_overlay.mp4", "_overlay.png" if still else "_overlay.mp4"
         )
-        for name in FORMATS
+        for name, entry in FORMATS.items()
         if name in args.formats
     ]
     inputs = [args.video, *([args.neutral_image] if args.neutral_image else [])]
