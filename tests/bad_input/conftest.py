@@ -11,6 +11,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from facemotion.assets import sample_path
@@ -58,7 +59,8 @@ def media(tmp_path_factory, golden_dir) -> Path:
     _audio_only(root / "audio.m4a")
     shutil.copy(golden_dir / "tiny-cpk.pth.tar", root / "tiny-cpk.pth.tar")
     shutil.copy(golden_dir / "tiny-64.yaml", root / "tiny-64.yaml")
-    (root / "evil.pth.tar").write_bytes(pickle.dumps({"generator": Evil()}))
+    torch.save({"generator": Evil(), "kp_detector": {}}, root / "evil.pth.tar")
+    (root / "pickle.pth.tar").write_bytes(pickle.dumps({"generator": Evil()}))
     (root / "cut.pth.tar").write_bytes((golden_dir / "tiny-cpk.pth.tar").read_bytes()[:5000])
     (root / "garbage.yaml").write_text("model_params: [unclosed\n  : :\n")
     (root / "file").write_text("a file where a folder is needed\n")

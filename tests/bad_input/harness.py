@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,8 +39,11 @@ def assert_refused(argv: Sequence[object], root: Path, capsys, match: str) -> st
     """Run the CLI in-process; assert the refusal and that `root` is exactly as before."""
     before = snapshot(root)
     capsys.readouterr()
-    code = run_main(argv)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # a warning would be more lines on a user's terminal
+        code = run_main(argv)
     err = capsys.readouterr().err
+    assert not caught, [str(warning.message) for warning in caught]
     assert code != 0, f"exit 0 for {argv}"
     line = one_line(err)
     assert re.search(match, line), f"{match!r} not in {line!r}"

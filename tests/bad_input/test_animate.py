@@ -86,7 +86,11 @@ CASES = {
     ),
     "checkpoint-malicious": (
         ["portrait.png", "drive.mp4", "--checkpoint", "evil.pth.tar", "--config", "tiny-64.yaml"],
-        "evil.pth.tar",
+        "evil.pth.tar holds pickled objects that need code",
+    ),
+    "checkpoint-plain-pickle": (
+        ["portrait.png", "drive.mp4", "--checkpoint", "pickle.pth.tar", "--config", "tiny-64.yaml"],
+        "pickle.pth.tar is corrupt",
     ),
     "checkpoint-for-another-config": (
         ["portrait.png", "drive.mp4", "--checkpoint", "tiny-cpk.pth.tar", "--config", "vox-256"],

@@ -36,7 +36,7 @@ CASES = {
     # evaluate
     "evaluate-checkpoint-malicious": (
         ["evaluate", "--checkpoint", "evil.pth.tar", "--config", "tiny-64.yaml", "--data", "notes"],
-        "evil.pth.tar",
+        "evil.pth.tar holds pickled objects that need code",
     ),
     "evaluate-data-missing": (
         [
