@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = ROOT.parent / "shared" / "golden" / "tiny-64.yaml"
+GOLDEN = ROOT / "tests" / "data" / "golden" / "tiny-64.yaml"
 
 
 def _write_config(directory: Path, raw: dict, name: str, **train: object) -> Path:

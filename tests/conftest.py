@@ -4,11 +4,15 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session")
 def golden_dir() -> Path:
-    path = SHARED / "golden"
-    assert path.is_dir(), f"../shared/golden is missing beside the checkout ({path})"
-    return path
+    """The tiny FOMM fixture (config, checkpoint, reference outputs) kept in tests/data/golden."""
+    return DATA / "golden"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return DATA

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from facemotion import __version__
 from facemotion.errors import FacemotionError, Interrupted
+from facemotion.io import signals
 
 # Each module has `register(subparsers)`, which adds its parser and sets `func` to its runner.
 COMMAND_MODULES = (
@@ -29,8 +30,15 @@ COMMAND_MODULES = (
 )
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line (the usage itself is in --help)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="facemotion",
         description="Markerless facial motion capture and image animation.",
         epilog="Run 'facemotion COMMAND --help' for the options and examples of each command.",
@@ -42,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    for command in subparsers.choices.values():
+        # also after the sub-command; SUPPRESS keeps a --debug given before it
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
 
 
@@ -52,9 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
-    except KeyboardInterrupt:
-        error: FacemotionError = Interrupted("interrupted; no partial output was left behind")
+        # argv None: this is the facemotion process itself, which ends when main returns
+        with signals.installed(exiting=argv is None):
+            return int(args.func(args) or 0)
+    except KeyboardInterrupt as exc:
+        error: FacemotionError = Interrupted.by_signal(signals.signal_number(exc))
     except FacemotionError as exc:
         error = exc
     if args.debug:

@@ -88,6 +88,14 @@ class OutputError(FacemotionError):
 
 
 class Interrupted(FacemotionError):
-    """The user pressed Ctrl-C (or the job was cancelled); nothing partial was left behind."""
+    """The user pressed Ctrl-C, SIGTERM arrived or the job was cancelled; nothing partial was
+    left behind. The exit code is 128 + the signal's number (130 for SIGINT, 143 SIGTERM)."""
 
     exit_code = 130
+
+    @classmethod
+    def by_signal(cls, signum: int) -> Interrupted:
+        name = {2: "interrupted", 15: "terminated (SIGTERM)"}.get(signum, f"signal {signum}")
+        error = cls(f"{name}; no partial output was left behind")
+        error.exit_code = 128 + signum
+        return error

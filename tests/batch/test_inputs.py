@@ -30,7 +30,7 @@ def test_folder_pattern_list_and_file_in_order_without_repeats(tmp_path):
     listing = tmp_path / "more" / "list.txt"
     listing.write_text("# takes\n\nc.mp4\n" + f"{a}\n")
     found = expand_inputs(
-        [tmp_path / "in", str(tmp_path / "more" / "*.mp4"), listing, a], VIDEO_SUFFIXES
+        [tmp_path / "in", str(tmp_path / "more" / "*.mp4"), f"@{listing}", a], VIDEO_SUFFIXES
     )
     assert found == [b, a, c]  # folder sorted, subfolders not entered; repeats dropped
     deep = expand_inputs([str(tmp_path / "**" / "*.mp4")], VIDEO_SUFFIXES)
@@ -41,9 +41,10 @@ def test_folder_pattern_list_and_file_in_order_without_repeats(tmp_path):
 def test_what_counts_as_many(tmp_path):
     touch(tmp_path / "x.mp4")
     (tmp_path / "list.txt").write_text("x.mp4\n")
-    assert is_many(tmp_path) and is_many(tmp_path / "list.txt")
+    assert is_many(tmp_path) and is_many(f"@{tmp_path / 'list.txt'}")
     assert is_many(str(tmp_path / "*.mp4"))
     assert not is_many(tmp_path / "x.mp4") and not is_many(tmp_path / "missing.mp4")
+    assert not is_many(tmp_path / "list.txt")  # a text file is one input: a bad video, say
 
 
 @pytest.mark.parametrize(
@@ -52,8 +53,9 @@ def test_what_counts_as_many(tmp_path):
         ("missing.mp4", "video .*missing.mp4 does not exist"),
         ("empty", "folder .*empty holds no video"),
         ("*.mkv", "no file matches the pattern"),
-        ("blank.txt", "the list .*blank.txt names no video"),
-        ("stale.txt", "video .*gone.mp4 does not exist"),
+        ("@blank.txt", "the list .*blank.txt names no video"),
+        ("@stale.txt", "video .*gone.mp4 does not exist"),
+        ("@nolist.txt", "the list of paths .*nolist.txt does not exist"),
     ],
 )
 def test_inputs_that_give_nothing_say_which(tmp_path, item, message):
@@ -61,7 +63,8 @@ def test_inputs_that_give_nothing_say_which(tmp_path, item, message):
     (tmp_path / "blank.txt").write_text("# nothing yet\n\n")
     (tmp_path / "stale.txt").write_text("gone.mp4\n")
     with pytest.raises(InputError, match=message):
-        expand_inputs([str(tmp_path / item)], VIDEO_SUFFIXES, what="video")
+        word = f"@{tmp_path / item[1:]}" if item.startswith("@") else str(tmp_path / item)
+        expand_inputs([word], VIDEO_SUFFIXES, what="video")
 
 
 def test_animation_pairs_one_side_single():

@@ -100,7 +100,9 @@ def test_usage_errors(args, capsys):
     with pytest.raises(SystemExit) as info:
         run_cli("download", *args)
     assert info.value.code == 2
-    assert "usage: facemotion download" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("facemotion download: error: ") and err.count("\n") == 1
+    assert "see 'facemotion download --help'" in err
 
 
 def test_help_has_examples(capsys):

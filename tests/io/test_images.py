@@ -72,6 +72,9 @@ def test_center_square_and_resize():
 def test_save_is_atomic(tmp_path):
     path = save_image(np.zeros((4, 4, 3), np.float32), tmp_path / "out")
     assert path.name == "out.png" and load_image(path).shape == (4, 4, 3)
-    with pytest.raises(OutputError):
-        save_image(np.zeros((4, 4, 3), np.uint8), tmp_path / "missing" / "x.png")
+    with pytest.raises(OutputError, match="is a file"):
+        save_image(np.zeros((4, 4, 3), np.uint8), tmp_path / "out.png" / "x.png")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png"]
+    # a missing folder is created, parents too
+    nested = save_image(np.zeros((4, 4, 3), np.uint8), tmp_path / "a" / "b" / "x.png")
+    assert nested.is_file() and sorted(p.name for p in nested.parent.iterdir()) == ["x.png"]

@@ -36,6 +36,7 @@ class FakeDisk:
     cut_after: int | None = None
     port: int = 0
     requests: list[Request] = field(default_factory=list)
+    sent_bytes: int = 0  # file body bytes sent, over all requests
 
     @property
     def api_url(self) -> str:
@@ -103,11 +104,13 @@ def _handler(disk: FakeDisk) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if disk.cut_after is not None:
+                disk.sent_bytes += len(body[: disk.cut_after])
                 self.wfile.write(body[: disk.cut_after])
                 self.wfile.flush()
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
+            disk.sent_bytes += len(body)
             self.wfile.write(body)
 
     return Handler

@@ -37,7 +37,7 @@ def test_released_configs_ship_and_have_the_published_sizes():
 
 
 def test_vox_state_dict_names_and_shapes_match_the_release(golden_dir):
-    spec = (golden_dir.parent / "spec" / "fomm-vox256-state-dict.txt").read_text().splitlines()
+    spec = (golden_dir.parent / "fomm-vox256-state-dict.txt").read_text().splitlines()
     expected = {}
     for line in spec:
         if line.startswith(("generator.", "kp_detector.")):

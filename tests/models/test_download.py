@@ -64,6 +64,8 @@ def test_resume_from_a_partial_file_sends_range(disk, tmp_path):
     assert disk.file_requests()[-1].headers["Range"] == "bytes=100000-"
     assert path.read_bytes() == disk.payload
     assert not part.exists()
+    # only the missing bytes came over the wire: the .part's 100000 were used, not refetched
+    assert disk.sent_bytes == len(disk.payload) - 100_000
 
 
 def test_broken_connection_keeps_the_part_and_the_next_run_resumes(disk, tmp_path):
@@ -77,6 +79,7 @@ def test_broken_connection_keeps_the_part_and_the_next_run_resumes(disk, tmp_pat
     disk.cut_after = None
     assert fetch(disk, tmp_path).read_bytes() == disk.payload
     assert disk.file_requests()[-1].headers["Range"] == "bytes=250000-"
+    assert disk.sent_bytes == len(disk.payload)  # 250000 before the cut, the rest after it
 
 
 def test_server_that_ignores_range_restarts_from_zero(disk, tmp_path):

@@ -1,4 +1,4 @@
-"""Parity with the original FOMM implementation on the golden fixture in ../shared/golden."""
+"""Parity with the original FOMM implementation on the golden fixture in tests/data/golden."""
 
 from __future__ import annotations
 

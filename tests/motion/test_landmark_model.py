@@ -189,6 +189,11 @@ def test_grace_hopper_animated_by_carphone_frames(tmp_path):
     report = animate_video(model, sample_path("grace_hopper.jpg"), driving, output, progress=False)
     assert report.frames == len(frames) and model.lost_frames == 0
     assert probe(output)["frames"] == len(frames)
+    # the portrait moves with the speaker: frames differ from the first by more than coding noise
+    with VideoReader(output) as reader:
+        animated = np.stack(list(reader)).astype(np.float32)
+    motion = np.abs(animated[1:] - animated[0]).mean(axis=(1, 2, 3))
+    assert motion.max() > 2.0 and np.all(motion > 0.3), motion
 
 
 def test_a_newly_found_face_settles_before_it_becomes_the_reference():

@@ -92,8 +92,9 @@ def test_save_writes_every_file_format(fake_detector, tmp_path):
 
 def test_unwritable_outdir_leaves_nothing(fake_detector, tmp_path):
     result = capture(coded_frames(6), fps=30.0)
-    with pytest.raises(OutputError, match="does not exist"):
-        result.save(tmp_path / "missing", ("csv",))
+    (tmp_path / "file").write_text("")
+    with pytest.raises(OutputError, match="is a file"):
+        result.save(tmp_path / "file" / "missing", ("csv",))
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "clip.json").mkdir()  # a folder where a file should go
     with pytest.raises(OutputError):
@@ -106,9 +107,11 @@ def test_cli_one_line_errors(tmp_path, capsys):
     assert capsys.readouterr().err.strip().count("\n") == 0
     video = tmp_path / "clip.mp4"
     video.write_bytes(b"not a video")
-    assert main(["capture", str(video), "-o", str(tmp_path / "missing")]) == 5
+    (tmp_path / "file").write_text("")
+    assert main(["capture", str(video), "-o", str(tmp_path / "file" / "missing")]) == 5
     err = capsys.readouterr().err
-    assert err.startswith("facemotion capture: error: output directory") and err.count("\n") == 1
+    assert err.startswith("facemotion capture: error: cannot create output folder")
+    assert err.count("\n") == 1
     with pytest.raises(SystemExit):
         main(["capture", str(video), "--smooth", "fast"])
 

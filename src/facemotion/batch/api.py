@@ -8,7 +8,7 @@ report: the report's path without suffix (default OUTDIR/<job>-report: .csv and 
 on_result: a callback with each file's FileResult as it finishes.
 
 Files whose outputs are all there already are skipped (a rerun resumes); a file that fails is
-reported and the others go on. Inputs are files, folders, glob patterns or .txt lists of paths
+reported and the others go on. Inputs are files, folders, glob patterns or @FILE lists of paths
 (facemotion.batch.inputs).
 """
 
@@ -25,10 +25,12 @@ from facemotion.batch.inputs import (
     check_distinct,
     expand_inputs,
 )
+from facemotion.batch.jobs import Task
 from facemotion.batch.report import BatchReport, FileResult
 from facemotion.batch.run import run_batch
 from facemotion.errors import InputError, Remedy
 from facemotion.io.atomic import check_writable_dir
+from facemotion.io.guard import refuse_overwriting_inputs
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
 from facemotion.pipeline.capture import FORMAT_NAMES
 from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
@@ -43,6 +45,13 @@ def _items(inputs: Inputs) -> list[str | Path]:
 
 def _report_stem(report: str | Path | None, outdir: Path, job: str) -> Path:
     return Path(report) if report is not None else outdir / f"{job}-report"
+
+
+def _check_outputs(tasks: Sequence[Task], parameter: str) -> None:
+    """Refuse two inputs writing one output, and an output that is an input."""
+    check_distinct({task.file: task.outputs[0] for task in tasks})
+    inputs = [path for task in tasks for path in task.inputs]
+    refuse_overwriting_inputs([path for task in tasks for path in task.outputs], inputs, parameter)
 
 
 def capture_batch(
@@ -84,7 +93,7 @@ def capture_batch(
         include_landmarks=include_landmarks,
     )
     tasks = capture_job.plan(paths, outdir, options)
-    check_distinct({task.file: task.outputs[0] for task in tasks})
+    _check_outputs(tasks, "outdir")
     return run_batch(
         "capture", tasks, options, _report_stem(report, outdir, "capture"),
         workers=workers, ray=ray, progress=progress, on_result=on_result,
@@ -118,7 +127,7 @@ def prepare_batch(
     out.mkdir(parents=True, exist_ok=True)
     options = prepare_job.PrepareBatchOptions(size, test_fraction, crop_mode)
     tasks = prepare_job.plan(paths, out, options)
-    check_distinct({task.file: task.outputs[0] for task in tasks})
+    _check_outputs(tasks, "out")
     return run_batch(
         "prepare", tasks, options, _report_stem(report, out, "prepare"),
         workers=workers, ray=ray, progress=progress, on_result=on_result,
@@ -180,7 +189,7 @@ def animate_batch(
         face=face,
     )
     tasks = animate_job.plan(pairs, outdir)
-    check_distinct({task.inputs: task.outputs[0] for task in tasks})
+    _check_outputs(tasks, "outdir")
     return run_batch(
         "animate", tasks, options, _report_stem(report, outdir, "animate"),
         workers=workers, ray=ray, progress=progress, on_result=on_result,

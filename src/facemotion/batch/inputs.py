@@ -1,10 +1,11 @@
 """Many inputs from a few words: files, folders, glob patterns and text files of paths.
 
 A folder stands for the files in it (not its subfolders' files) whose suffix the job reads; a
-pattern (`clips/*.mp4`, `takes/**/*.mov`) for the paths it matches; a `.txt` file for the paths
-it lists, one a line (blank lines and `#` comments skipped; a relative path is relative to the
-list's folder, so a list travels with its files). Anything else is taken as one file. The
-result keeps the order given, each folder or pattern sorted by name, without repeats.
+pattern (`clips/*.mp4`, `takes/**/*.mov`) for the paths it matches; `@FILE` for the paths FILE
+lists, one a line (blank lines and `#` comments skipped; a relative path is relative to the
+list's folder, so a list travels with its files). Anything else is taken as one file (so a
+`notes.txt` given as a video is refused as one, not read as a list). The result keeps the
+order given, each folder or pattern sorted by name, without repeats.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from facemotion.errors import InputError
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".gif"})
-LIST_SUFFIXES = frozenset({".txt", ".lst"})
+LIST_PREFIX = "@"
 _PATTERN_CHARACTERS = frozenset("*?[")
 
 
@@ -32,7 +33,7 @@ def is_many(item: str | Path) -> bool:
     return (
         path.is_dir()
         or (is_pattern(str(item)) and not path.exists())
-        or (path.suffix.lower() in LIST_SUFFIXES and path.is_file())
+        or (str(item).startswith(LIST_PREFIX) and not path.exists())
     )
 
 
@@ -79,10 +80,13 @@ def expand_inputs(
             if not paths:
                 kinds = ", ".join(sorted(suffixes))
                 raise InputError(f"folder {path} holds no {what} ({kinds})")
-        elif path.suffix.lower() in LIST_SUFFIXES and path.is_file():
-            paths = _read_list(path)
+        elif str(item).startswith(LIST_PREFIX) and not path.exists():
+            listing = Path(str(item)[len(LIST_PREFIX) :])
+            if not listing.is_file():
+                raise InputError(f"the list of paths {listing} does not exist")
+            paths = _read_list(listing)
             if not paths:
-                raise InputError(f"the list {path} names no {what}")
+                raise InputError(f"the list {listing} names no {what}")
         elif is_pattern(str(item)) and not path.exists():
             paths = sorted(Path(match) for match in glob.glob(str(item), recursive=True))
             if not paths:
@@ -113,7 +117,7 @@ def animation_pairs(sources: Sequence[Path], drivings: Sequence[Path]) -> list[t
 def check_distinct(outputs: dict[Path, Path]) -> None:
     """Raise InputError when two inputs would write the same output (same name, two folders).
 
-    outputs: input -> its first output path.
+    outputs: input (for animate, the one of the pair that varies) -> its first output path.
     """
     seen: dict[Path, Path] = {}
     for source, output in outputs.items():

@@ -44,22 +44,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "source",
-        help="the still image to animate; or many: a folder, a quoted glob pattern or a .txt "
-        "list of paths (with one driving video)",
+        help="the still image to animate; or many: a folder, a quoted glob pattern or @FILE "
+        "(a list of paths, one a line), with one driving video",
     )
     parser.add_argument(
         "driving",
         nargs="+",
         help="the video whose motion drives it; or many: several files, a folder, a quoted "
-        "glob pattern or a .txt list (with one source)",
+        "glob pattern or @FILE (a list of paths), with one source",
     )
     parser.add_argument(
         "-o",
         "--output",
         type=Path,
-        help="an .mp4 file, or an existing folder for a PNG sequence "
-        "(default: SOURCE-STEM_DRIVING-STEM.mp4 here); with many inputs, the existing folder "
-        "where each SOURCE-STEM_DRIVING-STEM.mp4 goes",
+        help="an .mp4 file, or a folder (a name without suffix) for a PNG sequence; missing "
+        "folders are created (default: SOURCE-STEM_DRIVING-STEM.mp4 here); with many inputs, "
+        "the folder where each SOURCE-STEM_DRIVING-STEM.mp4 goes",
     )
     model = parser.add_argument_group("model")
     model.add_argument(
@@ -170,6 +170,13 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{option} must be 0 or more")
     if args.size is not None and not 16 <= args.size <= 4096:
         raise InputError("--size must be between 16 and 4096 pixels")
+    if args.batch < 1:
+        raise InputError(f"--batch must be 1 or more, got {args.batch}")
+    if args.config is not None and args.checkpoint is None and args.model in (None, "landmarks"):
+        raise InputError(
+            "--config is the configuration of a FOMM checkpoint; give it with --checkpoint "
+            "(the landmark model has none)"
+        )
     sources, drivings = _sources_and_drivings(args)
     if is_batch(args, sources, drivings):
         return run_batch(args, sources, drivings)
@@ -183,6 +190,11 @@ def run_batch(args: argparse.Namespace, sources: list[str], drivings: list[str])
         raise InputError(
             f"with many inputs the output is a folder for SOURCE-STEM_DRIVING-STEM.mp4 files, "
             f"not {args.output}"
+        )
+    if args.size is not None and args.size % 2 and not args.paste_back:
+        raise InputError(
+            f"--size {args.size} is odd; H.264 video (4:2:0 colour) needs even sides, so "
+            f"use --size {args.size + 1}"
         )
     report = animate_batch(
         sources,
@@ -213,6 +225,7 @@ def run_batch(args: argparse.Namespace, sources: list[str], drivings: list[str])
 
 
 def run_one(args: argparse.Namespace, source: Path, driving: Path) -> int:
+    from facemotion.io.guard import refuse_overwriting_inputs, replaced_note
     from facemotion.pipeline.animate import animate_video
     from facemotion.pipeline.load import load_model
 
@@ -220,6 +233,15 @@ def run_one(args: argparse.Namespace, source: Path, driving: Path) -> int:
         if not path.is_file():
             raise InputError(f"{what} {path} does not exist")
     output = args.output or Path(f"{source.stem}_{driving.stem}.mp4")
+    is_video = bool(output.suffix) and not output.is_dir()  # else a PNG sequence
+    if args.size is not None and args.size % 2 and not args.paste_back and is_video:
+        raise InputError(
+            f"--size {args.size} is odd; H.264 video (4:2:0 colour) needs even sides, so "
+            f"use --size {args.size + 1}, or a folder as -o for PNG frames of any size"
+        )
+    inputs = [source, driving, *([args.checkpoint] if args.checkpoint else [])]
+    refuse_overwriting_inputs([output], inputs)
+    replaced = replaced_note([output] if output.is_file() else [])
     model = load_model(
         args.checkpoint or args.model or "landmarks",
         args.config,
@@ -245,10 +267,13 @@ def run_one(args: argparse.Namespace, source: Path, driving: Path) -> int:
         face=args.face,
         driving_face=args.driving_face,
     )
+    width, height = report.size
+    if is_video:  # H.264 frames have even sides: the writer pads an odd one by a pixel
+        width, height = width + width % 2, height + height % 2
     print(
-        f"wrote {report.output} ({report.frames} frames, {report.size[0]}x{report.size[1]}, "
+        f"wrote {report.output} ({report.frames} frames, {width}x{height}, "
         f"{report.fps:g} fps{', audio kept' if report.has_audio else ''}) in "
-        f"{report.seconds:.1f} s ({report.frames_per_second:.1f} frames/s)"
+        f"{report.seconds:.1f} s ({report.frames_per_second:.1f} frames/s){replaced}"
     )
     if report.lost_frames:
         print(f"the driving face was lost in {report.lost_frames} frames; the last pose was held")

@@ -14,8 +14,8 @@ from facemotion.commands.wording import error_text
 from facemotion.errors import FacemotionError
 
 MANY_INPUTS_HELP = (
-    "or many: several files, folders, quoted glob patterns ('clips/*.mp4') or .txt files "
-    "listing one path a line"
+    "or many: several files, folders, quoted glob patterns ('clips/*.mp4') or @FILE for the "
+    "paths FILE lists, one a line"
 )
 
 

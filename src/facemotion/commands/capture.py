@@ -55,7 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "video", nargs="+", help=f"the video (or image) with a face; {MANY_INPUTS_HELP}"
     )
     parser.add_argument(
-        "-o", "--outdir", type=Path, default=Path("."), help="existing folder for the outputs"
+        "-o",
+        "--outdir",
+        type=Path,
+        default=Path("."),
+        help="folder for the outputs, created when missing (default: here)",
     )
     parser.add_argument(
         "--formats",
@@ -113,12 +117,25 @@ def run_batch(args: argparse.Namespace) -> int:
 
 def run_one(args: argparse.Namespace, video: Path) -> int:
     from facemotion.io.atomic import check_writable_dir
-    from facemotion.pipeline.capture import capture
+    from facemotion.io.guard import refuse_overwriting_inputs, replaced_note
+    from facemotion.pipeline.capture import IMAGE_SUFFIXES, capture
 
     if not video.is_file():
         raise InputError(f"{video} does not exist or is not a file")
     # Checked before the slow part, so a wrong -o fails in a second, not after the capture.
     check_writable_dir(args.outdir)
+    still = video.suffix.lower() in IMAGE_SUFFIXES
+    outputs = [
+        args.outdir
+        / f"{video.stem}{entry.suffix}".replace(
+            "_overlay.mp4", "_overlay.png" if still else "_overlay.mp4"
+        )
+        for name, entry in FORMATS.items()
+        if name in args.formats
+    ]
+    inputs = [video, *([args.neutral_image] if args.neutral_image else [])]
+    refuse_overwriting_inputs(outputs, inputs, parameter="outdir")
+    replaced = replaced_note(path for path in outputs if path.exists())
     result = capture(
         video,
         face=args.face,
@@ -132,7 +149,7 @@ def run_one(args: argparse.Namespace, video: Path) -> int:
     written = result.save(
         args.outdir, args.formats, include_landmarks=args.landmarks, progress=not args.quiet
     )
-    print(result.summary)
+    print(result.summary + replaced)
     for path in written:
         print(path)
     return 0

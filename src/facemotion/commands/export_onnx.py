@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from facemotion.io.atomic import atomic_output
+    from facemotion.io.atomic import atomic_outputs
     from facemotion.models.fomm import FommModel
     from facemotion.models.onnx_export import GRAPH_FILES, export_graphs, manifest
     from facemotion.models.registry import FOMM, MODELS
@@ -70,11 +70,11 @@ def run(args: argparse.Namespace) -> int:
         "frame_size": model.frame_size,
         "num_kp": model.config.generator.num_kp,
     }
-    args.output.mkdir(parents=True, exist_ok=True)
     files = {GRAPH_FILES[key]: data for key, data in graphs.items()}
     files["facemotion-onnx.json"] = (json.dumps(manifest(**about), indent=2) + "\n").encode()
-    for name, data in files.items():
-        with atomic_output(args.output / name) as tmp:
+    # all together or none; the folder is created (and removed again on failure)
+    with atomic_outputs([args.output / name for name in files]) as temporaries:
+        for tmp, data in zip(temporaries, files.values(), strict=True):
             tmp.write_bytes(data)
     size_mb = sum(len(data) for data in graphs.values()) / 2**20
     print(

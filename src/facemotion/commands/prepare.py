@@ -6,12 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from facemotion.commands.batch_options import (
-    MANY_INPUTS_HELP,
-    add_batch_options,
-    failure_text,
-    finish,
-)
+from facemotion.commands.batch_options import MANY_INPUTS_HELP, add_batch_options, failure_text
 from facemotion.errors import InputError
 
 EXAMPLES = """\
@@ -19,7 +14,7 @@ examples:
   facemotion prepare raw_videos/ data/
       face crops at 256x256, about 10% of the videos in data/test (fixed by their names)
   facemotion prepare raw_videos/ data64/ --size 64 --crop center --test-fraction 0.2
-  facemotion prepare vox_a/ vox_b/ extra.txt data/ --ray auto
+  facemotion prepare vox_a/ vox_b/ @extra.txt data/ --ray auto
       two folders and a list of paths, as Ray tasks on a cluster (docs/batch.md)
   facemotion train --config vox-256 --data data/ --out runs/vox
 """
@@ -54,7 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--test-fraction", type=float, default=0.1, help="share of videos for test/ (0.1)"
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar (there is none off a terminal)"
+    )
     add_batch_options(parser)
     parser.set_defaults(func=run)
 
@@ -64,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
     from facemotion.batch import prepare_batch
     from facemotion.batch.report import DONE, FAILED, FileResult
+    from facemotion.io.atomic import output_dir
 
     if not 0 <= args.test_fraction <= 1:
         raise InputError("--test-fraction must be between 0 and 1")
@@ -71,29 +69,39 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--size must be at least 8 pixels")
 
     def show(result: FileResult) -> None:
-        if result.status == FAILED:
-            tqdm.write(f"skipped {Path(result.file).name}: {failure_text(result)}", file=sys.stderr)
-        elif result.status == DONE:
+        if result.status == DONE:
             folder = Path(result.outputs[0])
             tqdm.write(f"{folder.parent.name}/{folder.name}: {result.frames} frames")
 
-    report = prepare_batch(
-        args.source,
-        args.out,
-        size=args.size,
-        test_fraction=args.test_fraction,
-        crop_mode=args.crop,
-        workers=args.workers,
-        ray=args.ray,
-        progress=not args.quiet,
-        report=args.report,
-        on_result=show,
-    )
-    written = [Path(r.outputs[0]).parent.name for r in report.results if r.status != FAILED]
-    if not written:
-        raise InputError(f"no video of {' '.join(args.source)} could be prepared (see above)")
+    # A training set usually holds some clips that cannot be used (too short, no face): they
+    # are said at the end and in the report, and the command fails only when none could be.
+    with output_dir(args.out):  # removed again when no video could be prepared
+        report = prepare_batch(
+            args.source,
+            args.out,
+            size=args.size,
+            test_fraction=args.test_fraction,
+            crop_mode=args.crop,
+            workers=args.workers,
+            ray=args.ray,
+            # prepare printed no bar before it took many inputs: a log keeps its lines alone
+            progress=not args.quiet and sys.stderr.isatty(),
+            report=args.report,
+            on_result=show,
+        )
+        skipped = [f"{Path(r.file).name}: {failure_text(r)}" for r in report.failed]
+        written = [Path(r.outputs[0]).parent.name for r in report.results if r.status != FAILED]
+        if not written:
+            for path in report.reports:  # nothing prepared, so nothing is left behind
+                path.unlink(missing_ok=True)
+            more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
+            sources = " ".join(args.source)
+            raise InputError(f"no video of {sources} could be prepared ({skipped[0]}{more})")
+    for note in skipped:
+        print(f"skipped {note}", file=sys.stderr)
     print(
         f"{len(written)} videos into {args.out} "
         f"({written.count('train')} train, {written.count('test')} test)"
     )
-    return finish(report)
+    print(report.summary)
+    return 0

@@ -92,6 +92,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--concurrency must be at least 1")
     if args.gallery is not None and not args.gallery.is_dir():
         raise InputError(f"--gallery {args.gallery}: not a folder; give a folder of images")
+    from facemotion.web.address import check_address
+
+    check_address(args.host, args.port)  # before Gradio starts, so the error is one line
     # Gradio keeps uploads and copies of results in its own cache folder: put it in a folder of
     # this run (unless the user chose one), removed when the server stops. Set before Gradio is
     # imported, which reads it then.

@@ -1,23 +1,73 @@
-"""Write outputs under a temporary name in the target directory and rename them when complete."""
+"""Write outputs under a temporary name in the target directory and rename them when complete.
+
+Missing output folders are created (parents too) and removed again, when still empty, if the
+job fails. Removing temporaries and renaming a set of outputs into place are shielded from
+SIGINT/SIGTERM (`facemotion.io.signals`), so a second Ctrl-C cannot leave half of either.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from facemotion.errors import OutputError
+from facemotion.io.signals import shielded
+
+
+def _existing_ancestor(directory: Path) -> Path:
+    for candidate in (directory, *directory.parents):
+        if candidate.exists():
+            return candidate
+    return Path(".")
 
 
 def check_writable_dir(directory: Path) -> None:
-    """Raise OutputError unless `directory` exists and files can be created in it."""
-    if not directory.is_dir():
-        raise OutputError(f"output directory {directory} does not exist; create it first")
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise OutputError(f"output directory {directory} is not writable; choose another -o")
+    """Raise OutputError unless files can be created in `directory`: it exists and is writable,
+    or it is missing and can be made (its nearest existing ancestor is a writable folder)."""
+    directory = Path(directory) if str(directory) else Path(".")
+    ancestor = _existing_ancestor(directory.absolute())
+    if not ancestor.is_dir():
+        raise OutputError(f"cannot create output folder {directory}: {ancestor} is a file")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        what = "output folder" if ancestor == directory.absolute() else "folder"
+        raise OutputError(f"{what} {ancestor} is not writable; choose another output folder")
+
+
+def make_dirs(directory: Path) -> list[Path]:
+    """Create `directory` and its missing parents; the folders made, outermost first."""
+    directory = Path(directory) if str(directory) else Path(".")
+    check_writable_dir(directory)
+    missing = [d for d in (directory, *directory.parents) if not d.exists()][::-1]
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {directory}: {exc.strerror or exc}") from exc
+    return missing
+
+
+def remove_empty_dirs(created: Sequence[Path]) -> None:
+    """Remove the folders of `created` (outermost first, as `make_dirs` gives) left empty."""
+    for directory in reversed(created):
+        with contextlib.suppress(OSError):
+            directory.rmdir()
+
+
+@contextlib.contextmanager
+def output_dir(directory: str | os.PathLike[str]) -> Iterator[Path]:
+    """Create `directory` (parents too) for the block; if the block fails, the folders it
+    created are removed again when nothing was written into them."""
+    created = make_dirs(Path(directory))
+    try:
+        yield Path(directory)
+    except BaseException:
+        with shielded():
+            remove_empty_dirs(created)
+        raise
 
 
 def temporary_sibling(path: Path) -> Path:
@@ -42,25 +92,61 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
+def _replace(tmp: Path, target: Path) -> None:
+    if target.is_dir() and tmp.is_dir():
+        _remove(target)
+    os.replace(tmp, target)
+
+
+def _named_target(exc: OSError, temporaries: list[Path], targets: list[Path]) -> Path:
+    """The target whose temporary (or itself) the error names; the first when none."""
+    named = Path(exc.filename) if exc.filename else None
+    for tmp, target in zip(temporaries, targets, strict=True):
+        if named is not None and (named == tmp or named == target or tmp in named.parents):
+            return target
+    return targets[0]
+
+
+@contextlib.contextmanager
+def atomic_outputs(paths: Sequence[str | os.PathLike[str]]) -> Iterator[list[Path]]:
+    """Yield one temporary path per target (each a file or a directory to create); when the
+    block ends without error all are renamed into place together, else all are deleted.
+
+    Missing parent folders are created, and removed again on failure. Ctrl-C and SIGTERM wait
+    for the clean-up or the renames. A full disk or a permission problem becomes an
+    OutputError.
+    """
+    targets = [Path(path) for path in paths]
+    created: list[Path] = []
+    for parent in dict.fromkeys(t.parent if str(t.parent) else Path(".") for t in targets):
+        created += make_dirs(parent)
+    temporaries = [temporary_sibling(target) for target in targets]
+    try:
+        yield temporaries
+        for tmp, target in zip(temporaries, targets, strict=True):
+            _fsync_path(tmp)
+            if target.is_dir() and not tmp.is_dir():  # checked first: renames are not undone
+                raise IsADirectoryError(errno.EISDIR, "a folder has that name", str(target))
+        with shielded():
+            for tmp, target in zip(temporaries, targets, strict=True):
+                _replace(tmp, target)
+    except BaseException as exc:
+        with shielded():
+            for tmp in temporaries:
+                _remove(tmp)
+            remove_empty_dirs(created)
+        if isinstance(exc, OSError):
+            failed = _named_target(exc, temporaries, targets)
+            raise OutputError(f"cannot write {failed}: {exc.strerror or exc}") from exc
+        raise
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path to write (a file or a directory); rename it to `path` on success.
 
-    On any exception, Ctrl-C included, the temporary output is deleted and `path` is untouched.
-    A full disk or a permission problem becomes an OutputError.
+    On any exception, Ctrl-C and SIGTERM included, the temporary output is deleted and `path`
+    is untouched. A full disk or a permission problem becomes an OutputError.
     """
-    target = Path(path)
-    check_writable_dir(target.parent if str(target.parent) else Path("."))
-    tmp = temporary_sibling(target)
-    try:
+    with atomic_outputs([path]) as (tmp,):
         yield tmp
-        _fsync_path(tmp)
-        if target.is_dir() and tmp.is_dir():
-            _remove(target)
-        os.replace(tmp, target)
-    except OSError as exc:
-        _remove(tmp)
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    except BaseException:
-        _remove(tmp)
-        raise

@@ -313,3 +313,25 @@ def open_video_writer(
         except BaseException:
             writer.abort()
             raise
+
+
+def count_frames(path: str | Path, stop_after: int | None = None) -> int:
+    """Video frames in `path`, counted from its packets (nothing is decoded), never from the
+    container's header, which a raw stream lacks and a crafted file can get wrong; counting
+    stops once past `stop_after`."""
+    container = _open_container(Path(path))
+    try:
+        if not container.streams.video:
+            raise InputError(f"{path} has no video stream; give a video file")
+        count = 0
+        try:
+            for packet in container.demux(container.streams.video[0]):
+                if packet.size:  # the demuxer ends with an empty flush packet
+                    count += 1
+                if stop_after is not None and count > stop_after:
+                    break
+        except av.error.FFmpegError as exc:
+            raise InputError(f"{path} cannot be read ({_reason(exc)}); give a video file") from exc
+        return count
+    finally:
+        container.close()

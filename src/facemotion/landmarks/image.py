@@ -12,6 +12,7 @@ from facemotion.errors import NoFaceError, Remedy
 from facemotion.landmarks.faces import choose_face
 from facemotion.landmarks.rgb import as_rgb_uint8
 from facemotion.landmarks.tracker import LandmarkTracker
+from facemotion.landmarks.windows import faces_in_windows, merge_faces
 
 CONFIDENCES = (0.5, 0.3, 0.1)  # the detector's threshold, lowered only as a last resort
 SMALL_SIDE_PX = 256  # images whose longer side is at most this are also tried upscaled ...
@@ -55,7 +56,10 @@ def detect_image_landmarks(
     for confidence in CONFIDENCES:
         with LandmarkTracker(static=True, face=face, min_confidence=confidence) as tracker:
             for variant in _variants(image):
-                faces = [variant.to_original(p) for p in tracker.faces(variant.image)]
+                found = tracker.faces(variant.image)
+                if face is not None:  # counting faces from the left needs every face
+                    found = merge_faces(found, faces_in_windows(variant.image, tracker.faces))
+                faces = [variant.to_original(p) for p in found]
                 chosen = choose_face([p for p in faces if _inside(p, image.shape)], face)
                 if chosen is not None:
                     return chosen

@@ -7,6 +7,7 @@ A released `*-cpk.pth.tar` is a torch.save'd dict with state dicts under `genera
 from __future__ import annotations
 
 import pickle
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,10 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
     if not path.is_file():
         raise ModelError(f"checkpoint {path} does not exist", Remedy("model", "vox"))
     try:
-        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            # torch warns before refusing a plain (non-torch.save) pickle: the error says it all
+            warnings.filterwarnings("ignore", message="Detected pickle protocol")
+            checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         if "GLOBAL" not in str(exc) and "global" not in str(exc):
             raise ModelError(

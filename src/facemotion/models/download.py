@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from facemotion.errors import DownloadError, InputError, Interrupted, ModelError
+from facemotion.io.atomic import output_dir
 from facemotion.io.download import (
     HOME_VARIABLE,
     TIMEOUT_SECONDS,
@@ -24,6 +25,7 @@ from facemotion.io.download import (
     partial_path,
     resolve_download_link,
 )
+from facemotion.io.signals import signal_number
 from facemotion.models.checkpoint import load_networks, read_checkpoint
 from facemotion.models.registry import RELEASED_MODELS, ReleasedModel, released_config
 
@@ -84,23 +86,23 @@ def download_checkpoint(
     `api_url` (or $FACEMOTION_DOWNLOAD_API) replaces the Yandex Disk API, for mirrors and tests.
     """
     path = cached_checkpoint_path(name, home)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise disk_error(path.parent, exc) from exc
-    try:
-        href = resolve_download_link(api_request_url(name, api_url), path, timeout)
-        part = fetch_to_partial(href, path, progress=progress, timeout=timeout)
-        verify_download(name, part, path)
-    except KeyboardInterrupt as exc:
-        raise Interrupted(
-            f"download of {path.name} interrupted; the partial file {partial_path(path)} is "
-            "kept: run the same command again to resume"
-        ) from exc
-    try:
-        os.replace(part, path)
-    except OSError as exc:
-        raise disk_error(path, exc) from exc
+    # a first download that fails leaves no empty cache folder behind (a kept .part stays)
+    with output_dir(path.parent):
+        try:
+            href = resolve_download_link(api_request_url(name, api_url), path, timeout)
+            part = fetch_to_partial(href, path, progress=progress, timeout=timeout)
+            verify_download(name, part, path)
+        except KeyboardInterrupt as exc:
+            error = Interrupted(
+                f"download of {path.name} interrupted; the partial file {partial_path(path)} "
+                "is kept: run the same command again to resume"
+            )
+            error.exit_code = 128 + signal_number(exc)
+            raise error from exc
+        try:
+            os.replace(part, path)
+        except OSError as exc:
+            raise disk_error(path, exc) from exc
     return path
 
 

@@ -216,6 +216,8 @@ def animate_video(
                     on_frame(count, total)
             if count == 0:  # raised inside the writer, so no empty output is left behind
                 raise InputError(f"driving video {driving} has no frames")
+            if passes.lost_frames and passes.lost_frames == passes.seen_frames:
+                raise _no_driving_face(driving, driving_face)
     out_height, out_width = (
         full_source.shape[:2] if paste_back else (size or source_image.shape[0],) * 2
     )
@@ -239,7 +241,7 @@ class _PassCounter:
     def __init__(self, model: AnimationModel):
         self.model, self.name, self.frame_size = model, model.name, model.frame_size
         self.needs_source_face = model.needs_source_face
-        self.lost_frames = 0
+        self.lost_frames = self.seen_frames = 0
 
     @property
     def last_report(self) -> PassReport | None:
@@ -254,6 +256,15 @@ class _PassCounter:
         finally:
             report = self.model.last_report
             self.lost_frames += report.lost_frames if report is not None else 0
+            self.seen_frames += report.frames if report is not None else 0
+
+
+def _no_driving_face(driving: str | Path, face: int | None) -> NoFaceError:
+    if face is None:
+        return NoFaceError(f"no face found in any frame of the driving video {driving}")
+    from facemotion.pipeline.faces import missing_face_error
+
+    return missing_face_error(driving, face, "the driving video", "driving_face")
 
 
 def _face_landmarks(image: np.ndarray, name: str, face: int) -> np.ndarray:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from facemotion.errors import InputError, NoFaceError, OutputError, Remedy
+from facemotion.errors import InputError, NoFaceError, Remedy
 from facemotion.export.registry import FORMATS
 from facemotion.export.tracks import CaptureTracks
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
@@ -54,11 +54,13 @@ class Capture(CaptureTracks):
         include_landmarks: bool = False,
         progress: bool = False,
     ) -> list[Path]:
-        """Write the chosen outputs into `outdir`, named after the source's stem; their paths.
+        """Write the chosen outputs into `outdir` (created when missing), named after the
+        source's stem; their paths.
 
-        All or nothing: if one output fails, the ones this call already wrote are removed.
+        All or nothing: every output is written under a temporary name and they are renamed
+        into place together; on failure or Ctrl-C none appears and none is left behind.
         """
-        from facemotion.io.atomic import check_writable_dir
+        from facemotion.io.atomic import atomic_outputs, check_writable_dir
 
         unknown = set(formats) - set(FORMATS)
         if unknown:
@@ -69,20 +71,22 @@ class Capture(CaptureTracks):
         outdir = Path(outdir)
         check_writable_dir(outdir)
         stem = stem or (self.source.stem if self.source else "capture")
-        written: list[Path] = []
-        try:
-            for entry in [f for name, f in FORMATS.items() if name in formats]:
-                path = outdir / f"{stem}{entry.suffix}"
+        entries = [entry for name, entry in FORMATS.items() if name in formats]
+        paths = [self._output_path(outdir / f"{stem}{entry.suffix}") for entry in entries]
+        with atomic_outputs(paths) as temporaries:
+            for entry, tmp in zip(entries, temporaries, strict=True):
                 if entry.build is None:
-                    path = self._write_overlay(path, progress)
+                    self._write_overlay(tmp, progress)
                 else:
-                    _write_atomic(path, entry.build(self, include_landmarks))
-                written.append(path)
-        except BaseException:
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise
-        return written
+                    tmp.write_bytes(entry.build(self, include_landmarks))
+        return paths
+
+    def _output_path(self, path: Path) -> Path:
+        """A still image's overlay is a PNG, not a one-frame video."""
+        still = self._frames is not None and len(self._frames) == 1
+        if still and path.name.endswith("_overlay.mp4"):
+            return path.with_name(path.name.replace("_overlay.mp4", "_overlay.png"))
+        return path
 
     def _write_overlay(self, path: Path, progress: bool) -> Path:
         from facemotion.export.overlay import draw_overlay
@@ -104,7 +108,6 @@ class Capture(CaptureTracks):
         if self._frames is not None and len(self._frames) == 1:
             from facemotion.io.images import save_image
 
-            path = path.with_name(path.name.replace("_overlay.mp4", "_overlay.png"))
             save_image(next(drawn(self._frames)), path)
             return path
         if self._frames is not None:
@@ -123,16 +126,6 @@ class Capture(CaptureTracks):
             ):
                 writer.write(frame)
         return path
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    from facemotion.io.atomic import atomic_output
-
-    with atomic_output(path) as tmp:
-        try:
-            tmp.write_bytes(data)
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _read_frames(path: Path) -> Iterator[np.ndarray]:
@@ -216,6 +209,10 @@ def capture(
         raise InputError(f"{name} has no frames; is it a video or an image?")
     size = sizes[0]
     detected_array = np.array(detected)
+    if not detected_array.any() and face is not None and path is not None:
+        from facemotion.pipeline.faces import missing_face_error
+
+        raise missing_face_error(path, face, "the video", "face")
     if not detected_array.any():
         raise NoFaceError(f"no face found in {name}; use a clip where the face is visible and lit")
     if times is None or len(times) != len(landmarks):

@@ -6,6 +6,7 @@ Run alone (`facemotion train`) or under torchrun (DDP; see distributed.py). The 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import signal
 import time
@@ -20,7 +21,8 @@ from tqdm import tqdm
 
 from facemotion.config import FommConfig
 from facemotion.errors import InputError, Interrupted, ModelError, OutputError, Remedy
-from facemotion.io.atomic import check_writable_dir
+from facemotion.io.atomic import output_dir
+from facemotion.io.signals import SIGNALS, Stopped
 from facemotion.models.checkpoint import build_networks
 from facemotion.models.checkpoint import save_checkpoint as write_checkpoint
 from facemotion.models.discriminator import MultiScaleDiscriminator, scale_key
@@ -60,27 +62,30 @@ class TrainResult:
 
 
 class _StopFlag:
-    """Ctrl-C asks the loop to stop at the next step boundary (a second one stops at once)."""
+    """Ctrl-C or SIGTERM asks the loop to stop at the next step boundary (a second one stops
+    at once); `signum` remembers which, for the exit status."""
 
     def __init__(self):
         self.requested = False
-        self.previous = None
+        self.signum = int(signal.SIGINT)
+        self.previous: dict = {}
 
     def __enter__(self) -> _StopFlag:
         def handler(signum, frame):  # noqa: ARG001
             if self.requested:
-                raise KeyboardInterrupt
-            self.requested = True
+                raise Stopped(signum)
+            self.requested, self.signum = True, signum
 
         try:
-            self.previous = signal.signal(signal.SIGINT, handler)
+            for sig in SIGNALS:
+                self.previous[sig] = signal.signal(sig, handler)
         except ValueError:  # not the main thread: Ctrl-C stays KeyboardInterrupt
-            self.previous = None
+            self.previous = {}
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
 
 
 def checkpoint_name(epoch: int) -> str:
@@ -92,7 +97,9 @@ def train(cfg: FommConfig, options: TrainOptions) -> TrainResult:
     """Train (or resume) the FOMM networks of `cfg` on DIR/train; see docs/training.md."""
     info = distributed.setup(options.device)
     try:
-        return _train(cfg, options, info)
+        # a run that fails before writing anything leaves no empty --out behind
+        with output_dir(options.out) if info.is_main else contextlib.nullcontext():
+            return _train(cfg, options, info)
     finally:
         distributed.cleanup(info)
 
@@ -101,9 +108,6 @@ def _train(cfg: FommConfig, options: TrainOptions, info: distributed.DistInfo) -
     tc, weights = cfg.train, cfg.train.loss_weights
     say = options.say if info.is_main else (lambda line: None)
     out = Path(options.out)
-    if info.is_main:
-        out.mkdir(parents=True, exist_ok=True)
-        check_writable_dir(out)
     num_epochs = options.epochs if options.epochs is not None else tc.num_epochs
     use_gan = weights.generator_gan != 0
     if use_gan and not {scale_key(s) for s in cfg.discriminator.scales} <= {
@@ -351,8 +355,10 @@ def _train(cfg: FommConfig, options: TrainOptions, info: distributed.DistInfo) -
         dist.barrier()
     if interrupted:
         last = out / LAST
-        raise Interrupted(
+        error = Interrupted(
             f"stopped at epoch {position.epoch + 1} step {position.step}; checkpoint {last} kept",
             Remedy("resume", str(last)),
         )
+        error.exit_code = 128 + stop.signum
+        raise error
     return TrainResult(steps_run, position.epoch, last_saved, history, nets)

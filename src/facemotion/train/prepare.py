@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from facemotion.errors import InputError
-from facemotion.io.atomic import atomic_output
+from facemotion.io.atomic import atomic_output, output_dir
 from facemotion.io.images import center_box, crop_to_box, resize_square
 from facemotion.train.data import VideoEntry, iter_frames, probe, stable_fraction
 
@@ -60,8 +60,7 @@ def prepare_video(
         box = face_square(iter_frames(entry))
         if box is None:
             return Prepared(entry.path.name, split, 0, "no face found")
-    target = out / split / entry.path.stem
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = out / split / entry.path.stem  # atomic_output makes (and on failure removes) split/
     count = 0
     with atomic_output(target) as tmp:  # a directory: renamed into place when complete
         tmp.mkdir()
@@ -89,11 +88,11 @@ def prepare(
     entries = [e for e in (probe(p) for p in sorted(source.iterdir())) if e is not None]
     if not entries:
         raise InputError(f"{source} holds no video (mp4, mov, gif, ... or folders of frames)")
-    out.mkdir(parents=True, exist_ok=True)
     results = []
-    for entry in entries:
-        result = prepare_video(entry, out, size, test_fraction, crop_mode)
-        results.append(result)
-        if on_video is not None:
-            on_video(result)
+    with output_dir(out):
+        for entry in entries:
+            result = prepare_video(entry, out, size, test_fraction, crop_mode)
+            results.append(result)
+            if on_video is not None:
+                on_video(result)
     return results

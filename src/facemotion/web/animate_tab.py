@@ -8,7 +8,7 @@ import gradio as gr
 from facemotion.models.registry import DEFAULT_MODEL, MODELS
 from facemotion.web.galleries import Galleries
 from facemotion.web.handlers import AnimateOptions, FrameProgress, Jobs
-from facemotion.web.ui import frame_reporter, session_id, user_errors
+from facemotion.web.ui import frame_reporter, session_id, user_errors, with_one_line_errors
 
 RELATIVE_INFO = (
     "Move the source as the video moves from its first frame, keeping the source's own face "
@@ -77,12 +77,14 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
         with gr.Row(equal_height=False):
             with gr.Column():
                 gr.Markdown("### Source image")
-                source = gr.Image(
-                    label="Source image",
-                    type="filepath",
-                    sources=["upload", "webcam", "clipboard"],
-                    height=300,
-                    elem_id="source-image",
+                source = with_one_line_errors(
+                    gr.Image(
+                        label="Source image",
+                        type="filepath",
+                        sources=["upload", "webcam", "clipboard"],
+                        height=300,
+                        elem_id="source-image",
+                    )
                 )
                 gallery_tabs(images, source, "Source images")
             with gr.Column():

@@ -110,11 +110,15 @@ def launch(app: WebApp, *, block: bool = True) -> None:
 def serve(options: ServeOptions) -> None:
     """`facemotion serve`: build, serve until Ctrl-C (or SIGTERM), then remove every session
     folder."""
+    from facemotion.web.address import address_error
+
     app = build_app(options)
     atexit.register(app.store.close)
     signal.signal(signal.SIGTERM, _stop)
     try:
         launch(app, block=True)
+    except OSError as exc:  # taken between the check and the start
+        raise address_error(options.host, options.port, exc) from exc
     finally:
         app.store.close()
 

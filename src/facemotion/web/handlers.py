@@ -157,21 +157,35 @@ class Jobs:
             )
         return path
 
+    def check_total(self, *paths: Path) -> None:
+        """Refuse a request whose files together pass the upload limit (each alone may not)."""
+        megabytes = sum(path.stat().st_size for path in paths) / 1e6
+        if megabytes > self.options.max_upload_mb:
+            raise InputError(
+                f"the {len(paths)} files of this request are {megabytes:.0f} MB together; the "
+                f"limit is {self.options.max_upload_mb:g} MB (facemotion serve --max-upload-mb)"
+            )
+
     def check_video(self, path: str | Path | None, what: str) -> tuple[Path, int | None]:
         """As check_file, and refuse unreadable videos and ones over the duration limit;
         the path and the frame count (None when unknown)."""
-        from facemotion.io.video import VideoReader
+        from facemotion.io.video import VideoReader, count_frames
 
         path = self.check_file(path, what)
         with VideoReader(path) as reader:
-            frames, fps, duration = reader.frame_count, reader.fps, reader.duration
-        seconds = duration if duration else (frames or 0) / (fps or 1)
-        if seconds > self.options.max_seconds:
+            fps, duration = reader.fps, reader.duration
+        # frames are counted, never taken from the container: a raw .h264 stream has no
+        # duration, and a header can say anything
+        limit = int(self.options.max_seconds * (fps or 30)) + 1
+        counted = count_frames(path, stop_after=limit)
+        seconds = max(duration or 0.0, counted / (fps or 30))
+        if counted > limit or seconds > self.options.max_seconds:
             raise InputError(
-                f"the {what} is {seconds:.0f} s long; the limit is {self.options.max_seconds:g} s "
-                "(facemotion serve --max-seconds): trim it first"
+                f"the {what} is {'over ' if counted > limit else ''}{seconds:.0f} s long; the "
+                f"limit is {self.options.max_seconds:g} s (facemotion serve --max-seconds): "
+                "trim it first"
             )
-        return path, frames
+        return path, counted
 
     # jobs -------------------------------------------------------------------------------
 
@@ -191,6 +205,7 @@ class Jobs:
             raise InputError(f"unknown crop '{options.crop}'", Remedy("crop", "auto"))
         source_path = self.check_file(source, "source image")
         driving_path, frames = self.check_video(driving, "driving video")
+        self.check_total(source_path, driving_path)
         load_image(source_path)  # refuse a file that is not an image before loading the model
         model = self.model(options.model)
         output = self.store.new_path(session, "animation", ".mp4")
@@ -231,9 +246,11 @@ class Jobs:
         from facemotion.io.images import load_image
         from facemotion.web.compare import side_by_side
 
-        image = load_image(self.check_file(source, "source image"))
+        source_path = self.check_file(source, "source image")
         driving_path = self.check_file(driving, "driving video")
         result_path = self.check_file(result, "animation")
+        self.check_total(source_path, driving_path, result_path)
+        image = load_image(source_path)
         output = self.store.new_path(session, "comparison", ".mp4")
         return side_by_side(image, driving_path, result_path, output, on_frame=on_frame)
 

@@ -59,3 +59,27 @@ def frame_reporter(progress: gr.Progress):
         progress((done, total or done), desc=text, unit="frames")
 
     return report
+
+
+def with_one_line_errors(image: gr.Image) -> gr.Image:
+    """`image`, whose unreadable uploads (text, a truncated file, a decompression bomb) fail
+    with the one-line message the CLI gives for the same file instead of Gradio's generic
+    error. (Set on the instance: a gr.Image subclass makes Gradio write a .pyi beside this
+    module.)"""
+    preprocess = image.preprocess
+
+    def checked(payload):
+        try:
+            return preprocess(payload)
+        except Exception as exc:
+            from facemotion.io.images import load_image
+
+            with user_errors():
+                load_image(payload.path)  # raises the CLI's InputError for a bad file
+            raise gr.Error(
+                "the source image cannot be read; upload a PNG or JPEG file",
+                print_exception=False,
+            ) from exc
+
+    image.preprocess = checked
+    return image

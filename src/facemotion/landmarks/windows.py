@@ -1,0 +1,60 @@
+"""Faces of a wide (or tall) image found square window by window.
+
+MediaPipe's face detector sees the whole image squeezed into a square: in a side-by-side
+picture of two portraits each face is small there, and often one is missed although each is
+found in its own half. Square windows along the long side, half overlapping, see every face at
+its size; a face found in two windows is kept once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+WIDE_RATIO = 1.3  # longer side / shorter side from which windows are searched too
+
+
+def window_offsets(length: int, side: int) -> list[int]:
+    """Starts of windows of `side` along `length`, half overlapping, the last at the end."""
+    if length <= side:
+        return [0]
+    step = max(1, side // 2)
+    offsets = list(range(0, length - side, step))
+    return [*offsets, length - side]
+
+
+def faces_in_windows(
+    image: np.ndarray, find_faces: Callable[[np.ndarray], list[np.ndarray]]
+) -> list[np.ndarray]:
+    """(478, 3) pixel landmarks of the faces `find_faces` finds in square windows of an
+    (H, W, 3) image, in the image's pixels; [] when the image is nearly square."""
+    height, width = image.shape[:2]
+    side = min(height, width)
+    if max(height, width) < WIDE_RATIO * side:
+        return []
+    found = []
+    for offset in window_offsets(max(height, width), side):
+        if width >= height:
+            window, shift = image[:, offset : offset + side], np.float32([offset, 0, 0])
+        else:
+            window, shift = image[offset : offset + side], np.float32([0, offset, 0])
+        found += [points + shift for points in find_faces(np.ascontiguousarray(window))]
+    return found
+
+
+def merge_faces(*groups: list[np.ndarray]) -> list[np.ndarray]:
+    """The faces of all groups, each kept once: one whose box centre lies within a third of
+    an earlier face's box size of that face's centre is the same face."""
+    kept: list[np.ndarray] = []
+    for points in (p for group in groups for p in group):
+        low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
+        centre = (low + high) / 2
+        for other in kept:
+            other_low, other_high = other[:, :2].min(axis=0), other[:, :2].max(axis=0)
+            size = float((other_high - other_low).max())
+            if np.linalg.norm(centre - (other_low + other_high) / 2) < size / 3:
+                break
+        else:
+            kept.append(points)
+    return kept

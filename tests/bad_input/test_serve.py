@@ -1,0 +1,122 @@
+"""Bad input to `facemotion serve`: its options at the CLI, and requests to the running app's
+API through gradio_client (refused with one line, never Gradio's generic error)."""
+
+from __future__ import annotations
+
+import socket
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import pytest
+
+from tests.bad_input.harness import assert_refused
+from tests.media import moving_frames, write_video
+
+
+@pytest.fixture
+def busy_port():
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+
+
+def test_busy_port_names_the_port_option(work, capsys, busy_port):
+    line = assert_refused(["serve", "--port", busy_port], work, capsys, "in use")
+    assert f"--port {busy_port + 1}" in line and "GRADIO" not in line
+
+
+def test_host_not_of_this_machine(work, capsys):
+    # TEST-NET-1 (RFC 5737): never an address of this machine
+    line = assert_refused(["serve", "--host", "192.0.2.1"], work, capsys, "192.0.2.1")
+    assert "--host 127.0.0.1" in line
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["--port", "70000"], "--port"),
+        (["--max-upload-mb", "0"], "--max-upload-mb"),
+        (["--max-seconds", "-1"], "--max-seconds"),
+        (["--concurrency", "0"], "--concurrency"),
+        (["--gallery", "nope"], "nope"),
+    ],
+    ids=["port-out-of-range", "upload-limit-zero", "seconds-negative", "no-concurrency", "gallery"],
+)
+def test_bad_serve_options(work, capsys, argv, match):
+    assert_refused(["serve", *argv], work, capsys, match)
+
+
+def _raw_h264(path: Path, seconds: int, fps: int = 25) -> Path:
+    """A raw H.264 stream: no container, so no duration to read."""
+    frames = moving_frames(seconds * fps, 64, 64)
+    with av.open(str(path), "w", format="h264") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width = stream.height = 64
+        stream.pix_fmt = "yuv420p"
+        for frame in frames:
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")))
+        container.mux(stream.encode())
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_limits_app():
+    """The app with a 2 s clip limit and a 0.1 MB upload limit, at a free port."""
+    from facemotion.web.app import build_app, launch
+    from facemotion.web.options import ServeOptions
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    options = ServeOptions(port=port, max_seconds=2, max_upload_mb=0.1, concurrency=1)
+    app = build_app(options)
+    launch(app, block=False)
+    yield f"http://127.0.0.1:{port}/"
+    app.blocks.close()
+    app.store.close()
+
+
+def _animate(url: str, source, driving):
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    args = (source, driving, "landmarks", True, True, False, "auto", False)
+    return client.predict(*args, api_name="/animate")
+
+
+@pytest.mark.slow
+def test_api_refusals(small_limits_app, media, tmp_path):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    portrait, clip = handle_file(str(media / "grace.jpg")), str(media / "drive.mp4")
+    long_clip = _raw_h264(tmp_path / "long.h264", 12)
+    big_clip = write_video(tmp_path / "d.mp4", moving_frames(100, 224, 224, 1), Fraction(50))
+    sizes = {path.name: path.stat().st_size for path in (media / "grace.jpg", long_clip, big_clip)}
+    # each file alone is within the 0.1 MB limit, the portrait and big_clip together are not
+    assert max(sizes.values()) < 100_000 < sizes["grace.jpg"] + sizes["d.mp4"], sizes
+    cases = {
+        "text as the source image": (
+            handle_file(str(media / "text.txt")),
+            handle_file(clip),
+            r"^text\.txt is not an image Pillow can read",
+        ),
+        "raw .h264 past --max-seconds": (
+            portrait,
+            handle_file(str(long_clip)),
+            r"over \d+ s long; the limit is 2 s",
+        ),
+        "files together past --max-upload-mb": (
+            portrait,
+            handle_file(str(big_clip)),
+            r"files of this request are .* together; the limit is 0.1 MB",
+        ),
+        "no source image": (None, handle_file(clip), "no source image given"),
+    }
+    for name, (source, driving, match) in cases.items():
+        with pytest.raises(AppError, match=match) as refused:
+            _animate(small_limits_app, source, driving)
+        message = str(refused.value)
+        assert "\n" not in message and "upstream" not in message, name

@@ -1,0 +1,30 @@
+"""The CLI's own policy: --debug before or after the command, usage errors in one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from facemotion.cli import main
+from facemotion.errors import InputError
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--debug", "animate", "nope.png", "nope.mp4"],
+        ["animate", "nope.png", "nope.mp4", "--debug"],
+    ],
+    ids=["before", "after"],
+)
+def test_debug_shows_the_error_itself_wherever_it_is_given(argv, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="nope.png"):
+        main(argv)
+
+
+def test_usage_error_is_one_line_with_where_to_look(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["capture", "clip.mp4", "--smooth", "fast"])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1
+    assert err.startswith("facemotion capture: error: ") and "facemotion capture --help" in err

@@ -1,0 +1,75 @@
+"""Output folders, sets of outputs written together, the input guard and the signal shield."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from facemotion.errors import InputError, OutputError
+from facemotion.io.atomic import atomic_outputs, output_dir
+from facemotion.io.guard import refuse_overwriting_inputs, replaced_note
+from facemotion.io.signals import Stopped, installed, shielded
+
+
+def test_missing_folders_are_made_and_removed_again_on_failure(tmp_path):
+    target = tmp_path / "a" / "b" / "x.txt"
+    with pytest.raises(RuntimeError), atomic_outputs([target]) as (tmp,):
+        tmp.write_text("half")
+        raise RuntimeError("disk on fire")
+    assert list(tmp_path.iterdir()) == []
+    with atomic_outputs([target]) as (tmp,):
+        tmp.write_text("whole")
+    assert target.read_text() == "whole"
+
+
+def test_a_set_of_outputs_appears_together_or_not_at_all(tmp_path):
+    (tmp_path / "b.txt").write_text("old b")
+    targets = [tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"]
+    with pytest.raises(KeyboardInterrupt), atomic_outputs(targets) as temporaries:
+        temporaries[0].write_text("new a")
+        temporaries[1].write_text("new b")
+        raise KeyboardInterrupt
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.txt"]
+    assert (tmp_path / "b.txt").read_text() == "old b"
+    (tmp_path / "c.txt").mkdir()  # a folder where a file goes: refused before any rename
+    with pytest.raises(OutputError, match="c.txt"), atomic_outputs(targets) as temporaries:
+        for tmp in temporaries:
+            tmp.write_text("new")
+    assert (tmp_path / "b.txt").read_text() == "old b" and not (tmp_path / "a.txt").exists()
+
+
+def test_output_dir_keeps_a_folder_that_received_files(tmp_path):
+    with pytest.raises(RuntimeError), output_dir(tmp_path / "run") as run:
+        (run / "log.csv").write_text("step,loss\n")
+        raise RuntimeError
+    assert (tmp_path / "run" / "log.csv").is_file()
+    with pytest.raises(RuntimeError), output_dir(tmp_path / "empty" / "run"):
+        raise RuntimeError
+    assert not (tmp_path / "empty").exists()
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path):
+    video = tmp_path / "d.mp4"
+    video.write_bytes(b"x")
+    os.link(video, tmp_path / "hard.mp4")
+    for output in (video, tmp_path / "." / "d.mp4", tmp_path / "hard.mp4", tmp_path):
+        with pytest.raises(InputError):
+            refuse_overwriting_inputs([output], [video])
+    refuse_overwriting_inputs([tmp_path / "out.mp4"], [video])
+    assert replaced_note([]) == ""
+    assert replaced_note([video]) == f"; replaced the existing {video}"
+    assert replaced_note([video, video]) == "; replaced 2 existing files"
+
+
+def test_sigterm_raises_stopped_and_a_shielded_block_finishes_first():
+    events = []
+    with pytest.raises(Stopped) as stopped, installed():
+        with shielded():
+            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signal.SIGINT)
+            events.append("clean-up finished")
+        events.append("not reached")
+    assert events == ["clean-up finished"] and stopped.value.signum == signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
