@@ -3,6 +3,7 @@ face, a file that is no video; and one Ray cluster for the whole session (Ray st
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -53,13 +54,16 @@ def mixed_clips(tmp_path_factory, face_clips) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ray_cluster(tmp_path_factory):
-    """A 2-CPU Ray instance on 127.0.0.1 for the session, its state under a temporary folder;
-    yields its address (what `ray start --head` prints) and shuts it down at the end."""
+    """A 2-CPU Ray instance on 127.0.0.1 for the module that asks (Ray starts slowly: one for
+    all its tests), its state under a temporary folder; yields its address (as `ray start
+    --head` prints it) and shuts it down after the module, so no later test runs beside
+    Ray's threads. The variables Ray sets for this process (RAY_ADDRESS, ...) are undone."""
     import ray  # in the dev extra, so `make test` has it
 
     temp_dir = tmp_path_factory.mktemp("ray")
+    saved = dict(os.environ)
     context = ray.init(
         num_cpus=2,
         include_dashboard=False,
@@ -71,3 +75,5 @@ def ray_cluster(tmp_path_factory):
         yield context.address_info["gcs_address"]
     finally:
         ray.shutdown()
+        os.environ.clear()
+        os.environ.update(saved)
