@@ -21,12 +21,21 @@ from typing import Protocol
 
 import numpy as np
 
+from facemotion.errors import InputError, Remedy
 from facemotion.io.images import as_uint8_image
 from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.models.base import PassReport
+from facemotion.motion.expression import measure
 from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthFill, MouthOptions, fill_strength
+from facemotion.motion.retarget import (
+    DriverNeutral,
+    RetargetOptions,
+    retarget,
+    source_rig,
+    wanted_openings,
+)
 from facemotion.motion.similarity import Similarity, fit_similarity
 from facemotion.motion.targets import (
     absolute_targets,
@@ -55,6 +64,7 @@ class Tracker(Protocol):
 
 
 _STABLE = np.array(STABLE_POINTS)
+EXPRESSION_MODES = ("retarget", "relative")
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,10 @@ class LandmarkOptions:
     mesh and that flow, in oval radii, in absolute / relative mode (in relative mode the source's
     hair or hat need not match the driving head's outline, so the head's own motion reaches
     further out); flow_*: its resolution, smoothing and DIS settings (see flow.py).
+    expression: 'retarget' (default) opens the source's mouth and lids as far as the driver's,
+    measured against the driver's own neutral and laid onto the source in proportion to its
+    face (retarget.py, settings in `retarget`); 'relative' moves every lip and lid landmark by
+    the driver's displacement from its reference frame, as the head does.
     """
 
     overlap: bool = True
@@ -93,6 +107,15 @@ class LandmarkOptions:
     flow_finest_scale: int = 1
     rings: RingOptions = field(default_factory=RingOptions)
     mouth: MouthOptions = field(default_factory=MouthOptions)
+    expression: str = "retarget"
+    retarget: RetargetOptions = field(default_factory=RetargetOptions)
+
+    def __post_init__(self) -> None:
+        if self.expression not in EXPRESSION_MODES:
+            raise InputError(
+                f"expression must be one of {', '.join(EXPRESSION_MODES)}, not {self.expression!r}",
+                Remedy("expression", "retarget"),
+            )
 
 
 def _settled(tracker: Tracker, calls: int) -> Callable[[np.ndarray], tuple[np.ndarray, bool]]:
@@ -249,6 +272,10 @@ class LandmarkModel:
             mouth = MouthFill(
                 source, source_marks[LIPS_OUTER, :2], source_marks[lips, :2], self.options.mouth
             )
+        rig = neutral = None
+        if self.options.expression == "retarget":
+            rig = source_rig(source_marks, self.options.retarget)
+            neutral = DriverNeutral(self.options.retarget)
         tracker = self._tracker()
         frames = lost = 0
         reference = held = held_frame = None
@@ -267,6 +294,11 @@ class LandmarkModel:
                     points, frame = held, held_frame
                 else:
                     points = np.asarray(points, dtype=np.float64)
+                    if neutral is not None:
+                        # Measured before smoothing: a blink lasts a frame or two, which the
+                        # landmark filter would halve.
+                        expression = measure(points)
+                        neutral.update(expression)
                     if self.options.smoothing:
                         points, smoother = self._smooth(points, frame.shape, frames, smoother)
                     held, held_frame = points, frame
@@ -299,6 +331,9 @@ class LandmarkModel:
                 else:
                     targets = absolute_targets(points, frame.shape[:2], shape)
                 head = fit_similarity(source_marks[_STABLE, :2], targets[_STABLE])
+                if rig is not None and neutral is not None:
+                    wanted = wanted_openings(expression, neutral, rig, self.options.retarget)
+                    targets = retarget(targets, head, rig, wanted)
                 target_extended = target_points(targets, source_extended, layout, head)
                 map_x, map_y = coarse_map(
                     target_extended, source_extended, layout, shape, points[:, 2], step
@@ -315,7 +350,7 @@ class LandmarkModel:
                 output = remap(source, map_x, map_y)
                 if mouth is not None:
                     strength = fill_strength(targets[lips], source_marks[lips, :2], head.scale)
-                    mouth(output, targets[lips], frame, points[lips, :2], strength, update=found)
+                    mouth(output, targets[lips], strength)
                 self.last_report = PassReport(frames, lost)
                 yield output
         finally:
