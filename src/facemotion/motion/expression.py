@@ -22,6 +22,9 @@ RIGHT_UPPER_LID = (246, 161, 160, 159, 158, 157, 173)
 RIGHT_LOWER_LID = (7, 163, 144, 145, 153, 154, 155)
 LEFT_UPPER_LID = (466, 388, 387, 386, 385, 384, 398)
 LEFT_LOWER_LID = (249, 390, 373, 374, 380, 381, 382)
+# The ring of mesh points above each upper lid (the crease), paired with the lid points.
+RIGHT_CREASE = (247, 30, 29, 27, 28, 56, 190)
+LEFT_CREASE = (467, 260, 259, 257, 258, 286, 414)
 # Inner lips, upper and lower, paired across the mouth (the middle pair is 13 / 14).
 UPPER_INNER_LIP = (81, 82, 13, 312, 311)
 LOWER_INNER_LIP = (178, 87, 14, 317, 402)

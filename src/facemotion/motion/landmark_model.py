@@ -31,6 +31,7 @@ from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthFill, MouthOptions, fill_strength
 from facemotion.motion.retarget import (
     DriverNeutral,
+    OpeningFilter,
     RetargetOptions,
     retarget,
     source_rig,
@@ -272,10 +273,11 @@ class LandmarkModel:
             mouth = MouthFill(
                 source, source_marks[LIPS_OUTER, :2], source_marks[lips, :2], self.options.mouth
             )
-        rig = neutral = None
+        rig = neutral = openings = None
         if self.options.expression == "retarget":
             rig = source_rig(source_marks, self.options.retarget)
             neutral = DriverNeutral(self.options.retarget)
+            openings = OpeningFilter(self.options.retarget)
         tracker = self._tracker()
         frames = lost = 0
         reference = held = held_frame = None
@@ -294,11 +296,12 @@ class LandmarkModel:
                     points, frame = held, held_frame
                 else:
                     points = np.asarray(points, dtype=np.float64)
-                    if neutral is not None:
+                    if neutral is not None and openings is not None:
                         # Measured before smoothing: a blink lasts a frame or two, which the
                         # landmark filter would halve.
                         expression = measure(points)
                         neutral.update(expression)
+                        expression = openings(expression, frames / self.options.frames_per_second)
                     if self.options.smoothing:
                         points, smoother = self._smooth(points, frame.shape, frames, smoother)
                     held, held_frame = points, frame
@@ -333,7 +336,9 @@ class LandmarkModel:
                 head = fit_similarity(source_marks[_STABLE, :2], targets[_STABLE])
                 if rig is not None and neutral is not None:
                     wanted = wanted_openings(expression, neutral, rig, self.options.retarget)
-                    targets = retarget(targets, head, rig, wanted)
+                    targets = retarget(
+                        targets, head, rig, wanted, self.options.retarget.crease_follow
+                    )
                 target_extended = target_points(targets, source_extended, layout, head)
                 map_x, map_y = coarse_map(
                     target_extended, source_extended, layout, shape, points[:, 2], step

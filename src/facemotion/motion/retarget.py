@@ -28,13 +28,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.motion.expression import (
+    LEFT_CREASE,
     LEFT_EYE_CORNERS,
     LEFT_IRIS_CENTER,
     LEFT_LOWER_LID,
     LEFT_UPPER_LID,
     LOWER_INNER_LIP,
     MOUTH_CORNERS,
+    RIGHT_CREASE,
     RIGHT_EYE_CORNERS,
     RIGHT_IRIS_CENTER,
     RIGHT_LOWER_LID,
@@ -62,13 +65,22 @@ class RetargetOptions:
     keeps ~25 % of the gap on a full blink on the carphone clip). eye_wide_limit: the most a
     source eye opens beyond its neutral. typical_eye_open: the neutral lid gap over eye width
     used for an eye photographed shut (below half of it). neutral_frames: how many recent
-    frames the driver's neutral eye openness is the median of."""
+    frames the driver's neutral eye openness is the median of. crease_follow: the share of
+    the upper lid's move that the ring above it (the crease) takes, so the lid's skin slides
+    down as one (MediaPipe often places the lid rims inside a wide-open eye; lids moved alone
+    would then leave white above them). smoothing_*: the One-Euro
+    filter on the driver's openings (face units per second for beta), measured on the raw
+    landmarks: steady lids on a still face, yet a one-frame blink keeps most of its depth
+    (the landmark filter, tuned for the head, would halve it)."""
 
     closed_mouth: float = 0.03
     eye_closed_ratio: float = 0.35
     eye_wide_limit: float = 1.3
     typical_eye_open: float = 0.28
     neutral_frames: int = 150
+    crease_follow: float = 0.5
+    smoothing_min_cutoff_hz: float = 2.0
+    smoothing_beta: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,21 @@ def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions())
         neutral(expression.eye_open_right),
         neutral(expression.eye_open_left),
     )
+
+
+class OpeningFilter:
+    """One-Euro smoothing of a driver's mouth and eye openings over one animation."""
+
+    def __init__(self, options: RetargetOptions = RetargetOptions()) -> None:
+        self._filter = OneEuroFilter(options.smoothing_min_cutoff_hz, options.smoothing_beta)
+
+    def __call__(self, expression: Expression, time_s: float) -> Expression:
+        """The expression with its openings smoothed (frames in order, time in seconds)."""
+        values = [expression.mouth_open, expression.eye_open_right, expression.eye_open_left]
+        mouth, right, left = (float(v) for v in self._filter(np.array(values), time_s))
+        return Expression(
+            mouth, expression.mouth_width, right, left, expression.gaze_right, expression.gaze_left
+        )
 
 
 class DriverNeutral:
@@ -199,15 +226,18 @@ def _set_mouth(local: np.ndarray, weights: np.ndarray, gap: float) -> None:
 
 def _set_eye(
     local: np.ndarray,
+    crease: tuple[int, ...],
     upper: tuple[int, ...],
     lower: tuple[int, ...],
     corners: tuple[int, int],
     iris: int,
     openness: float,
     neutral: float,
+    crease_follow: float,
 ) -> None:
     """Move one eye's upper lid in face-unit landmarks (478, 2), in place, so that its gap
-    over its width is `openness`; keep the iris centre between the lids."""
+    over its width is `openness`, the crease above by `crease_follow` of the lid's move; keep
+    the iris centre between the lids."""
     upper, lower = list(upper), list(lower)
     width = max(float(np.hypot(*(local[corners[0]] - local[corners[1]]))), 1e-6)
     gaps = local[lower, 1] - local[upper, 1]
@@ -218,14 +248,22 @@ def _set_eye(
         # The lids (nearly) touch: open them in an arch, highest in the middle.
         profile = np.sin(np.linspace(0.2, np.pi - 0.2, len(upper)))
         new_gaps = profile / profile.mean() * openness * width
-    local[upper, 1] = local[lower, 1] - np.maximum(new_gaps, 0.0)
+    moved = local[lower, 1] - np.maximum(new_gaps, 0.0)
+    local[list(crease), 1] += crease_follow * (moved - local[upper, 1])
+    local[upper, 1] = moved
     middle = len(upper) // 2
     top, bottom = local[upper[middle], 1], local[lower[middle], 1]
     inset = 0.3 * (bottom - top)
     local[iris, 1] = np.clip(local[iris, 1], top + inset, bottom - inset)
 
 
-def retarget(targets: np.ndarray, head: Similarity, rig: SourceRig, wanted: Wanted) -> np.ndarray:
+def retarget(
+    targets: np.ndarray,
+    head: Similarity,
+    rig: SourceRig,
+    wanted: Wanted,
+    crease_follow: float = RetargetOptions.crease_follow,
+) -> np.ndarray:
     """Target landmarks (478, 2) px with the mouth and eyes set to `wanted`.
 
     head: the similarity taking the source's face to the targets' pose (fitted on stable
@@ -238,21 +276,25 @@ def retarget(targets: np.ndarray, head: Similarity, rig: SourceRig, wanted: Want
     _set_mouth(local, rig.jaw_weights, wanted.mouth_open)
     _set_eye(
         local,
+        RIGHT_CREASE,
         RIGHT_UPPER_LID,
         RIGHT_LOWER_LID,
         RIGHT_EYE_CORNERS,
         RIGHT_IRIS_CENTER,
         wanted.eye_open_right,
         rig.eye_neutral_right,
+        crease_follow,
     )
     _set_eye(
         local,
+        LEFT_CREASE,
         LEFT_UPPER_LID,
         LEFT_LOWER_LID,
         LEFT_EYE_CORNERS,
         LEFT_IRIS_CENTER,
         wanted.eye_open_left,
         rig.eye_neutral_left,
+        crease_follow,
     )
     frame = np.stack([axes.x, axes.y])  # rows: the face's axes in image px
     back = axes.origin + axes.scale * local @ frame
