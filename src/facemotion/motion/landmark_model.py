@@ -84,7 +84,11 @@ class LandmarkOptions:
     video's optical flow; feather / relative_feather: the width of the blend between the face
     mesh and that flow, in oval radii, in absolute / relative mode (in relative mode the source's
     hair or hat need not match the driving head's outline, so the head's own motion reaches
-    further out); flow_*: its resolution, smoothing and DIS settings (see flow.py).
+    further out); relative_head_extent: in relative mode, the face oval is scaled by this
+    about its centre before that blend, so hair, ears and a hat move with the head's mesh and
+    rings (rigidly) rather than with the driving head's flow, whose outline is another's
+    (carphone frames 85 and 105 stretched the sources' hair sideways at 1.0);
+    flow_*: its resolution, smoothing and DIS settings (see flow.py).
     expression: 'retarget' (default) opens the source's mouth and lids as far as the driver's,
     measured against the driver's own neutral and laid onto the source in proportion to its
     face (retarget.py, settings in `retarget`); 'relative' moves every lip and lid landmark by
@@ -102,6 +106,7 @@ class LandmarkOptions:
     body_motion: bool = True
     feather: float = 0.15
     relative_feather: float = 0.8
+    relative_head_extent: float = 1.6
     flow_side: int = 176
     flow_smoothing: float = 0.025
     flow_preset: int = 0
@@ -347,7 +352,11 @@ class LandmarkModel:
                 if flow is not None:
                     flow_map = flow.source_map(map_x.shape, step, to_source, vector_scale)
                 if flow_map is not None:
-                    weight = face_weight(targets[layout.topology.oval], map_x.shape, step, feather)
+                    oval = targets[layout.topology.oval]
+                    if relative:
+                        centre = oval.mean(axis=0)
+                        oval = centre + (oval - centre) * self.options.relative_head_extent
+                    weight = face_weight(oval, map_x.shape, step, feather)
                     weight = np.maximum(weight, occluded_weight(face_mask, *flow_map))
                     map_x = flow_map[0] + (map_x - flow_map[0]) * weight
                     map_y = flow_map[1] + (map_y - flow_map[1]) * weight
