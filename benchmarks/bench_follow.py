@@ -13,6 +13,9 @@ are measured with the project's landmark layer, as the driver is:
 - default_follow_mouth_gain: the result's mouth-opening range (95th - 5th percentile) over the
   driver's, in face units, mean over the pairs (1 when the source opens as far as the driver).
 
+The same figures with `expression="relative"` (every lip and lid landmark moved by the
+driver's displacement from its first frame), measured in the same run, end in `_relative`.
+
 The self-reconstruction error (default_selfrecon_l1) is measured by bench_default.
 """
 
@@ -24,7 +27,7 @@ import numpy as np
 
 from benchmarks.cartoon import cartoon_face
 from facemotion.motion.expression import measure, yaw_proxy
-from facemotion.motion.landmark_model import LandmarkModel
+from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 
 SIDE = 256
 OPEN_MOUTH_FRAME = 59  # carphone's widest "ah"
@@ -96,7 +99,7 @@ def _spread(values: np.ndarray) -> float:
 
 
 def follow_figures(
-    model_factory: Callable[[], LandmarkModel], verbose: bool = True
+    model_factory: Callable[[], LandmarkModel], verbose: bool = True, suffix: str = ""
 ) -> dict[str, float]:
     """The follow figures of the model `model_factory` builds (a fresh one per pair)."""
     frames = _carphone()
@@ -120,19 +123,21 @@ def follow_figures(
             print(f"{name:24s} {mouth:8.3f} {eyes:8.3f} {yaw:8.3f} {gain:6.2f} {lost:4d}")
     table = np.array([row[1:5] for row in rows], dtype=np.float64)
     mean = table.mean(axis=0)
+    names = ("mouth_r", "eyes_r", "yaw_r", "mouth_gain")
     return {
-        "default_follow_mouth_r": float(mean[0]),
-        "default_follow_eyes_r": float(mean[1]),
-        "default_follow_yaw_r": float(mean[2]),
-        "default_follow_mouth_gain": float(mean[3]),
+        f"default_follow_{name}{suffix}": float(value)
+        for name, value in zip(names, mean, strict=True)
     }
 
 
 def run() -> dict[str, float]:
     figures = follow_figures(LandmarkModel)
-    print(f"{'figure':32s} {'value':>10s}")
+    relative = LandmarkOptions(expression="relative")
+    print("expression='relative':")
+    figures |= follow_figures(lambda: LandmarkModel(relative), suffix="_relative")
+    print(f"{'figure':34s} {'value':>10s}")
     for key, value in figures.items():
-        print(f"{key:32s} {value:10.3f}")
+        print(f"{key:34s} {value:10.3f}")
     return figures
 
 
