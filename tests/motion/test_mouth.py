@@ -44,7 +44,10 @@ def _scene(interior_colours):
 
 def _animate(source, marks, opened, frames):
     script = [(marks, True)] + [(opened, True)] * (len(frames) - 1)
-    options = LandmarkOptions(smoothing=False, settle_calls=0, body_motion=False)
+    # Relative motion: the opened mouth lies exactly where the driving one does.
+    options = LandmarkOptions(
+        smoothing=False, settle_calls=0, body_motion=False, expression="relative"
+    )
     model = LandmarkModel(
         options,
         tracker_factory=lambda: ScriptedTracker(script),

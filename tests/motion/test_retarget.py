@@ -133,3 +133,41 @@ def _mouth_fill_pixels(expression: str) -> int:
 def test_the_model_opens_the_mouth_further_with_retargeting_than_with_relative_motion():
     retargeted, relative = _mouth_fill_pixels("retarget"), _mouth_fill_pixels("relative")
     assert retargeted > 1.5 * relative + 20
+
+
+def _smiling(points: np.ndarray, wider: float, lift: float) -> np.ndarray:
+    """The face (478, 3) px with its mouth `wider` and its corners `lift` lower (face units)."""
+    from facemotion.motion.expression import face_axes
+    from facemotion.motion.smile import corner_weights, set_corners
+
+    axes = face_axes(points)
+    local = axes.local(points[:, :2])
+    before = measure(points)
+    set_corners(local, corner_weights(local), before.mouth_width + wider, before.corner_lift + lift)
+    moved = points.copy()
+    moved[:, :2] = axes.origin + axes.scale * local @ np.stack([axes.x, axes.y])
+    return moved
+
+
+def test_source_photographed_smiling_reaches_a_neutral_mouth():
+    neutral = closed_mouth_landmarks()
+    source = _smiling(closed_mouth_landmarks(size=200), wider=0.25, lift=-0.2)
+    smile = measure(source)
+    assert smile.mouth_width > 1.0 and smile.corner_lift < -0.15
+    frames = _animate(source, [neutral] * 3)
+    relative, retargeted = (measure(points) for points in frames[-1])
+    assert relative.mouth_width == pytest.approx(smile.mouth_width, abs=0.01)  # still smiling
+    options = RetargetOptions()
+    typical, tolerance = options.typical_corners, options.corner_tolerance
+    assert retargeted.mouth_width == pytest.approx(typical[0] + tolerance[0], abs=0.01)
+    assert retargeted.corner_lift == pytest.approx(typical[1] - tolerance[1], abs=0.01)
+
+
+def test_driver_smile_widens_a_neutral_source_by_as_much():
+    source = closed_mouth_landmarks(size=200)
+    neutral = closed_mouth_landmarks()
+    smile = _smiling(neutral, wider=0.12, lift=-0.06)
+    frames = _animate(source, [neutral] * 20 + [smile])
+    before, after = measure(source), measure(frames[-1][1])
+    assert after.mouth_width - before.mouth_width == pytest.approx(0.12, abs=0.015)
+    assert after.corner_lift - before.corner_lift == pytest.approx(-0.06, abs=0.015)

@@ -29,6 +29,10 @@ LEFT_CREASE = (467, 260, 259, 257, 258, 286, 414)
 UPPER_INNER_LIP = (81, 82, 13, 312, 311)
 LOWER_INNER_LIP = (178, 87, 14, 317, 402)
 MOUTH_CORNERS = (61, 291)  # outer lip corners: at the image's left, right
+LIP_MIDDLES = (
+    13,
+    14,
+)  # the inner lips' middles: their mean drops with the corners as the jaw opens
 RIGHT_IRIS_CENTER, LEFT_IRIS_CENTER = 468, 473
 NOSE_TIP = 1
 CHEEKS = (234, 454)  # the face oval's points at the image's left and right
@@ -54,12 +58,14 @@ class FaceAxes:
 @dataclass(frozen=True)
 class Expression:
     """What a face does, in face units (see the module): mouth_open, the inner lips' gap;
-    mouth_width, corner to corner; eye_open_right / eye_open_left, the lids' gap over the
+    mouth_width, corner to corner; corner_lift, how far the corners lie below the inner lips'
+    middle (negative: raised, as in a smile); eye_open_right / eye_open_left, the lids' gap over the
     eye's width (the subject's right eye is at the image's left); gaze_right / gaze_left (2,),
     each iris centre's offset from its eye's corner midpoint over the eye's width."""
 
     mouth_open: float
     mouth_width: float
+    corner_lift: float
     eye_open_right: float
     eye_open_left: float
     gaze_right: np.ndarray
@@ -111,6 +117,7 @@ def measure(points: np.ndarray, axes: FaceAxes | None = None) -> Expression:
     return Expression(
         mouth_open=mouth_opening(local),
         mouth_width=float(np.hypot(*(corners[1] - corners[0]))),
+        corner_lift=float(corners[:, 1].mean() - local[list(LIP_MIDDLES), 1].mean()),
         eye_open_right=eye_opening(local, RIGHT_UPPER_LID, RIGHT_LOWER_LID),
         eye_open_left=eye_opening(local, LEFT_UPPER_LID, LEFT_LOWER_LID),
         gaze_right=_gaze(local, RIGHT_EYE_CORNERS, RIGHT_IRIS_CENTER),

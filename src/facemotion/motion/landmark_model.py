@@ -92,7 +92,8 @@ class LandmarkOptions:
     expression: 'retarget' (default) opens the source's mouth and lids as far as the driver's,
     measured against the driver's own neutral and laid onto the source in proportion to its
     face (retarget.py, settings in `retarget`); 'relative' moves every lip and lid landmark by
-    the driver's displacement from its reference frame, as the head does.
+    the driver's displacement from its reference frame, as the head does. Relative motion
+    only: absolute motion copies the driver's face, expression included.
     """
 
     overlap: bool = True
@@ -279,7 +280,8 @@ class LandmarkModel:
                 source, source_marks[LIPS_OUTER, :2], source_marks[lips, :2], self.options.mouth
             )
         rig = neutral = openings = None
-        if self.options.expression == "retarget":
+        # Absolute motion copies the driver's landmarks, its expression with them.
+        if relative and self.options.expression == "retarget":
             rig = source_rig(source_marks, self.options.retarget)
             neutral = DriverNeutral(self.options.retarget)
             openings = OpeningFilter(self.options.retarget)

@@ -17,7 +17,11 @@ eyes over the frames seen so far) and laid onto the source in units of the sourc
   MediaPipe still places apart) shuts the source's fully; the iris centre stays between the
   lids so that a shut eye leaves no fold in the warp.
 
-Brows, mouth width and gaze stay relative. All functions are pure except `DriverNeutral`,
+- mouth corners (smile.py): the width and lift of the source's mouth become its neutral
+  ones (its own, within a typical range: a photographed smile is not its neutral) moved by
+  the driver's change from its own neutral (the median over recent frames).
+
+Brows and gaze stay relative. All functions are pure except `DriverNeutral`,
 which holds the running neutral of one animation.
 """
 
@@ -49,6 +53,7 @@ from facemotion.motion.expression import (
     measure,
 )
 from facemotion.motion.similarity import Similarity
+from facemotion.motion.smile import corner_weights, neutral_corners, set_corners
 
 MESH_POINTS = 468
 # The lower halves of the inner and outer lip loops (corners excluded) and the upper halves.
@@ -68,7 +73,9 @@ class RetargetOptions:
     frames the driver's neutral eye openness is the median of. crease_follow: the share of
     the upper lid's move that the ring above it (the crease) takes, so the lid's skin slides
     down as one (MediaPipe often places the lid rims inside a wide-open eye; lids moved alone
-    would then leave white above them). smoothing_*: the One-Euro
+    would then leave white above them). typical_corners / corner_tolerance: the (mouth
+    width, corner lift) of a neutral mouth and how far a source's own may lie from it and
+    still count as its neutral (smile.py). smoothing_*: the One-Euro
     filter on the driver's openings (face units per second for beta), measured on the raw
     landmarks: steady lids on a still face, yet a one-frame blink keeps most of its depth
     (the landmark filter, tuned for the head, would halve it)."""
@@ -79,6 +86,8 @@ class RetargetOptions:
     typical_eye_open: float = 0.28
     neutral_frames: int = 150
     crease_follow: float = 0.5
+    typical_corners: tuple[float, float] = (0.82, 0.0)
+    corner_tolerance: tuple[float, float] = (0.07, 0.04)
     smoothing_min_cutoff_hz: float = 2.0
     smoothing_beta: float = 30.0
 
@@ -89,11 +98,14 @@ class SourceRig:
     (478,) (how far each landmark follows the lower lip's opening), and the neutral openness
     of each eye (its own, or the typical one where the photo shows it shut); mouth_rest: the
     gap its lips keep when closed (its own gap up to `closed_mouth`: landmarks on closed lips
-    are rarely exactly together)."""
+    are rarely exactly together); corner_weights: how far each landmark follows each mouth
+    corner (2 x (478,)); corners_rest: its neutral (mouth width, corner lift)."""
 
     axes: FaceAxes
     jaw_weights: np.ndarray
     mouth_rest: float
+    corner_weights: tuple[np.ndarray, np.ndarray]
+    corners_rest: tuple[float, float]
     eye_neutral_right: float
     eye_neutral_left: float
 
@@ -137,6 +149,13 @@ def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions())
         axes,
         jaw_weights(points, axes),
         float(np.clip(expression.mouth_open, 0.0, options.closed_mouth)),
+        corner_weights(axes.local(np.asarray(points, np.float64)[:, :2])),
+        neutral_corners(
+            expression.mouth_width,
+            expression.corner_lift,
+            options.typical_corners,
+            options.corner_tolerance,
+        ),
         neutral(expression.eye_open_right),
         neutral(expression.eye_open_left),
     )
@@ -151,26 +170,45 @@ class OpeningFilter:
     def __call__(self, expression: Expression, time_s: float) -> Expression:
         """The expression with its openings smoothed (frames in order, time in seconds)."""
         values = [expression.mouth_open, expression.eye_open_right, expression.eye_open_left]
-        mouth, right, left = (float(v) for v in self._filter(np.array(values), time_s))
+        values += [expression.mouth_width, expression.corner_lift]
+        smoothed = self._filter(np.array(values), time_s)
+        mouth, right, left, width, lift = (float(v) for v in smoothed)
         return Expression(
-            mouth, expression.mouth_width, right, left, expression.gaze_right, expression.gaze_left
+            mouth,
+            width,
+            lift,
+            right,
+            left,
+            expression.gaze_right,
+            expression.gaze_left,
         )
 
 
 class DriverNeutral:
     """The driver's neutral over one animation: the closed-lips baseline of its mouth gap (the
-    smallest gap seen so far, at most `closed_mouth`) and the median openness of each eye over
-    the last `neutral_frames` frames (blinks are brief, so the median is the open eye)."""
+    smallest gap seen so far, at most `closed_mouth`), the median openness of each eye over
+    the last `neutral_frames` frames (blinks are brief, so the median is the open eye) and
+    the median width and corner lift of its mouth over the same frames."""
 
     def __init__(self, options: RetargetOptions = RetargetOptions()) -> None:
         self.options = options
         self.mouth = options.closed_mouth
         self._eyes: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
+        self._corners: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
 
     def update(self, expression: Expression) -> None:
         """Take one driving frame's expression into the neutral."""
         self.mouth = min(self.mouth, expression.mouth_open)
         self._eyes.append((expression.eye_open_right, expression.eye_open_left))
+        self._corners.append((expression.mouth_width, expression.corner_lift))
+
+    @property
+    def corners(self) -> tuple[float, float]:
+        """The neutral mouth width and corner lift (typical before any frame)."""
+        if not self._corners:
+            return self.options.typical_corners
+        width, lift = np.median(np.asarray(self._corners), axis=0)
+        return float(width), float(lift)
 
     @property
     def eyes(self) -> tuple[float, float]:
@@ -189,6 +227,8 @@ class Wanted:
     mouth_open: float
     eye_open_right: float
     eye_open_left: float
+    mouth_width: float
+    corner_lift: float
 
 
 def eye_ratio(openness: float, neutral: float, options: RetargetOptions) -> float:
@@ -206,10 +246,13 @@ def wanted_openings(
 ) -> Wanted:
     """What the source's mouth and eyes should show for the driver's expression."""
     right, left = neutral.eyes
+    width, lift = neutral.corners
     return Wanted(
         mouth_open=rig.mouth_rest + max(driver.mouth_open - neutral.mouth, 0.0),
         eye_open_right=rig.eye_neutral_right * eye_ratio(driver.eye_open_right, right, options),
         eye_open_left=rig.eye_neutral_left * eye_ratio(driver.eye_open_left, left, options),
+        mouth_width=rig.corners_rest[0] + driver.mouth_width - width,
+        corner_lift=rig.corners_rest[1] + driver.corner_lift - lift,
     )
 
 
@@ -273,6 +316,7 @@ def retarget(
     unposed /= head.scale
     axes = rig.axes
     local = axes.local(unposed)
+    set_corners(local, rig.corner_weights, wanted.mouth_width, wanted.corner_lift)
     _set_mouth(local, rig.jaw_weights, wanted.mouth_open)
     _set_eye(
         local,
