@@ -25,6 +25,9 @@ LEFT_LOWER_LID = (249, 390, 373, 374, 380, 381, 382)
 # The ring of mesh points above each upper lid (the crease), paired with the lid points.
 RIGHT_CREASE = (247, 30, 29, 27, 28, 56, 190)
 LEFT_CREASE = (467, 260, 259, 257, 258, 286, 414)
+# The ring of mesh points below each lower lid, paired with the lid points.
+RIGHT_BELOW = (25, 110, 24, 23, 22, 26, 112)
+LEFT_BELOW = (255, 339, 254, 253, 252, 256, 341)
 # Inner lips, upper and lower, paired across the mouth (the middle pair is 13 / 14).
 UPPER_INNER_LIP = (81, 82, 13, 312, 311)
 LOWER_INNER_LIP = (178, 87, 14, 317, 402)

@@ -343,9 +343,7 @@ class LandmarkModel:
                 head = fit_similarity(source_marks[_STABLE, :2], targets[_STABLE])
                 if rig is not None and neutral is not None:
                     wanted = wanted_openings(expression, neutral, rig, self.options.retarget)
-                    targets = retarget(
-                        targets, head, rig, wanted, self.options.retarget.crease_follow
-                    )
+                    targets = retarget(targets, head, rig, wanted, self.options.retarget)
                 target_extended = target_points(targets, source_extended, layout, head)
                 map_x, map_y = coarse_map(
                     target_extended, source_extended, layout, shape, points[:, 2], step

@@ -34,6 +34,7 @@ import numpy as np
 
 from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.motion.expression import (
+    LEFT_BELOW,
     LEFT_CREASE,
     LEFT_EYE_CORNERS,
     LEFT_IRIS_CENTER,
@@ -41,6 +42,7 @@ from facemotion.motion.expression import (
     LEFT_UPPER_LID,
     LOWER_INNER_LIP,
     MOUTH_CORNERS,
+    RIGHT_BELOW,
     RIGHT_CREASE,
     RIGHT_EYE_CORNERS,
     RIGHT_IRIS_CENTER,
@@ -73,7 +75,9 @@ class RetargetOptions:
     frames the driver's neutral eye openness is the median of. crease_follow: the share of
     the upper lid's move that the ring above it (the crease) takes, so the lid's skin slides
     down as one (MediaPipe often places the lid rims inside a wide-open eye; lids moved alone
-    would then leave white above them). typical_corners / corner_tolerance: the (mouth
+    would then leave white above them); the ring below the lower lid does the same.
+    lower_lid_share: the share of a closing (or opening) that the lower lid takes (in a blink
+    the lids meet below the eye's middle). typical_corners / corner_tolerance: the (mouth
     width, corner lift) of a neutral mouth and how far a source's own may lie from it and
     still count as its neutral (smile.py). smoothing_*: the One-Euro
     filter on the driver's openings (face units per second for beta), measured on the raw
@@ -86,6 +90,7 @@ class RetargetOptions:
     typical_eye_open: float = 0.28
     neutral_frames: int = 150
     crease_follow: float = 0.5
+    lower_lid_share: float = 0.2
     typical_corners: tuple[float, float] = (0.82, 0.0)
     corner_tolerance: tuple[float, float] = (0.07, 0.04)
     smoothing_min_cutoff_hz: float = 2.0
@@ -267,22 +272,40 @@ def _set_mouth(local: np.ndarray, weights: np.ndarray, gap: float) -> None:
     local[lower, 1] = np.maximum(local[lower, 1], local[upper, 1])
 
 
+@dataclass(frozen=True)
+class _Eye:
+    """One eye's landmark indices: the ring above the upper lid, the lids (paired), the ring
+    below the lower lid, the corners and the iris centre."""
+
+    crease: tuple[int, ...]
+    upper: tuple[int, ...]
+    lower: tuple[int, ...]
+    below: tuple[int, ...]
+    corners: tuple[int, int]
+    iris: int
+
+
+_RIGHT_EYE = _Eye(
+    RIGHT_CREASE,
+    RIGHT_UPPER_LID,
+    RIGHT_LOWER_LID,
+    RIGHT_BELOW,
+    RIGHT_EYE_CORNERS,
+    RIGHT_IRIS_CENTER,
+)
+_LEFT_EYE = _Eye(
+    LEFT_CREASE, LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_BELOW, LEFT_EYE_CORNERS, LEFT_IRIS_CENTER
+)
+
+
 def _set_eye(
-    local: np.ndarray,
-    crease: tuple[int, ...],
-    upper: tuple[int, ...],
-    lower: tuple[int, ...],
-    corners: tuple[int, int],
-    iris: int,
-    openness: float,
-    neutral: float,
-    crease_follow: float,
+    local: np.ndarray, eye: _Eye, openness: float, neutral: float, options: RetargetOptions
 ) -> None:
-    """Move one eye's upper lid in face-unit landmarks (478, 2), in place, so that its gap
-    over its width is `openness`, the crease above by `crease_follow` of the lid's move; keep
-    the iris centre between the lids."""
-    upper, lower = list(upper), list(lower)
-    width = max(float(np.hypot(*(local[corners[0]] - local[corners[1]]))), 1e-6)
+    """Move one eye's lids in face-unit landmarks (478, 2), in place, so that their gap over
+    the eye's width is `openness`: the lower lid takes `lower_lid_share` of the move, the
+    rings beyond the lids `crease_follow` of their lid's; keep the iris centre between."""
+    upper, lower = list(eye.upper), list(eye.lower)
+    width = max(float(np.hypot(*(local[eye.corners[0]] - local[eye.corners[1]]))), 1e-6)
     gaps = local[lower, 1] - local[upper, 1]
     now = float(np.mean(gaps)) / width
     if now > 0.25 * neutral:
@@ -291,13 +314,17 @@ def _set_eye(
         # The lids (nearly) touch: open them in an arch, highest in the middle.
         profile = np.sin(np.linspace(0.2, np.pi - 0.2, len(upper)))
         new_gaps = profile / profile.mean() * openness * width
-    moved = local[lower, 1] - np.maximum(new_gaps, 0.0)
-    local[list(crease), 1] += crease_follow * (moved - local[upper, 1])
-    local[upper, 1] = moved
+    closing = gaps - np.maximum(new_gaps, 0.0)
+    down = (1.0 - options.lower_lid_share) * closing
+    up = options.lower_lid_share * closing
+    local[upper, 1] += down
+    local[list(eye.crease), 1] += options.crease_follow * down
+    local[lower, 1] -= up
+    local[list(eye.below), 1] -= options.crease_follow * up
     middle = len(upper) // 2
     top, bottom = local[upper[middle], 1], local[lower[middle], 1]
     inset = 0.3 * (bottom - top)
-    local[iris, 1] = np.clip(local[iris, 1], top + inset, bottom - inset)
+    local[eye.iris, 1] = np.clip(local[eye.iris, 1], top + inset, bottom - inset)
 
 
 def retarget(
@@ -305,7 +332,7 @@ def retarget(
     head: Similarity,
     rig: SourceRig,
     wanted: Wanted,
-    crease_follow: float = RetargetOptions.crease_follow,
+    options: RetargetOptions = RetargetOptions(),
 ) -> np.ndarray:
     """Target landmarks (478, 2) px with the mouth and eyes set to `wanted`.
 
@@ -318,28 +345,8 @@ def retarget(
     local = axes.local(unposed)
     set_corners(local, rig.corner_weights, wanted.mouth_width, wanted.corner_lift)
     _set_mouth(local, rig.jaw_weights, wanted.mouth_open)
-    _set_eye(
-        local,
-        RIGHT_CREASE,
-        RIGHT_UPPER_LID,
-        RIGHT_LOWER_LID,
-        RIGHT_EYE_CORNERS,
-        RIGHT_IRIS_CENTER,
-        wanted.eye_open_right,
-        rig.eye_neutral_right,
-        crease_follow,
-    )
-    _set_eye(
-        local,
-        LEFT_CREASE,
-        LEFT_UPPER_LID,
-        LEFT_LOWER_LID,
-        LEFT_EYE_CORNERS,
-        LEFT_IRIS_CENTER,
-        wanted.eye_open_left,
-        rig.eye_neutral_left,
-        crease_follow,
-    )
+    _set_eye(local, _RIGHT_EYE, wanted.eye_open_right, rig.eye_neutral_right, options)
+    _set_eye(local, _LEFT_EYE, wanted.eye_open_left, rig.eye_neutral_left, options)
     frame = np.stack([axes.x, axes.y])  # rows: the face's axes in image px
     back = axes.origin + axes.scale * local @ frame
     return head(back)
