@@ -11,13 +11,7 @@ from facemotion.errors import InputError
 from facemotion.motion.expression import measure
 from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 from facemotion.motion.mesh import STABLE_POINTS
-from facemotion.motion.retarget import (
-    DriverNeutral,
-    RetargetOptions,
-    retarget,
-    source_rig,
-    wanted_openings,
-)
+from facemotion.motion.retarget import Retargeter, RetargetOptions
 from facemotion.motion.similarity import fit_similarity
 from facemotion.motion.targets import relative_targets
 from tests.motion.landmark_faces import (
@@ -35,18 +29,15 @@ _STABLE = list(STABLE_POINTS)
 
 def _animate(source: np.ndarray, driving: list[np.ndarray]) -> list[tuple[np.ndarray, ...]]:
     """(relative targets, retargeted targets) per driving frame, the first frame the reference,
-    composed as the landmark model composes them."""
-    options = RetargetOptions()
-    rig = source_rig(source, options)
-    neutral = DriverNeutral(options)
+    composed as the landmark model composes them (the openings unsmoothed: each frame is a
+    new pose here)."""
+    retargeter = Retargeter(source, RetargetOptions(smoothing_min_cutoff_hz=1e6))
     results = []
-    for points in driving:
-        expression = measure(points)
-        neutral.update(expression)
+    for index, points in enumerate(driving):
+        retargeter.observe(points, index / 30)
         relative = relative_targets(source, points, driving[0])
         head = fit_similarity(source[_STABLE, :2], relative[_STABLE])
-        wanted = wanted_openings(expression, neutral, rig, options)
-        results.append((relative, retarget(relative, head, rig, wanted)))
+        results.append((relative, retargeter.retarget(relative, head)))
     return results
 
 
@@ -171,3 +162,15 @@ def test_driver_smile_widens_a_neutral_source_by_as_much():
     before, after = measure(source), measure(frames[-1][1])
     assert after.mouth_width - before.mouth_width == pytest.approx(0.12, abs=0.015)
     assert after.corner_lift - before.corner_lift == pytest.approx(-0.06, abs=0.015)
+
+
+def test_a_one_frame_blink_survives_the_smoothing_of_the_openings():
+    source = face_landmarks(size=200)
+    neutral, blink = face_landmarks(), face_landmarks(face=close_right_eye())
+    retargeter = Retargeter(source)  # default smoothing
+    for index, points in enumerate([neutral] * 10 + [blink]):
+        retargeter.observe(points, index / 30)
+    relative = relative_targets(source, blink, neutral)
+    head = fit_similarity(source[_STABLE, :2], relative[_STABLE])
+    shut = measure(retargeter.retarget(relative, head)).eye_open_right
+    assert shut < 0.3 * measure(source).eye_open_right

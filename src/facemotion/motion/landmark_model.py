@@ -25,18 +25,10 @@ from facemotion.errors import InputError, Remedy
 from facemotion.io.images import as_uint8_image
 from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.models.base import PassReport
-from facemotion.motion.expression import measure
 from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthFill, MouthOptions, fill_strength
-from facemotion.motion.retarget import (
-    DriverNeutral,
-    OpeningFilter,
-    RetargetOptions,
-    retarget,
-    source_rig,
-    wanted_openings,
-)
+from facemotion.motion.retarget import Retargeter, RetargetOptions
 from facemotion.motion.similarity import Similarity, fit_similarity
 from facemotion.motion.targets import (
     absolute_targets,
@@ -279,12 +271,10 @@ class LandmarkModel:
             mouth = MouthFill(
                 source, source_marks[LIPS_OUTER, :2], source_marks[lips, :2], self.options.mouth
             )
-        rig = neutral = openings = None
+        retargeter = None
         # Absolute motion copies the driver's landmarks, its expression with them.
         if relative and self.options.expression == "retarget":
-            rig = source_rig(source_marks, self.options.retarget)
-            neutral = DriverNeutral(self.options.retarget)
-            openings = OpeningFilter(self.options.retarget)
+            retargeter = Retargeter(source_marks, self.options.retarget)
         tracker = self._tracker()
         frames = lost = 0
         reference = held = held_frame = None
@@ -303,12 +293,8 @@ class LandmarkModel:
                     points, frame = held, held_frame
                 else:
                     points = np.asarray(points, dtype=np.float64)
-                    if neutral is not None and openings is not None:
-                        # Measured before smoothing: a blink lasts a frame or two, which the
-                        # landmark filter would halve.
-                        expression = measure(points)
-                        neutral.update(expression)
-                        expression = openings(expression, frames / self.options.frames_per_second)
+                    if retargeter is not None:
+                        retargeter.observe(points, frames / self.options.frames_per_second)
                     if self.options.smoothing:
                         points, smoother = self._smooth(points, frame.shape, frames, smoother)
                     held, held_frame = points, frame
@@ -341,9 +327,8 @@ class LandmarkModel:
                 else:
                     targets = absolute_targets(points, frame.shape[:2], shape)
                 head = fit_similarity(source_marks[_STABLE, :2], targets[_STABLE])
-                if rig is not None and neutral is not None:
-                    wanted = wanted_openings(expression, neutral, rig, self.options.retarget)
-                    targets = retarget(targets, head, rig, wanted, self.options.retarget)
+                if retargeter is not None:
+                    targets = retargeter.retarget(targets, head)
                 target_extended = target_points(targets, source_extended, layout, head)
                 map_x, map_y = coarse_map(
                     target_extended, source_extended, layout, shape, points[:, 2], step

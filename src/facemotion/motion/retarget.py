@@ -350,3 +350,31 @@ def retarget(
     frame = np.stack([axes.x, axes.y])  # rows: the face's axes in image px
     back = axes.origin + axes.scale * local @ frame
     return head(back)
+
+
+class Retargeter:
+    """Expression retargeting over one animation: `observe` each driving frame's raw
+    landmarks (478, >=2) px as they come (found frames only), then `retarget` the targets of
+    the frame to show. source: the source's landmarks (478, >=2) px."""
+
+    def __init__(self, source: np.ndarray, options: RetargetOptions = RetargetOptions()) -> None:
+        self.options = options
+        self.rig = source_rig(source, options)
+        self._neutral = DriverNeutral(options)
+        self._openings = OpeningFilter(options)
+        self._wanted: Wanted | None = None
+
+    def observe(self, points: np.ndarray, time_s: float) -> None:
+        """Take a driving frame's landmarks, before any landmark smoothing (a blink lasts a
+        frame or two, which that filter would halve), at `time_s` seconds."""
+        expression = measure(points)
+        self._neutral.update(expression)
+        smoothed = self._openings(expression, time_s)
+        self._wanted = wanted_openings(smoothed, self._neutral, self.rig, self.options)
+
+    def retarget(self, targets: np.ndarray, head: Similarity) -> np.ndarray:
+        """The targets (478, 2) px with the last observed frame's openings (unchanged before
+        any); head: the similarity from the source's face to the targets' pose."""
+        if self._wanted is None:
+            return targets
+        return retarget(targets, head, self.rig, self._wanted, self.options)
