@@ -11,19 +11,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from facemotion.motion.expression import LIP_MIDDLES, MOUTH_CORNERS, NOSE_TIP
+from facemotion.motion.expression import LIP_MIDDLES, MOUTH_CORNERS
 
 MESH_POINTS = 468
+SUBNASALE = 2  # where the nose meets the upper lip
+# The outer and inner lip loops (MediaPipe's order): they move with the corners wherever the
+# corners are, even raised to the nose's height by a broad smile.
+_LIPS = (
+    61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146,
+    78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95,
+)  # fmt: skip
 
 
 def corner_weights(local: np.ndarray, spread: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
     """(478,) weights of how far each landmark follows the left-image corner (61) and the
     right-image corner (291), from source landmarks in face units (478, 2): 1 at the corner,
-    a Gaussian of `spread` mouth widths around it, nothing above the nose tip nor in the
-    irises."""
+    a Gaussian of `spread` mouth widths around it, fading to nothing from the corners' height
+    up to where the nose meets the lip (the nostrils stay) except on the lips themselves, none
+    in the irises."""
     corners = local[list(MOUTH_CORNERS)]
     width = max(float(np.hypot(*(corners[1] - corners[0]))), 1e-6)
-    below_nose = local[:, 1] > local[NOSE_TIP, 1]
+    height = max(float(corners[:, 1].mean() - local[SUBNASALE, 1]), 1e-6)
+    below_nose = np.clip((local[:, 1] - local[SUBNASALE, 1]) / height, 0.0, 1.0)
+    below_nose[list(_LIPS)] = 1.0
     weights = []
     for corner in corners:
         distance = np.hypot(*(local - corner).T) / (spread * width)
