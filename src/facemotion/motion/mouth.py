@@ -25,7 +25,9 @@ class MouthOptions:
     Colour (CIE Lab, L in [0, 100]; lips: the source lips' median colour): cavity_lightness
     (at the back, at the lips) with the lips' hue times cavity_chroma; teeth: teeth_height
     (fraction of the mouth's width) below the upper lip, lightness the lips' plus
-    teeth_lift (within teeth_lightness), hue teeth_ab, shaded towards the mouth corners;
+    teeth_lift (within teeth_lightness), hue teeth_ab plus teeth_warmth of the lips' (teeth
+    take the warmth of the light on the face), shaded towards the mouth corners, with faint
+    gaps every tooth_width (fraction of the mouth's width);
     tongue: an ellipse on the lower lip of tongue_size (half-width, height as fractions of
     the mouth's width), lightness tongue_lightness times the lips', their hue times
     tongue_chroma.
@@ -38,6 +40,8 @@ class MouthOptions:
     teeth_lift: float = 28.0
     teeth_lightness: tuple[float, float] = (45.0, 82.0)
     teeth_ab: tuple[float, float] = (1.0, 7.0)
+    teeth_warmth: float = 0.2
+    tooth_width: float = 0.15
     tongue_size: tuple[float, float] = (0.3, 0.2)
     tongue_lightness: float = 0.8
     tongue_chroma: float = 1.1
@@ -145,8 +149,12 @@ def mouth_interior(
     low, high = options.teeth_lightness
     teeth_l = float(np.clip(lips_l + options.teeth_lift, low, high))
     teeth_l = teeth_l * (1 - 0.35 * edge**2) * (1 - 0.25 * np.clip(below / tooth, 0.0, 1.0))
+    # Gaps between the teeth: narrow darker lines across the band, the middle one at u = 0.
+    phase = np.sin(np.pi * u / (2 * options.tooth_width))
+    teeth_l = teeth_l * (1 - 0.2 * np.exp(-((phase / 0.2) ** 2)))
     lightness = lightness + (teeth_l - lightness) * teeth
-    ab += (np.asarray(options.teeth_ab, np.float32) - ab) * teeth[..., None]
+    teeth_ab = np.asarray(options.teeth_ab, np.float32) + options.teeth_warmth * lips_ab
+    ab += (teeth_ab - ab) * teeth[..., None]
     # The tongue: an ellipse resting on the lower lip, shaded darker towards the back.
     half, height = options.tongue_size
     rise = (gap - below) / (height * width)
