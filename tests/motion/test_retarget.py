@@ -174,3 +174,14 @@ def test_a_one_frame_blink_survives_the_smoothing_of_the_openings():
     head = fit_similarity(source[_STABLE, :2], relative[_STABLE])
     shut = measure(retargeter.retarget(relative, head)).eye_open_right
     assert shut < 0.3 * measure(source).eye_open_right
+
+
+def test_eyes_photographed_shut_stay_shut_rather_than_open_onto_nothing():
+    shut = face_landmarks(size=200, face=close_right_eye())
+    neutral = face_landmarks()
+    before = measure(shut)
+    assert before.eye_open_right < 0.02
+    frames = _animate(shut, [neutral] * 5)
+    after = measure(frames[-1][1])
+    assert after.eye_open_right == pytest.approx(before.eye_open_right, abs=0.005)
+    assert after.eye_open_left == pytest.approx(before.eye_open_left, rel=0.02)

@@ -70,8 +70,8 @@ class RetargetOptions:
     its lips count as closed (the running minimum is used when lower). eye_closed_ratio: the
     driver's eye openness over its neutral at which the eye counts as shut (legacy FaceMesh
     keeps ~25 % of the gap on a full blink on the carphone clip). eye_wide_limit: the most a
-    source eye opens beyond its neutral. typical_eye_open: the neutral lid gap over eye width
-    used for an eye photographed shut (below half of it). neutral_frames: how many recent
+    source eye opens beyond its neutral. typical_eye_open: the driver's neutral lid gap over
+    eye width before any frame is seen. neutral_frames: how many recent
     frames the driver's neutral eye openness is the median of. crease_follow: the share of
     the upper lid's move that the ring above it (the crease) takes, so the lid's skin slides
     down as one (MediaPipe often places the lid rims inside a wide-open eye; lids moved alone
@@ -101,7 +101,8 @@ class RetargetOptions:
 class SourceRig:
     """What retargeting needs of the source, computed once: its face axes, the jaw weights
     (478,) (how far each landmark follows the lower lip's opening), and the neutral openness
-    of each eye (its own, or the typical one where the photo shows it shut); mouth_rest: the
+    of each eye (its own: an eye photographed shut stays shut, as opening it would show a
+    dark hole where the warp has no eyeball to show); mouth_rest: the
     gap its lips keep when closed (its own gap up to `closed_mouth`: landmarks on closed lips
     are rarely exactly together); corner_weights: how far each landmark follows each mouth
     corner (2 x (478,)); corners_rest: its neutral (mouth width, corner lift)."""
@@ -145,11 +146,6 @@ def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions())
     """The rig of a source face from its landmarks (478, >=2) px."""
     axes = face_axes(points)
     expression = measure(points, axes)
-    shut = options.typical_eye_open / 2
-
-    def neutral(openness: float) -> float:
-        return openness if openness >= shut else options.typical_eye_open
-
     return SourceRig(
         axes,
         jaw_weights(points, axes),
@@ -161,8 +157,8 @@ def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions())
             options.typical_corners,
             options.corner_tolerance,
         ),
-        neutral(expression.eye_open_right),
-        neutral(expression.eye_open_left),
+        max(expression.eye_open_right, 0.0),
+        max(expression.eye_open_left, 0.0),
     )
 
 
@@ -298,9 +294,7 @@ _LEFT_EYE = _Eye(
 )
 
 
-def _set_eye(
-    local: np.ndarray, eye: _Eye, openness: float, neutral: float, options: RetargetOptions
-) -> None:
+def _set_eye(local: np.ndarray, eye: _Eye, openness: float, options: RetargetOptions) -> None:
     """Move one eye's lids in face-unit landmarks (478, 2), in place, so that their gap over
     the eye's width is `openness`: the lower lid takes `lower_lid_share` of the move, the
     rings beyond the lids `crease_follow` of their lid's; keep the iris centre between."""
@@ -308,12 +302,8 @@ def _set_eye(
     width = max(float(np.hypot(*(local[eye.corners[0]] - local[eye.corners[1]]))), 1e-6)
     gaps = local[lower, 1] - local[upper, 1]
     now = float(np.mean(gaps)) / width
-    if now > 0.25 * neutral:
-        new_gaps = gaps * (openness / now)
-    else:
-        # The lids (nearly) touch: open them in an arch, highest in the middle.
-        profile = np.sin(np.linspace(0.2, np.pi - 0.2, len(upper)))
-        new_gaps = profile / profile.mean() * openness * width
+    # An eye shut in the photo (neutral 0) stays shut: the scale keeps a zero gap at zero.
+    new_gaps = gaps * (openness / now) if now > 1e-6 else gaps
     closing = gaps - np.maximum(new_gaps, 0.0)
     down = (1.0 - options.lower_lid_share) * closing
     up = options.lower_lid_share * closing
@@ -345,8 +335,8 @@ def retarget(
     local = axes.local(unposed)
     set_corners(local, rig.corner_weights, wanted.mouth_width, wanted.corner_lift)
     _set_mouth(local, rig.jaw_weights, wanted.mouth_open)
-    _set_eye(local, _RIGHT_EYE, wanted.eye_open_right, rig.eye_neutral_right, options)
-    _set_eye(local, _LEFT_EYE, wanted.eye_open_left, rig.eye_neutral_left, options)
+    _set_eye(local, _RIGHT_EYE, wanted.eye_open_right, options)
+    _set_eye(local, _LEFT_EYE, wanted.eye_open_left, options)
     frame = np.stack([axes.x, axes.y])  # rows: the face's axes in image px
     back = axes.origin + axes.scale * local @ frame
     return head(back)
