@@ -140,3 +140,25 @@ def test_help_and_version(capsys):
     with pytest.raises(SystemExit):
         main(["--version"])
     assert "facemotion 0.1.0" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "flag, expected", [((), "retarget"), (("--expression", "relative"), "relative")]
+)
+def test_expression_flag_reaches_the_landmark_model(inputs, monkeypatch, flag, expected):
+    import facemotion.pipeline.load as load
+
+    chosen = []
+    original = load.load_model
+
+    def spy(*args, **kwargs):
+        model = original(*args, **kwargs)
+        chosen.append(model.options.expression)
+        raise KeyboardInterrupt  # stop before animating: the choice is what is tested
+
+    monkeypatch.setattr(load, "load_model", spy)
+    source, driving = inputs
+    assert run_cli("animate", source, driving, "--quiet", *flag) == 130
+    assert chosen == [expected]
+    with pytest.raises(SystemExit):  # argparse's own usage error
+        run_cli("animate", source, driving, "--expression", "absolute")

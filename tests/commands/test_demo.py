@@ -93,3 +93,28 @@ def test_comparison_is_synced_and_keeps_the_driving_audio(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "a.mp4", "b.mp4", "comparison.mp4", "drive.mp4", "frames.png"
     ]  # fmt: skip
+
+
+def test_grid_shows_the_drivers_widest_mouth_and_its_blink():
+    from facemotion.motion.expression import measure
+    from facemotion.pipeline.demo import telling_frames
+
+    steps = telling_frames(sample_path("carphone.mp4"), 120)
+    assert len(steps) == GRID_STEPS and steps[0] == 0 and steps == sorted(set(steps))
+    with VideoReader(sample_path("carphone.mp4")) as reader:
+        frames = [np.asarray(frame) for frame in reader]
+    from facemotion.landmarks import LandmarkTracker
+
+    with LandmarkTracker() as tracker:
+        shown = [measure(tracker(frames[i])[0]) for i in steps]
+    mouths = [e.mouth_open for e in shown]
+    eyes = [e.eye_open_right + e.eye_open_left for e in shown]
+    assert max(mouths) > 0.5  # an "ah": the lips apart by half the eyes' distance
+    assert min(eyes) < 0.5 * max(eyes)  # a blink
+
+
+def test_grid_frames_of_a_faceless_clip_are_evenly_spaced(tmp_path):
+    from facemotion.pipeline.demo import evenly_spaced, telling_frames
+
+    clip = write_video(tmp_path / "clip.mp4", moving_frames(9, 64, 64), Fraction(25))
+    assert telling_frames(clip, 9) == evenly_spaced(9) == [0, 3, 5, 8]

@@ -8,6 +8,7 @@ import numpy as np
 from tests.solver.synthetic_face import NEUTRAL_CM, open_jaw, to_image
 
 SIZE = 160
+CLOSING_DEGREES = -6.0  # the jaw turn that brings the synthetic face's inner lips together
 
 
 def face_landmarks(size: int = SIZE, face=NEUTRAL_CM, **pose) -> np.ndarray:
@@ -19,6 +20,11 @@ def face_landmarks(size: int = SIZE, face=NEUTRAL_CM, **pose) -> np.ndarray:
 
 def open_mouth_landmarks(size: int = SIZE, degrees: float = 14.0, **pose) -> np.ndarray:
     return face_landmarks(size, open_jaw(degrees), **pose)
+
+
+def closed_mouth_landmarks(size: int = SIZE, **pose) -> np.ndarray:
+    """The synthetic face with its lips together (its neutral mesh has them ~0.9 cm apart)."""
+    return face_landmarks(size, open_jaw(CLOSING_DEGREES), **pose)
 
 
 def textured_image(size: int = SIZE, seed: int = 0) -> np.ndarray:

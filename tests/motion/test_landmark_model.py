@@ -221,3 +221,53 @@ def test_best_frame_runs_backwards_and_forwards_and_counts_lost_frames_of_both()
     assert len(outputs) == 5 and len(trackers) == 2
     assert all(np.abs(output - source).max() < 1e-3 for output in outputs)
     assert model.lost_frames == 2  # one in each pass
+
+
+def _around_the_face(points: np.ndarray, inner: float, outer: float) -> np.ndarray:
+    """(SIZE, SIZE) bool: the band between `inner` and `outer` times the face oval, scaled
+    about its centre (where hair and ears lie), inside the image by a margin."""
+    oval = points[face_topology().oval, :2]
+    centre = oval.mean(axis=0)
+    masks = []
+    for factor in (outer, inner):
+        mask = np.zeros((SIZE, SIZE), np.uint8)
+        ring = centre + (oval - centre) * factor
+        cv2.fillPoly(mask, [np.round(ring - 0.5).astype(np.int32)], 1)
+        masks.append(mask > 0)
+    band = masks[0] & ~masks[1]
+    band[:8], band[-8:], band[:, :8], band[:, -8:] = False, False, False, False
+    return band
+
+
+def _turned_head_error(extent: float, body_motion: bool = True) -> float:
+    """Mean error, just outside the face, of the output against the source moved rigidly by
+    the driving head's similarity (a 12-degree tilt; the driving frames themselves still, so
+    their optical flow says nothing moves)."""
+    source = textured_image()
+    marks = face_landmarks(size=SIZE, px_per_cm=SIZE / 40)
+    centre = marks[:, :2].mean(axis=0)
+    angle = np.deg2rad(12.0)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    head = Similarity(1.0, rotation, centre - centre @ rotation.T)
+    moved = marks.copy()
+    moved[:, :2] = head(marks[:, :2])
+    options = LandmarkOptions(
+        smoothing=False, settle_calls=0, relative_head_extent=extent, body_motion=body_motion
+    )
+    model, _ = _model([(marks, True), (moved, True)], marks, options)
+    frame = textured_image(seed=1)
+    output = list(model.animate(source, [frame, frame]))[1]
+    forward = head.matrix.copy()
+    forward[:, 2] += forward[:, :2] @ [0.5, 0.5] - 0.5
+    expected = cv2.warpAffine(source, forward, (SIZE, SIZE), flags=cv2.INTER_LINEAR)
+    band = _around_the_face(moved, 1.05, 1.3)
+    assert band.sum() > 200
+    return float(np.abs(output - expected)[band].mean())
+
+
+def test_hair_beside_a_turning_head_moves_with_the_head():
+    assert LandmarkOptions().relative_head_extent == 1.6
+    # The mesh's rings alone move the band rigidly (up to resampling): the floor.
+    floor = _turned_head_error(1.6, body_motion=False)
+    rigid, torn = _turned_head_error(1.6), _turned_head_error(1.0)
+    assert rigid - floor < 0.2 * (torn - floor)

@@ -1,4 +1,4 @@
-"""Mouth fill colour: a blue-tinted driving interior takes the source lips' hue, steadily."""
+"""Mouth fill: a drawn interior (teeth, dark cavity) in the source lips' hue, never the driver's."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from facemotion.landmarks.topology import LIPS_OUTER
 from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 from facemotion.motion.mesh import face_topology
-from facemotion.motion.mouth import MouthOptions, lip_colour
+from facemotion.motion.mouth import lip_colour
 from tests.motion.landmark_faces import SIZE, ScriptedTracker, face_landmarks, open_mouth_landmarks
 
 SKIN = (0.75, 0.55, 0.45)
@@ -44,7 +44,10 @@ def _scene(interior_colours):
 
 def _animate(source, marks, opened, frames):
     script = [(marks, True)] + [(opened, True)] * (len(frames) - 1)
-    options = LandmarkOptions(smoothing=False, settle_calls=0, body_motion=False)
+    # Relative motion: the opened mouth lies exactly where the driving one does.
+    options = LandmarkOptions(
+        smoothing=False, settle_calls=0, body_motion=False, expression="relative"
+    )
     model = LandmarkModel(
         options,
         tracker_factory=lambda: ScriptedTracker(script),
@@ -63,7 +66,7 @@ def _lab(colour) -> np.ndarray:
     return cv2.cvtColor(np.float32(colour).reshape(1, 1, 3), cv2.COLOR_RGB2Lab).reshape(3)
 
 
-def test_blue_driving_interior_takes_the_source_lips_colour():
+def test_blue_driving_interior_leaves_a_dark_mouth_in_the_source_lips_hue():
     blue = (0.1, 0.15, 0.45)
     source, marks, opened, frames = _scene([blue, blue])
     output = _animate(source, marks, opened, frames)[1]
@@ -72,23 +75,30 @@ def test_blue_driving_interior_takes_the_source_lips_colour():
     mean = output[inside].mean(axis=0)
     assert np.isfinite(output).all() and mean.mean() > 0.05  # shaded, no hole
     assert mean[2] <= mean[0] and mean[0] > mean[1]  # red-brown, not blue
-    # Within a plausible distance of the source lips' colour darkened: the same hue (a, b)
-    # within 12 Lab units, darker than the lips.
     lips = lip_colour(source, marks[LIPS_OUTER, :2], marks[face_topology().inner_lips, :2])
     np.testing.assert_allclose(lips, _lab(LIPS), atol=1.0)
     interior = _lab(mean)
-    assert interior[0] < lips[0] - 5
-    assert np.linalg.norm(interior[1:] - lips[1:] * MouthOptions().lip_chroma) < 12
-    # The bright row along the upper lip (teeth) stays brighter than the rest, near white.
-    assert output[inside].max(axis=0).min() > mean.max() + 0.1
+    assert interior[0] < lips[0] - 5  # darker than the lips
+    # Its hue points the lips' way (a, b within 40 degrees), whatever the driving cast.
+    cosine = interior[1:] @ lips[1:] / (np.linalg.norm(interior[1:]) * np.linalg.norm(lips[1:]))
+    assert cosine > np.cos(np.radians(40))
 
 
-def test_fill_colour_is_steady_when_the_driving_interior_flickers():
-    colours = [(0.1, 0.15, 0.45), (0.3, 0.1, 0.1)] * 4
-    source, marks, opened, frames = _scene(colours)
-    outputs = _animate(source, marks, opened, frames)
+def test_open_mouth_shows_teeth_under_the_upper_lip_and_a_dark_cavity_below():
+    source, marks, opened, frames = _scene([(0.1, 0.15, 0.45)] * 2)
+    output = _animate(source, marks, opened, frames)[1]
     inside = _inside(opened)
-    means = np.array([frame[inside].mean(axis=0) for frame in outputs[1:]])
-    driving = np.array([frame[inside].mean(axis=0) for frame in frames[1:]])
-    jumps = np.abs(np.diff(means, axis=0)).max()
-    assert jumps < 0.25 * np.abs(np.diff(driving, axis=0)).max()
+    rows = np.flatnonzero(inside.any(axis=1))
+    lightness = cv2.cvtColor(output, cv2.COLOR_RGB2Lab)[..., 0]
+    per_row = [lightness[row][inside[row]].mean() for row in rows]
+    top, middle = per_row[0], min(per_row[len(per_row) // 3 : 2 * len(per_row) // 3])
+    assert top > middle + 20  # teeth under the upper lip
+    assert middle < 30  # a dark cavity
+
+
+def test_fill_ignores_the_driving_interior():
+    blue, yellow = _scene([(0.1, 0.15, 0.45)] * 2), _scene([(0.9, 0.8, 0.2)] * 2)
+    first = _animate(*blue)[1]
+    second = _animate(*yellow)[1]
+    inside = _inside(blue[2])
+    assert np.abs(first - second)[inside].max() < 1e-5

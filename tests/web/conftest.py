@@ -15,7 +15,7 @@ def tiny_loader(golden_dir):
     from facemotion.pipeline.load import load_model
 
     model = load_model(golden_dir / "tiny-cpk.pth.tar", golden_dir / "tiny-64.yaml")
-    return lambda name, device: model
+    return lambda name, device, **options: model
 
 
 @pytest.fixture

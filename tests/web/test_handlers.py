@@ -198,3 +198,22 @@ def test_faceless_source_is_refused_like_the_cli_before_any_frame(tmp_path, clip
     cli_line = capsys.readouterr().err.strip()
     assert refused.value.message in cli_line and "blank.png" in refused.value.message
     assert "\n" not in web_line and "set Crop to auto" in web_line and "--crop auto" in cli_line
+
+
+def test_the_landmark_model_is_loaded_with_the_chosen_expression(tmp_path):
+    loaded = []
+
+    def loader(name, device, **options):
+        loaded.append((name, options))
+        return object()
+
+    jobs = Jobs(ServeOptions(), SessionStore(tmp_path), loader)
+    first = jobs.model("landmarks")
+    assert jobs.model("landmarks", "retarget") is first
+    assert jobs.model("landmarks", "relative") is not first
+    assert loaded == [
+        ("landmarks", {"expression": "retarget"}),
+        ("landmarks", {"expression": "relative"}),
+    ]
+    with pytest.raises(InputError, match="unknown expression 'wide'"):
+        jobs.model("landmarks", "wide")

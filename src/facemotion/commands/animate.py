@@ -108,6 +108,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=True,
         help="adapt movement scale to the size of the source face (default on)",
     )
+    motion.add_argument(
+        "--expression",
+        choices=("retarget", "relative"),
+        default="retarget",
+        help="landmark model: retarget (default) opens the mouth and eyes as far as the "
+        "driver's, whatever the source photo or the driver's first frame shows; relative moves "
+        "them by the driver's displacement from its first frame",
+    )
     reference = motion.add_mutually_exclusive_group()
     reference.add_argument(
         "--best-frame", type=int, default=0, metavar="N", help="driving frame N is the reference"
@@ -250,6 +258,7 @@ def run_one(args: argparse.Namespace, source: Path, driving: Path) -> int:
         precision=args.precision,
         backend=args.backend,
         face=args.driving_face,
+        expression=args.expression,
     )
     report = animate_video(
         model,

@@ -15,6 +15,7 @@ from facemotion.landmarks.tracker import LandmarkTracker
 from facemotion.landmarks.windows import faces_in_windows, merge_faces
 
 CONFIDENCES = (0.5, 0.3, 0.1)  # the detector's threshold, lowered only as a last resort
+WINDOW_MIN_CONFIDENCE = 0.3  # measured: at 0.1 a window of the astronaut's helmet is a "face"
 SMALL_SIDE_PX = 256  # images whose longer side is at most this are also tried upscaled ...
 UPSCALED_SIDE_PX = 512  # ... to this longer side
 HUGE_SIDE_PX = 2000  # images whose longer side is at least this are also tried downscaled ...
@@ -57,7 +58,9 @@ def detect_image_landmarks(
         with LandmarkTracker(static=True, face=face, min_confidence=confidence) as tracker:
             for variant in _variants(image):
                 found = tracker.faces(variant.image)
-                if face is not None:  # counting faces from the left needs every face
+                # counting faces from the left needs every face; not at the last-resort
+                # threshold, where windows of hair and background pass for small faces
+                if face is not None and confidence >= WINDOW_MIN_CONFIDENCE:
                     found = merge_faces(found, faces_in_windows(variant.image, tracker.faces))
                 faces = [variant.to_original(p) for p in found]
                 chosen = choose_face([p for p in faces if _inside(p, image.shape)], face)

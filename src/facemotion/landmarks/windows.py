@@ -33,14 +33,27 @@ def faces_in_windows(
     side = min(height, width)
     if max(height, width) < WIDE_RATIO * side:
         return []
+    length, axis = max(height, width), 0 if width >= height else 1
     found = []
-    for offset in window_offsets(max(height, width), side):
-        if width >= height:
+    for offset in window_offsets(length, side):
+        if axis == 0:
             window, shift = image[:, offset : offset + side], np.float32([offset, 0, 0])
         else:
             window, shift = image[offset : offset + side], np.float32([0, offset, 0])
-        found += [points + shift for points in find_faces(np.ascontiguousarray(window))]
+        for points in find_faces(np.ascontiguousarray(window)):
+            if _cut_by_window(points[:, axis], offset, side, length):
+                continue  # half a face at a window's inner edge: its whole is in a neighbour
+            found.append(points + shift)
     return found
+
+
+def _cut_by_window(along: np.ndarray, offset: int, side: int, length: int) -> bool:
+    """True when landmarks (N,) along the long side reach an edge of the window that is not
+    an edge of the image (within 2% of the window)."""
+    margin = 0.02 * side
+    cut_before = offset > 0 and float(along.min()) < margin
+    cut_after = offset + side < length and float(along.max()) > side - margin
+    return cut_before or cut_after
 
 
 def merge_faces(*groups: list[np.ndarray]) -> list[np.ndarray]:

@@ -21,12 +21,14 @@ from typing import Protocol
 
 import numpy as np
 
+from facemotion.errors import InputError, Remedy
 from facemotion.io.images import as_uint8_image
 from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.models.base import PassReport
 from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthFill, MouthOptions, fill_strength
+from facemotion.motion.retarget import Retargeter, RetargetOptions
 from facemotion.motion.similarity import Similarity, fit_similarity
 from facemotion.motion.targets import (
     absolute_targets,
@@ -55,6 +57,7 @@ class Tracker(Protocol):
 
 
 _STABLE = np.array(STABLE_POINTS)
+EXPRESSION_MODES = ("retarget", "relative")
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,16 @@ class LandmarkOptions:
     video's optical flow; feather / relative_feather: the width of the blend between the face
     mesh and that flow, in oval radii, in absolute / relative mode (in relative mode the source's
     hair or hat need not match the driving head's outline, so the head's own motion reaches
-    further out); flow_*: its resolution, smoothing and DIS settings (see flow.py).
+    further out); relative_head_extent: in relative mode, the face oval is scaled by this
+    about its centre before that blend, so hair, ears and a hat move with the head's mesh and
+    rings (rigidly) rather than with the driving head's flow, whose outline is another's
+    (carphone frames 85 and 105 stretched the sources' hair sideways at 1.0);
+    flow_*: its resolution, smoothing and DIS settings (see flow.py).
+    expression: 'retarget' (default) opens the source's mouth and lids as far as the driver's,
+    measured against the driver's own neutral and laid onto the source in proportion to its
+    face (retarget.py, settings in `retarget`); 'relative' moves every lip and lid landmark by
+    the driver's displacement from its reference frame, as the head does. Relative motion
+    only: absolute motion copies the driver's face, expression included.
     """
 
     overlap: bool = True
@@ -87,12 +99,22 @@ class LandmarkOptions:
     body_motion: bool = True
     feather: float = 0.15
     relative_feather: float = 0.8
+    relative_head_extent: float = 1.6
     flow_side: int = 176
     flow_smoothing: float = 0.025
     flow_preset: int = 0
     flow_finest_scale: int = 1
     rings: RingOptions = field(default_factory=RingOptions)
     mouth: MouthOptions = field(default_factory=MouthOptions)
+    expression: str = "retarget"
+    retarget: RetargetOptions = field(default_factory=RetargetOptions)
+
+    def __post_init__(self) -> None:
+        if self.expression not in EXPRESSION_MODES:
+            raise InputError(
+                f"expression must be one of {', '.join(EXPRESSION_MODES)}, not {self.expression!r}",
+                Remedy("expression", "retarget"),
+            )
 
 
 def _settled(tracker: Tracker, calls: int) -> Callable[[np.ndarray], tuple[np.ndarray, bool]]:
@@ -249,6 +271,10 @@ class LandmarkModel:
             mouth = MouthFill(
                 source, source_marks[LIPS_OUTER, :2], source_marks[lips, :2], self.options.mouth
             )
+        retargeter = None
+        # Absolute motion copies the driver's landmarks, its expression with them.
+        if relative and self.options.expression == "retarget":
+            retargeter = Retargeter(source_marks, self.options.retarget)
         tracker = self._tracker()
         frames = lost = 0
         reference = held = held_frame = None
@@ -267,6 +293,8 @@ class LandmarkModel:
                     points, frame = held, held_frame
                 else:
                     points = np.asarray(points, dtype=np.float64)
+                    if retargeter is not None:
+                        retargeter.observe(points, frames / self.options.frames_per_second)
                     if self.options.smoothing:
                         points, smoother = self._smooth(points, frame.shape, frames, smoother)
                     held, held_frame = points, frame
@@ -299,6 +327,8 @@ class LandmarkModel:
                 else:
                     targets = absolute_targets(points, frame.shape[:2], shape)
                 head = fit_similarity(source_marks[_STABLE, :2], targets[_STABLE])
+                if retargeter is not None:
+                    targets = retargeter.retarget(targets, head)
                 target_extended = target_points(targets, source_extended, layout, head)
                 map_x, map_y = coarse_map(
                     target_extended, source_extended, layout, shape, points[:, 2], step
@@ -307,7 +337,11 @@ class LandmarkModel:
                 if flow is not None:
                     flow_map = flow.source_map(map_x.shape, step, to_source, vector_scale)
                 if flow_map is not None:
-                    weight = face_weight(targets[layout.topology.oval], map_x.shape, step, feather)
+                    oval = targets[layout.topology.oval]
+                    if relative:
+                        centre = oval.mean(axis=0)
+                        oval = centre + (oval - centre) * self.options.relative_head_extent
+                    weight = face_weight(oval, map_x.shape, step, feather)
                     weight = np.maximum(weight, occluded_weight(face_mask, *flow_map))
                     map_x = flow_map[0] + (map_x - flow_map[0]) * weight
                     map_y = flow_map[1] + (map_y - flow_map[1]) * weight
@@ -315,7 +349,7 @@ class LandmarkModel:
                 output = remap(source, map_x, map_y)
                 if mouth is not None:
                     strength = fill_strength(targets[lips], source_marks[lips, :2], head.scale)
-                    mouth(output, targets[lips], frame, points[lips, :2], strength, update=found)
+                    mouth(output, targets[lips], strength)
                 self.last_report = PassReport(frames, lost)
                 yield output
         finally:

@@ -1,10 +1,11 @@
-"""Filling a mouth that opens wider than the source's: the driving frame's mouth interior,
-warped into the target inner-lip polygon and recoloured as the source's (its lips' hue and
-lightness, teeth off-white, the driving shading kept), feathered.
+"""Filling a mouth that opens wider than the source's: a mouth interior drawn in the target
+inner-lip polygon in the source's own colours, feathered.
 
 The warp alone stretches whatever lies between the source's lips (often just a lip line) over
-the opened mouth; this replaces that stretch with a plausible interior (teeth, tongue, shadow)
-in proportion to how much wider the target mouth is than the source's.
+the opened mouth. The interior drawn instead is a dark cavity, a row of upper teeth hanging
+from the upper lip and a tongue resting on the lower lip, each shaded from the source lips'
+colour (CIE Lab), so it suits the face it is in and does not flicker: nothing of the driving
+frame is used (its interior would carry the driver's teeth, beard and camera cast).
 """
 
 from __future__ import annotations
@@ -14,34 +15,36 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from facemotion.motion.similarity import fit_similarity
-from facemotion.motion.warp import paint_triangles
-
 _SUBPIXEL_BITS = 4
 
 
 @dataclass(frozen=True)
 class MouthOptions:
-    """feather: the soft edge of the fill, as a fraction of the mouth's width; ring_width: the
-    band around the driving inner lips whose lightness stands for the driving lips.
+    """feather: the soft edge of the fill, as a fraction of the mouth's width.
 
-    Colour (CIE Lab, L in [0, 100]): the interior's lightness is scaled by the source lips'
-    over the driving lips' (at most by gain_limit or its inverse), so it keeps the driving
-    shading; its cast is replaced: dark parts take the source lips' hue (a, b) times
-    lip_chroma, bright parts (teeth, from teeth_lightness[0] to [1]) take teeth_ab, and the
-    driving interior's own variations around its mean hue are kept times chroma_keep.
-    adaptation: the per-frame weight of a new measurement of the driving lips' lightness in
-    its smoothed value (the source's colour is measured once per animation).
+    Colour (CIE Lab, L in [0, 100]; lips: the source lips' median colour): cavity_lightness
+    (at the back, at the lips) with the lips' hue times cavity_chroma; teeth: teeth_height
+    (fraction of the mouth's width) below the upper lip, lightness the lips' plus
+    teeth_lift (within teeth_lightness), hue teeth_ab plus teeth_warmth of the lips' (teeth
+    take the warmth of the light on the face), shaded towards the mouth corners, with faint
+    gaps every tooth_width (fraction of the mouth's width);
+    tongue: an ellipse on the lower lip of tongue_size (half-width, height as fractions of
+    the mouth's width), lightness tongue_lightness times the lips', their hue times
+    tongue_chroma.
     """
 
-    feather: float = 0.06
-    ring_width: float = 0.08
-    gain_limit: float = 1.6
-    lip_chroma: float = 0.9
-    chroma_keep: float = 0.5
-    teeth_lightness: tuple[float, float] = (55.0, 80.0)
-    teeth_ab: tuple[float, float] = (0.0, 6.0)
-    adaptation: float = 0.15
+    feather: float = 0.04
+    cavity_lightness: tuple[float, float] = (8.0, 22.0)
+    cavity_chroma: float = 0.45
+    teeth_height: float = 0.15
+    teeth_lift: float = 28.0
+    teeth_lightness: tuple[float, float] = (45.0, 82.0)
+    teeth_ab: tuple[float, float] = (1.0, 7.0)
+    teeth_warmth: float = 0.2
+    tooth_width: float = 0.15
+    tongue_size: tuple[float, float] = (0.3, 0.2)
+    tongue_lightness: float = 0.8
+    tongue_chroma: float = 1.1
 
 
 def polygon_area(points: np.ndarray) -> float:
@@ -66,37 +69,6 @@ def _polygon_mask(points: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     corners = np.round((points - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
     cv2.fillPoly(mask, [corners], 1.0, lineType=cv2.LINE_AA, shift=_SUBPIXEL_BITS)
     return mask
-
-
-def _interior(
-    driving: np.ndarray,
-    target_lips: np.ndarray,
-    driving_lips: np.ndarray,
-    box: tuple[int, int, int, int],
-) -> np.ndarray:
-    """The driving frame's mouth, mapped into the target box by the fan of triangles from
-    the lip centre (piecewise affine), with the lips' best similarity elsewhere in the box."""
-    x0, y0, x1, y1 = box
-    count = len(target_lips)
-    target = np.vstack([target_lips, target_lips.mean(axis=0)]) - [x0, y0]
-    source = np.vstack([driving_lips, driving_lips.mean(axis=0)])
-    fan = np.stack([np.arange(count), (np.arange(count) + 1) % count, np.full(count, count)], 1)
-    similarity = fit_similarity(target, source)
-    ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float64)
-    # Similarity in pixel-index space: the +0.5 of pixel centres cancels in the fit's offset.
-    map_x = similarity.matrix[0, 0] * (xs + 0.5) + similarity.matrix[0, 1] * (ys + 0.5)
-    map_y = similarity.matrix[1, 0] * (xs + 0.5) + similarity.matrix[1, 1] * (ys + 0.5)
-    map_x += similarity.matrix[0, 2] - 0.5
-    map_y += similarity.matrix[1, 2] - 0.5
-    grid = np.arange(max(y1 - y0, x1 - x0), dtype=np.float64)
-    paint_triangles(target, source, fan, grid, (map_x, map_y))
-    return cv2.remap(
-        driving,
-        map_x.astype(np.float32),
-        map_y.astype(np.float32),
-        cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
 
 
 def _lip_band(lips: np.ndarray, shape: tuple[int, int], width: float) -> np.ndarray:
@@ -126,42 +98,78 @@ def lip_colour(image: np.ndarray, outer_lips: np.ndarray, inner_lips: np.ndarray
     outer, inner = outer_lips - [x0, y0], inner_lips - [x0, y0]
     lips = (_polygon_mask(outer, shape) - _polygon_mask(inner, shape)) > 0.5
     if lips.sum() < 4:
-        lips = _lip_band(inner, shape, MouthOptions.ring_width)
+        lips = _lip_band(inner, shape, 0.08)
     if not lips.any():
         lips = np.ones(shape, dtype=bool)
     return np.median(_lab(patch)[lips], axis=0)
 
 
-def recolour_interior(
-    interior: np.ndarray,
-    gain: float,
-    driving_ab: np.ndarray,
-    lips: np.ndarray,
-    options: MouthOptions = MouthOptions(),
-) -> np.ndarray:
-    """The driving mouth interior (h, w, 3) Lab with the source's colours, as float32 RGB.
+def _mouth_coordinates(
+    lips: np.ndarray, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Per pixel of an (h, w) patch: u across the mouth (-1 and 1 at the corners), the
+    distance below the upper inner lip and the gap between the lips there (px), and the
+    mouth's width (px). lips: (20, 2) inner-lip loop in patch px, MediaPipe's order (corner,
+    upper lip to the other corner at index 10, lower lip back)."""
+    left, right = lips[0], lips[10]
+    across = right - left
+    width = max(float(np.hypot(*across)), 1e-6)
+    axis = across / width
+    down = np.array([-axis[1], axis[0]])
+    if (lips[11:].mean(axis=0) - lips[1:10].mean(axis=0)) @ down < 0:
+        down = -down
+    centre = (left + right) / 2
+    ys, xs = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32) + 0.5
+    u_px = (xs - centre[0]) * axis[0] + (ys - centre[1]) * axis[1]
+    v_px = (xs - centre[0]) * down[0] + (ys - centre[1]) * down[1]
+    local = (lips - centre) @ np.stack([axis, down], axis=1)
+    upper, lower = local[:11], np.vstack([local[10:], local[:1]])
+    upper, lower = upper[np.argsort(upper[:, 0])], lower[np.argsort(lower[:, 0])]
+    top = np.interp(u_px, upper[:, 0], upper[:, 1])
+    bottom = np.interp(u_px, lower[:, 0], lower[:, 1])
+    return u_px / (width / 2), v_px - top, np.maximum(bottom - top, 1e-3), width
 
-    Lightness times `gain`; the hue moves from the driving interior's mean `driving_ab` (2,)
-    to the source lips' (`lips`, (3,) Lab) in the dark parts and to off-white in the bright
-    ones (teeth), keeping chroma_keep of the driving variations around its mean.
-    """
-    lightness = np.clip(interior[..., 0] * np.float32(gain), 0.0, 100.0)
+
+def mouth_interior(
+    lips: np.ndarray, shape: tuple[int, int], colour: np.ndarray, options: MouthOptions
+) -> np.ndarray:
+    """The drawn interior of an open mouth: (h, w, 3) float32 RGB for a patch of `shape`
+    whose inner-lip loop is `lips` (20, 2) patch px; colour: the source lips' Lab (3,)."""
+    u, below, gap, width = _mouth_coordinates(lips, shape)
+    lips_l, lips_ab = float(colour[0]), np.asarray(colour[1:], np.float32)
+    edge = np.clip(np.abs(u), 0.0, 1.0)
+    depth = np.clip(np.minimum(below, gap - below) / np.maximum(gap / 2, 1e-3), 0.0, 1.0)
+    back, front = options.cavity_lightness
+    lightness = front + (back - front) * depth * (1 - 0.5 * edge)
+    ab = np.broadcast_to(lips_ab * options.cavity_chroma, (*shape, 2)).copy()
+    # Upper teeth: a band hanging from the upper lip, fading into shadow at the corners and
+    # at their lower edge.
+    tooth = options.teeth_height * width
+    teeth = np.clip((tooth - below) / 1.5, 0.0, 1.0) * np.clip((0.85 - edge) / 0.3, 0.0, 1.0)
     low, high = options.teeth_lightness
-    teeth = np.clip((lightness - low) / (high - low), 0.0, 1.0)[..., None]
-    dark_ab = np.asarray(lips[1:], dtype=np.float32) * np.float32(options.lip_chroma)
-    target_ab = dark_ab + (np.asarray(options.teeth_ab, dtype=np.float32) - dark_ab) * teeth
-    ab = target_ab + (interior[..., 1:] - driving_ab.astype(np.float32)) * options.chroma_keep
+    teeth_l = float(np.clip(lips_l + options.teeth_lift, low, high))
+    teeth_l = teeth_l * (1 - 0.35 * edge**2) * (1 - 0.25 * np.clip(below / tooth, 0.0, 1.0))
+    # Gaps between the teeth: narrow darker lines across the band, the middle one at u = 0.
+    phase = np.sin(np.pi * u / (2 * options.tooth_width))
+    teeth_l = teeth_l * (1 - 0.2 * np.exp(-((phase / 0.2) ** 2)))
+    lightness = lightness + (teeth_l - lightness) * teeth
+    teeth_ab = np.asarray(options.teeth_ab, np.float32) + options.teeth_warmth * lips_ab
+    ab += (teeth_ab - ab) * teeth[..., None]
+    # The tongue: an ellipse resting on the lower lip, shaded darker towards the back.
+    half, height = options.tongue_size
+    rise = (gap - below) / (height * width)
+    tongue = np.clip((1 - (u / (2 * half)) ** 2 - rise**2) * 4, 0.0, 1.0) * (1 - teeth)
+    tongue_l = lips_l * options.tongue_lightness * (1 - 0.4 * np.clip(rise, 0.0, 1.0))
+    lightness = lightness + (tongue_l - lightness) * tongue
+    ab += (lips_ab * options.tongue_chroma - ab) * tongue[..., None]
     lab = np.concatenate([lightness[..., None], ab], axis=-1).astype(np.float32)
     return np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB), 0.0, 1.0)
 
 
 class MouthFill:
-    """Fills the opened mouth over one animation: the driving frame's mouth interior warped
-    into the target inner-lip polygon, recoloured towards the source's lips, feathered.
+    """Fills the opened mouth over one animation with an interior drawn in the source lips'
+    colour (measured once per animation), feathered at the lips.
 
-    The source's lip colour is measured once per animation and the driving lips' lightness
-    is smoothed from frame to frame, so the fill does not flicker; each frame's own mean hue
-    is replaced by the source's.
     source: (H, W, 3) float32; source_outer_lips, source_inner_lips: (20, 2) loops in pixels.
     """
 
@@ -174,39 +182,16 @@ class MouthFill:
     ) -> None:
         self.options = options
         self.lips = lip_colour(source, source_outer_lips, source_inner_lips)
-        self._lip_lightness: float | None = None
 
-    def _driving_lightness(self, interior: np.ndarray, band: np.ndarray, update: bool) -> float:
-        """The driving lips' lightness, smoothed over frames."""
-        if self._lip_lightness is not None and not update:
-            return self._lip_lightness
-        lightness = float(interior[..., 0][band].mean())
-        if self._lip_lightness is None:
-            self._lip_lightness = lightness
-        else:
-            self._lip_lightness += self.options.adaptation * (lightness - self._lip_lightness)
-        return self._lip_lightness
-
-    def __call__(
-        self,
-        output: np.ndarray,
-        target_lips: np.ndarray,
-        driving: np.ndarray,
-        driving_lips: np.ndarray,
-        strength: float,
-        *,
-        update: bool = True,
-    ) -> np.ndarray:
-        """Blend the fill into `output` (H, W, 3) float32 (changed in place and returned)
-        inside target_lips (20, 2); driving: (h, w, 3) float32 with its inner-lip loop
-        driving_lips (20, 2); strength in [0, 1] from `fill_strength`. update: False keeps the
-        smoothed driving lightness as it is (a held frame repeats exactly)."""
+    def __call__(self, output: np.ndarray, target_lips: np.ndarray, strength: float) -> np.ndarray:
+        """Blend the interior into `output` (H, W, 3) float32 (changed in place and returned)
+        inside target_lips (20, 2) px; strength in [0, 1] from `fill_strength`."""
         options = self.options
         if strength <= 0:
             return output
         height, width = output.shape[:2]
         mouth_width = float(np.ptp(target_lips[:, 0])) or 1.0
-        margin = int(np.ceil(mouth_width * (options.feather + options.ring_width))) + 3
+        margin = int(np.ceil(mouth_width * options.feather)) + 3
         x0 = max(int(np.floor(target_lips[:, 0].min())) - margin, 0)
         y0 = max(int(np.floor(target_lips[:, 1].min())) - margin, 0)
         x1 = min(int(np.ceil(target_lips[:, 0].max())) + margin, width)
@@ -215,17 +200,7 @@ class MouthFill:
             return output
         patch = output[y0:y1, x0:x1]
         local_lips = target_lips - [x0, y0]
-        band = _lip_band(local_lips, patch.shape[:2], options.ring_width)
-        if not band.any():
-            return output
-        interior = _lab(_interior(driving, target_lips, driving_lips, (x0, y0, x1, y1)))
-        inside = _polygon_mask(local_lips, patch.shape[:2]) > 0.5
-        # The cast removed is this frame's own (the fill's hue is then the source's in every
-        # frame); the lightness gain follows the driving lips slowly.
-        driving_ab = interior[inside if inside.sum() >= 4 else band][:, 1:].mean(axis=0)
-        gain = float(self.lips[0]) / max(self._driving_lightness(interior, band, update), 1.0)
-        gain = float(np.clip(gain, 1 / options.gain_limit, options.gain_limit))
-        fill = recolour_interior(interior, gain, driving_ab, self.lips, options)
+        fill = mouth_interior(local_lips, patch.shape[:2], self.lips, options)
         # Feather inwards: the mask reaches 1 a little inside the lip line, 0 just outside it.
         sigma = max(options.feather * mouth_width, 0.5)
         center = local_lips.mean(axis=0)

@@ -1,5 +1,6 @@
 """The demo job: both shipped portraits animated by the shipped talking-head clip, a
-side-by-side comparison video and a PNG grid of a few frames. Needs no network."""
+side-by-side comparison video and a PNG grid of the frames that show the most (the first, the
+driver's widest open mouth, its blink, its largest head turn). Needs no network."""
 
 from __future__ import annotations
 
@@ -65,12 +66,14 @@ def run_demo(
         for name in PORTRAITS
     )
     comparison, grid = folder / "comparison.mp4", folder / "frames.png"
+    frame_count = min(report.frames for report in reports)
     write_comparison(
         [driving, *(report.output for report in reports)],
         comparison,
         grid,
-        frame_count=min(report.frames for report in reports),
+        frame_count=frame_count,
         progress=progress,
+        steps=telling_frames(driving, frame_count),
     )
     paths = (*(report.output for report in reports), comparison, grid)
     return DemoResult(folder, paths, reports, time.perf_counter() - started)
@@ -83,9 +86,11 @@ def write_comparison(
     *,
     frame_count: int,
     progress: bool = True,
+    steps: Sequence[int] | None = None,
 ) -> None:
     """Write the videos side by side, frame by frame (synced by index), at the first video's
-    fps with its audio, plus a PNG grid of GRID_STEPS evenly spaced time steps.
+    fps with its audio, plus a PNG grid of the frames `steps` (GRID_STEPS indices; default
+    evenly spaced).
 
     All columns are scaled to one even height: the tallest input's, at most
     MAX_COMPARISON_HEIGHT. Stops at the shortest video.
@@ -97,7 +102,9 @@ def write_comparison(
         height = min(max(reader.height for reader in readers), MAX_COMPARISON_HEIGHT)
         height -= height % 2
         widths = [_even(reader.width * height / reader.height) for reader in readers]
-        steps = set(np.linspace(0, max(frame_count - 1, 0), GRID_STEPS).round().astype(int))
+        if steps is None:
+            steps = evenly_spaced(frame_count)
+        steps = set(steps)
         rows: list[np.ndarray] = []
         driving = readers[0]
         audio = videos[0] if driving.has_audio else None
@@ -118,6 +125,43 @@ def write_comparison(
                     grid_width = _even(combined.shape[1] * GRID_HEIGHT / height)
                     rows.append(_resize(combined, grid_width, GRID_HEIGHT))
     save_image(frame_grid(rows, _column_edges(widths, GRID_HEIGHT / height)), grid_output)
+
+
+def evenly_spaced(frame_count: int) -> list[int]:
+    """GRID_STEPS frame indices spread evenly over a clip of frame_count frames."""
+    return sorted({int(i) for i in np.linspace(0, max(frame_count - 1, 0), GRID_STEPS).round()})
+
+
+def telling_frames(driving: Path, frame_count: int) -> list[int]:
+    """GRID_STEPS frame indices of the driving clip that show what the animation does: the
+    first, the widest open mouth, the most closed eyes (a blink) and the largest head turn
+    (measured with the landmark layer); evenly spaced ones fill in where frames coincide or
+    no face is found."""
+    from facemotion.landmarks import LandmarkTracker
+    from facemotion.motion.expression import measure, yaw_proxy
+
+    mouths, eyes, yaws = [], [], []
+    with VideoReader(driving) as reader, LandmarkTracker() as tracker:
+        for _, frame in zip(range(frame_count), reader, strict=False):
+            points, found = tracker(as_uint8_image(np.asarray(frame)))
+            if not found:
+                mouths.append(-np.inf), eyes.append(np.inf), yaws.append(0.0)
+                continue
+            expression = measure(points)
+            mouths.append(expression.mouth_open)
+            eyes.append(expression.eye_open_right + expression.eye_open_left)
+            yaws.append(abs(yaw_proxy(points)))
+    chosen = [0]
+    if mouths:
+        for index in (int(np.argmax(mouths)), int(np.argmin(eyes)), int(np.argmax(yaws))):
+            if index not in chosen:
+                chosen.append(index)
+    for index in evenly_spaced(frame_count):
+        if len(chosen) >= GRID_STEPS:
+            break
+        if index not in chosen:
+            chosen.append(index)
+    return sorted(chosen[:GRID_STEPS])
 
 
 def frame_grid(rows: Sequence[np.ndarray], column_edges: Sequence[int]) -> np.ndarray:

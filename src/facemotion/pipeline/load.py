@@ -61,6 +61,7 @@ def load_model(
     precision: str = "fp32",
     backend: str = "torch",
     face: int | None = None,
+    expression: str = "retarget",
 ) -> AnimationModel:
     """An AnimationModel: 'landmarks' (the embedded default), a released name ('vox', ...)
     fetched into the cache when missing, or a path to a `*-cpk.pth.tar` checkpoint whose
@@ -69,9 +70,12 @@ def load_model(
     batch, precision ('fp32', 'bf16', 'fp16') and backend ('torch', 'onnxruntime') go to
     FommModel (see models/fomm.py); the landmark model refuses values other than the defaults.
     face: which face of the driving video the landmark model follows (0, 1, ... from the left;
-    None: the largest); FOMM models ignore it.
+    None: the largest); FOMM models ignore it. expression: how the landmark model moves the
+    mouth and eyes, 'retarget' (default: as far open as the driver's, whatever the source or
+    the driver's first frame shows) or 'relative' (by the driver's displacement from its first
+    frame, as the head moves); FOMM models ignore it.
     """
-    options = _Options(config, device, download, batch, precision, backend, face)
+    options = _Options(config, device, download, batch, precision, backend, face, expression)
     name = str(name_or_checkpoint)
     if name in MODELS:
         entry = MODELS[name]
@@ -93,10 +97,11 @@ class _Options:
     precision: str
     backend: str
     face: int | None
+    expression: str
 
 
 def _landmark_model(entry: ReleasedModel, options: _Options) -> AnimationModel:
-    from facemotion.motion.landmark_model import LandmarkModel
+    from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 
     fomm_only = {
         "config": options.config is not None,
@@ -110,7 +115,7 @@ def _landmark_model(entry: ReleasedModel, options: _Options) -> AnimationModel:
                 f"{field} applies to FOMM checkpoints; the {entry.name} model has none",
                 Remedy("model", "vox"),
             )
-    return LandmarkModel(face=options.face)
+    return LandmarkModel(LandmarkOptions(expression=options.expression), face=options.face)
 
 
 def _released_fomm_model(entry: ReleasedModel, options: _Options) -> AnimationModel:

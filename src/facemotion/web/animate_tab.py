@@ -23,6 +23,13 @@ BEST_FRAME_INFO = (
     "face in both)."
 )
 CROP_CHOICES = [("Auto: a square around the face", "auto"), ("Centre square", "center")]
+EXPRESSION_CHOICES = [
+    ("Retarget: mouth and eyes open as far as the video's", "retarget"),
+    ("Relative: mouth and eyes move as the video's move from its first frame", "relative"),
+]
+EXPRESSION_INFO = (
+    "How the embedded landmark model moves the mouth and eyes (FOMM models: no effect)."
+)
 PASTE_INFO = "Blend the animated square back into the whole source image."
 LIGHT = {"concurrency_limit": None, "api_visibility": "private"}
 
@@ -117,6 +124,10 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
             crop = gr.Radio(CROP_CHOICES, value="auto", label="Crop", info="The square animated")
             paste = gr.Checkbox(False, label="Paste back", info=PASTE_INFO)
         with gr.Row():
+            expression = gr.Radio(
+                EXPRESSION_CHOICES, value="retarget", label="Expression", info=EXPRESSION_INFO
+            )
+        with gr.Row():
             generate = gr.Button("Generate", variant="primary", elem_id="generate")
             cancel = gr.Button("Cancel", variant="stop", elem_id="cancel")
         status = gr.Markdown("", elem_id="animate-status", min_height=40)
@@ -153,10 +164,12 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
 
     def on_generate(
         source_path, driving_path, name, relative_on, adapt_on, best_on, crop_mode, paste_on,
-        request: gr.Request, progress=gr.Progress(),  # noqa: B008
+        expression_mode, request: gr.Request, progress=gr.Progress(),  # noqa: B008
     ):  # fmt: skip
         session = session_id(request)
-        options = AnimateOptions(name, relative_on, adapt_on, best_on, crop_mode, paste_on)
+        options = AnimateOptions(
+            name, relative_on, adapt_on, best_on, crop_mode, paste_on, expression_mode
+        )
         progress(0, desc=f"loading {name}")
         with user_errors(), jobs.store.job(session) as cancel_flag:
             on_frame = FrameProgress("animate", cancel_flag, frame_reporter(progress))
@@ -202,7 +215,7 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
     download_model.click(
         on_download, model, [model, info, download_model], api_visibility="private", **heavy
     )
-    inputs = [source, driving, model, relative, adapt, best, crop, paste]
+    inputs = [source, driving, model, relative, adapt, best, crop, paste, expression]
     generate_event = generate.click(
         on_generate, inputs, [result, job], api_name="animate", show_progress_on=[status], **heavy
     )

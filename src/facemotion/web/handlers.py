@@ -20,15 +20,17 @@ from facemotion.web.options import ServeOptions
 from facemotion.web.sessions import SessionStore
 
 FrameCallback = Callable[[int, int | None], None]
-ModelLoader = Callable[[str, str], AnimationModel]  # (name, device) -> model
+# (name, device, expression=...) -> model
+ModelLoader = Callable[..., AnimationModel]
 
 
-def pipeline_loader(name: str, device: str) -> AnimationModel:
+def pipeline_loader(name: str, device: str, expression: str = "retarget") -> AnimationModel:
     """Load by name with the pipeline, never downloading: that is the Download button's job
-    (a missing checkpoint raises ModelNotDownloaded, which the UI words as that button)."""
+    (a missing checkpoint raises ModelNotDownloaded, which the UI words as that button).
+    expression goes to the landmark model only."""
     from facemotion.pipeline.load import load_model
 
-    return load_model(name, device=device, download=False)
+    return load_model(name, device=device, download=False, expression=expression)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class AnimateOptions:
     find_best_frame: bool = False
     crop: str = "auto"
     paste_back: bool = False
+    expression: str = "retarget"
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class Jobs:
         load_model: ModelLoader = pipeline_loader,
     ):
         self.options, self.store, self._load_model = options, store, load_model
-        self._models: dict[str, AnimationModel] = {}
+        self._models: dict[tuple[str, str], AnimationModel] = {}
         self._model_lock = threading.Lock()
 
     # models -----------------------------------------------------------------------------
@@ -120,15 +123,26 @@ class Jobs:
     def model_choices(self) -> list[tuple[str, str]]:
         return [(self.model_label(name), name) for name in self.model_names()]
 
-    def model(self, name: str) -> AnimationModel:
-        """The model `name`, loaded once and kept while it is the one in use."""
+    def model(self, name: str, expression: str = "retarget") -> AnimationModel:
+        """The model `name`, loaded once and kept while it is the one in use; expression
+        ('retarget' or 'relative') is the landmark model's (FOMM models have none)."""
         if name not in self.model_names():
             raise ModelError(f"unknown model '{name}'; choose one from the list")
+        if name != DEFAULT_MODEL:
+            key = (name, "")
+        elif expression in ("retarget", "relative"):
+            key = (name, expression)
+        else:
+            raise InputError(f"unknown expression '{expression}'", Remedy("expression", "retarget"))
         with self._model_lock:
-            if name not in self._models:
+            if key not in self._models:
                 self._models.clear()  # one model in memory at a time
-                self._models[name] = self._load_model(name, self.options.device)
-            return self._models[name]
+                if name == DEFAULT_MODEL:
+                    loaded = self._load_model(name, self.options.device, expression=expression)
+                else:
+                    loaded = self._load_model(name, self.options.device)
+                self._models[key] = loaded
+            return self._models[key]
 
     def download_model(self, name: str) -> Path:
         """Download a released checkpoint into the cache (tqdm progress); its path."""
@@ -207,7 +221,7 @@ class Jobs:
         driving_path, frames = self.check_video(driving, "driving video")
         self.check_total(source_path, driving_path)
         load_image(source_path)  # refuse a file that is not an image before loading the model
-        model = self.model(options.model)
+        model = self.model(options.model, options.expression)
         output = self.store.new_path(session, "animation", ".mp4")
         animate_video(
             model,

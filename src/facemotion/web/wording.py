@@ -8,6 +8,7 @@ from facemotion.errors import FacemotionError, ModelNotDownloaded, Remedy
 # API parameter -> the control that sets it in the app.
 CONTROLS = {
     "crop": "Crop",
+    "expression": "Expression",
     "model": "Model",
     "relative": "Relative motion",
     "adapt_scale": "Adapt movement scale",

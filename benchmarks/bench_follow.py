@@ -1,0 +1,145 @@
+"""How well the default model's results follow the driver's expression and head turn.
+
+Pairs built from the bundled media: the carphone clip drives each source (a square around
+its face at 256 px unless said): the astronaut, Grace Hopper, Grace Hopper mirrored, the
+astronaut at 128 px (rescaled), a drawn cartoon face whose mouth is drawn closed
+(benchmarks/cartoon.py), and carphone's own frame 59, whose mouth is wide open. The results
+are measured with the project's landmark layer, as the driver is:
+
+- default_follow_mouth_r, default_follow_eyes_r, default_follow_yaw_r: Pearson r between the
+  driver's and the result's mouth opening, eye openness (both eyes' mean) and yaw
+  (facemotion.motion.expression), over the frames where both faces are found; mean over the
+  pairs. Targets: >= 0.8, >= 0.7, >= 0.9.
+- default_follow_mouth_gain: the result's mouth-opening range (95th - 5th percentile) over the
+  driver's, in face units, mean over the pairs (1 when the source opens as far as the driver).
+
+The same figures with `expression="relative"` (every lip and lid landmark moved by the
+driver's displacement from its first frame), measured in the same run, end in `_relative`.
+
+The self-reconstruction error (default_selfrecon_l1) is measured by bench_default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from benchmarks.cartoon import cartoon_face
+from facemotion.motion.expression import measure, yaw_proxy
+from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
+
+SIDE = 256
+OPEN_MOUTH_FRAME = 59  # carphone's widest "ah"
+
+
+def _carphone() -> list[np.ndarray]:
+    from facemotion.assets import sample_path
+    from facemotion.io.video import VideoReader
+
+    with VideoReader(sample_path("carphone.mp4")) as reader:
+        return [np.asarray(frame) for frame in reader]
+
+
+def _face_square(image: np.ndarray, side: int) -> np.ndarray:
+    """(side, side, 3) float32: the square around the image's face, as `--crop auto` takes it."""
+    from facemotion.landmarks import detect_image_landmarks
+    from facemotion.motion.crop import face_box
+    from facemotion.pipeline.animate import fit_frame
+
+    points = detect_image_landmarks(image)
+    return fit_frame(image, side, face_box(points, image.shape[:2]))
+
+
+def sources(frames: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """The benchmark's source images by name: (S, S, 3) float32 [0, 1]."""
+    from facemotion.assets import sample_path
+    from facemotion.io.images import load_image
+
+    astronaut = load_image(sample_path("astronaut.png"))
+    grace = load_image(sample_path("grace_hopper.jpg"))
+    return {
+        "astronaut": _face_square(astronaut, SIDE),
+        "grace_hopper": _face_square(grace, SIDE),
+        "grace_hopper_mirrored": _face_square(np.ascontiguousarray(grace[:, ::-1]), SIDE),
+        "astronaut_128": _face_square(astronaut, 128),
+        "cartoon": cartoon_face(SIDE).astype(np.float32) / 255.0,
+        "carphone_open_mouth": _face_square(frames[OPEN_MOUTH_FRAME], SIDE),
+    }
+
+
+def series(frames: list[np.ndarray]) -> np.ndarray:
+    """(T, 3) mouth opening, eye openness, yaw per frame (NaN where no face is found);
+    frames: (H, W, 3) uint8 or float32 [0, 1], tracked as a video."""
+    from facemotion.io.images import as_uint8_image
+    from facemotion.landmarks import LandmarkTracker
+
+    rows = []
+    with LandmarkTracker() as tracker:
+        for frame in frames:
+            points, found = tracker(as_uint8_image(frame))
+            if not found:
+                rows.append((np.nan, np.nan, np.nan))
+                continue
+            expression = measure(points)
+            eyes = (expression.eye_open_right + expression.eye_open_left) / 2
+            rows.append((expression.mouth_open, eyes, yaw_proxy(points)))
+    return np.array(rows)
+
+
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    keep = np.isfinite(a) & np.isfinite(b)
+    a, b = a[keep] - a[keep].mean(), b[keep] - b[keep].mean()
+    return float((a * b).sum() / max(np.sqrt((a * a).sum() * (b * b).sum()), 1e-12))
+
+
+def _spread(values: np.ndarray) -> float:
+    values = values[np.isfinite(values)]
+    return float(np.percentile(values, 95) - np.percentile(values, 5))
+
+
+def follow_figures(
+    model_factory: Callable[[], LandmarkModel], verbose: bool = True, suffix: str = ""
+) -> dict[str, float]:
+    """The follow figures of the model `model_factory` builds (a fresh one per pair)."""
+    frames = _carphone()
+    driving = [frame.astype(np.float32) / 255.0 for frame in frames]
+    driver = series(frames)
+    rows = []
+    for name, source in sources(frames).items():
+        outputs = list(model_factory().animate(source, driving))
+        result = series(outputs)
+        rows.append(
+            (
+                name,
+                *(_pearson(driver[:, k], result[:, k]) for k in range(3)),
+                _spread(result[:, 0]) / _spread(driver[:, 0]),
+                int(np.isnan(result[:, 0]).sum()),
+            )
+        )
+    if verbose:
+        print(f"{'pair':24s} {'mouth r':>8s} {'eyes r':>8s} {'yaw r':>8s} {'gain':>6s} lost")
+        for name, mouth, eyes, yaw, gain, lost in rows:
+            print(f"{name:24s} {mouth:8.3f} {eyes:8.3f} {yaw:8.3f} {gain:6.2f} {lost:4d}")
+    table = np.array([row[1:5] for row in rows], dtype=np.float64)
+    mean = table.mean(axis=0)
+    names = ("mouth_r", "eyes_r", "yaw_r", "mouth_gain")
+    return {
+        f"default_follow_{name}{suffix}": float(value)
+        for name, value in zip(names, mean, strict=True)
+    }
+
+
+def run() -> dict[str, float]:
+    figures = follow_figures(LandmarkModel)
+    relative = LandmarkOptions(expression="relative")
+    print("expression='relative':")
+    figures |= follow_figures(lambda: LandmarkModel(relative), suffix="_relative")
+    print(f"{'figure':34s} {'value':>10s}")
+    for key, value in figures.items():
+        print(f"{key:34s} {value:10.3f}")
+    return figures
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,138 @@
+"""Expression measures on the 478 face landmarks: mouth opening, eye openness, gaze, yaw.
+
+Pure functions of one face's (478, >=2) pixel landmarks (the legacy FaceMesh and the Face
+Landmarker's v2 model share the index topology). Lengths are in units of the face's
+inter-ocular distance (the distance between the two eye centres, each the mean of its two
+corners), so a measure means the same on a small and a large face; directions are along the
+face's own axes (x from the subject's right eye to the left one, y down the face), so an
+in-plane tilt changes nothing. `Expression` is what retargeting consumes; a learned
+blendshape model's scores can fill the same fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+RIGHT_EYE_CORNERS = (33, 133)  # outer, inner: the eye at the image's left (subject's right)
+LEFT_EYE_CORNERS = (263, 362)
+# Upper and lower lid rims of each eye, paired top to bottom, outer corner to inner corner.
+RIGHT_UPPER_LID = (246, 161, 160, 159, 158, 157, 173)
+RIGHT_LOWER_LID = (7, 163, 144, 145, 153, 154, 155)
+LEFT_UPPER_LID = (466, 388, 387, 386, 385, 384, 398)
+LEFT_LOWER_LID = (249, 390, 373, 374, 380, 381, 382)
+# The ring of mesh points above each upper lid (the crease), paired with the lid points.
+RIGHT_CREASE = (247, 30, 29, 27, 28, 56, 190)
+LEFT_CREASE = (467, 260, 259, 257, 258, 286, 414)
+# The ring of mesh points below each lower lid, paired with the lid points.
+RIGHT_BELOW = (25, 110, 24, 23, 22, 26, 112)
+LEFT_BELOW = (255, 339, 254, 253, 252, 256, 341)
+# Inner lips, upper and lower, paired across the mouth (the middle pair is 13 / 14).
+UPPER_INNER_LIP = (81, 82, 13, 312, 311)
+LOWER_INNER_LIP = (178, 87, 14, 317, 402)
+MOUTH_CORNERS = (61, 291)  # outer lip corners: at the image's left, right
+LIP_MIDDLES = (
+    13,
+    14,
+)  # the inner lips' middles: their mean drops with the corners as the jaw opens
+RIGHT_IRIS_CENTER, LEFT_IRIS_CENTER = 468, 473
+NOSE_TIP = 1
+CHEEKS = (234, 454)  # the face oval's points at the image's left and right
+
+
+@dataclass(frozen=True)
+class FaceAxes:
+    """A face's own frame in the image: origin (2,) px midway between the eye centres, x (2,)
+    unit vector towards the subject's left eye, y (2,) unit vector down the face, scale: the
+    inter-ocular distance in px."""
+
+    origin: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    scale: float
+
+    def local(self, points: np.ndarray) -> np.ndarray:
+        """Image px (N, 2) -> face units (N, 2): (along x, along y) / scale."""
+        offset = np.asarray(points, np.float64)[..., :2] - self.origin
+        return np.stack([offset @ self.x, offset @ self.y], axis=-1) / self.scale
+
+
+@dataclass(frozen=True)
+class Expression:
+    """What a face does, in face units (see the module): mouth_open, the inner lips' gap;
+    mouth_width, corner to corner; corner_lift, how far the corners lie below the inner lips'
+    middle (negative: raised, as in a smile); eye_open_right / eye_open_left, the lids' gap over the
+    eye's width (the subject's right eye is at the image's left); gaze_right / gaze_left (2,),
+    each iris centre's offset from its eye's corner midpoint over the eye's width."""
+
+    mouth_open: float
+    mouth_width: float
+    corner_lift: float
+    eye_open_right: float
+    eye_open_left: float
+    gaze_right: np.ndarray
+    gaze_left: np.ndarray
+
+
+def face_axes(points: np.ndarray) -> FaceAxes:
+    """The face frame of landmarks (478, >=2) px."""
+    points = np.asarray(points, np.float64)[:, :2]
+    right = points[list(RIGHT_EYE_CORNERS)].mean(axis=0)
+    left = points[list(LEFT_EYE_CORNERS)].mean(axis=0)
+    across = left - right
+    scale = float(np.hypot(*across))
+    x = across / max(scale, 1e-9)
+    # The image's y points down; a face's y is x turned by +90 degrees in those axes.
+    y = np.array([-x[1], x[0]])
+    # In a mirrored or upside-down face the nose would then lie above the eyes: flip y.
+    if (points[NOSE_TIP] - (right + left) / 2) @ y < 0:
+        y = -y
+    return FaceAxes((right + left) / 2, x, y, max(scale, 1e-9))
+
+
+def mouth_opening(local: np.ndarray) -> float:
+    """The inner lips' mean vertical gap, from landmarks in face units (478, 2)."""
+    upper, lower = local[list(UPPER_INNER_LIP), 1], local[list(LOWER_INNER_LIP), 1]
+    return float(np.mean(lower - upper))
+
+
+def eye_opening(local: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...]) -> float:
+    """One eye's lid gap over its width, from landmarks in face units (478, 2)."""
+    corners = RIGHT_EYE_CORNERS if upper == RIGHT_UPPER_LID else LEFT_EYE_CORNERS
+    width = float(np.hypot(*(local[corners[0]] - local[corners[1]])))
+    gap = local[list(lower), 1] - local[list(upper), 1]
+    return float(np.mean(gap)) / max(width, 1e-9)
+
+
+def _gaze(local: np.ndarray, corners: tuple[int, int], iris: int) -> np.ndarray:
+    middle = (local[corners[0]] + local[corners[1]]) / 2
+    width = float(np.hypot(*(local[corners[0]] - local[corners[1]])))
+    return (local[iris] - middle) / max(width, 1e-9)
+
+
+def measure(points: np.ndarray, axes: FaceAxes | None = None) -> Expression:
+    """The expression of landmarks (478, >=2) px, in the given face frame (default: their own;
+    pass a reference frame's axes to measure a moving face against a fixed scale)."""
+    axes = axes or face_axes(points)
+    local = axes.local(np.asarray(points, np.float64)[:, :2])
+    corners = local[list(MOUTH_CORNERS)]
+    return Expression(
+        mouth_open=mouth_opening(local),
+        mouth_width=float(np.hypot(*(corners[1] - corners[0]))),
+        corner_lift=float(corners[:, 1].mean() - local[list(LIP_MIDDLES), 1].mean()),
+        eye_open_right=eye_opening(local, RIGHT_UPPER_LID, RIGHT_LOWER_LID),
+        eye_open_left=eye_opening(local, LEFT_UPPER_LID, LEFT_LOWER_LID),
+        gaze_right=_gaze(local, RIGHT_EYE_CORNERS, RIGHT_IRIS_CENTER),
+        gaze_left=_gaze(local, LEFT_EYE_CORNERS, LEFT_IRIS_CENTER),
+    )
+
+
+def yaw_proxy(points: np.ndarray) -> float:
+    """A monotonic stand-in for the head's yaw from landmarks (478, >=2) px: where the nose
+    tip lies between the two sides of the face oval, -1 (at the image's left side) to 1."""
+    points = np.asarray(points, np.float64)[:, :2]
+    axes = face_axes(points)
+    left, right = axes.local(points[list(CHEEKS)])[:, 0]
+    nose = axes.local(points[NOSE_TIP][None])[0, 0]
+    return float((2 * nose - left - right) / max(right - left, 1e-9))

@@ -1,0 +1,370 @@
+"""Expression retargeting: the source's mouth and lids open as far as the driver's, whatever
+the source showed in its photo and whatever the driver's reference frame showed.
+
+Relative motion (targets.py) moves every lip and lid landmark by the driver's displacement
+from its reference frame: a reference frame caught mid-word under-opens every later frame,
+and a source photographed with an open mouth can never close it. Here, as LivePortrait does
+with its eye and lip retargeting, the head and the shape of each feature stay relative, and
+the degree of opening is set apart: the driver's expression (expression.py, in units of its
+own face) is measured against the driver's neutral (closed lips; the typical openness of its
+eyes over the frames seen so far) and laid onto the source in units of the source's face:
+
+- mouth: the inner lips' gap becomes the source's closed-lips gap plus the driver's gap
+  above its own closed-lips baseline; the lower lip, chin and jaw move with it (weights per
+  landmark from the source's own geometry).
+- eyes, each on its own side: the lids' gap becomes the source's neutral gap times the
+  driver's openness over its neutral, remapped so that the driver's shut eye (whose rims
+  MediaPipe still places apart) shuts the source's fully; the iris centre stays between the
+  lids so that a shut eye leaves no fold in the warp.
+
+- mouth corners (smile.py): the width and lift of the source's mouth become its neutral
+  ones (its own, within a typical range: a photographed smile is not its neutral) moved by
+  the driver's change from its own neutral (the median over recent frames).
+
+Brows and gaze stay relative. All functions are pure except `DriverNeutral`,
+which holds the running neutral of one animation.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from facemotion.landmarks.smoothing import OneEuroFilter
+from facemotion.motion.expression import (
+    LEFT_BELOW,
+    LEFT_CREASE,
+    LEFT_EYE_CORNERS,
+    LEFT_IRIS_CENTER,
+    LEFT_LOWER_LID,
+    LEFT_UPPER_LID,
+    LOWER_INNER_LIP,
+    MOUTH_CORNERS,
+    RIGHT_BELOW,
+    RIGHT_CREASE,
+    RIGHT_EYE_CORNERS,
+    RIGHT_IRIS_CENTER,
+    RIGHT_LOWER_LID,
+    RIGHT_UPPER_LID,
+    UPPER_INNER_LIP,
+    Expression,
+    FaceAxes,
+    face_axes,
+    measure,
+)
+from facemotion.motion.similarity import Similarity
+from facemotion.motion.smile import corner_weights, neutral_corners, set_corners
+
+MESH_POINTS = 468
+# The lower halves of the inner and outer lip loops (corners excluded) and the upper halves.
+_LOWER_LIPS = (324, 318, 402, 317, 14, 87, 178, 88, 95, 375, 321, 405, 314, 17, 84, 181, 91, 146)
+_UPPER_LIPS = (191, 80, 81, 82, 13, 312, 311, 310, 415, 185, 40, 39, 37, 0, 267, 269, 270, 409)
+_LIP_CORNERS = (78, 308, 61, 291)
+
+
+@dataclass(frozen=True)
+class RetargetOptions:
+    """closed_mouth: the driver's lip gap (face units, see expression.py) at or below which
+    its lips count as closed (the running minimum is used when lower). eye_closed_ratio: the
+    driver's eye openness over its neutral at which the eye counts as shut (legacy FaceMesh
+    keeps ~25 % of the gap on a full blink on the carphone clip). eye_wide_limit: the most a
+    source eye opens beyond its neutral. typical_eye_open: the driver's neutral lid gap over
+    eye width before any frame is seen. neutral_frames: how many recent
+    frames the driver's neutral eye openness is the median of. crease_follow: the share of
+    the upper lid's move that the ring above it (the crease) takes, so the lid's skin slides
+    down as one (MediaPipe often places the lid rims inside a wide-open eye; lids moved alone
+    would then leave white above them); the ring below the lower lid does the same.
+    lower_lid_share: the share of a closing (or opening) that the lower lid takes (in a blink
+    the lids meet below the eye's middle). typical_corners / corner_tolerance: the (mouth
+    width, corner lift) of a neutral mouth and how far a source's own may lie from it and
+    still count as its neutral (smile.py). smoothing_*: the One-Euro
+    filter on the driver's openings (face units per second for beta), measured on the raw
+    landmarks: steady lids on a still face, yet a one-frame blink keeps most of its depth
+    (the landmark filter, tuned for the head, would halve it)."""
+
+    closed_mouth: float = 0.03
+    eye_closed_ratio: float = 0.35
+    eye_wide_limit: float = 1.3
+    typical_eye_open: float = 0.28
+    neutral_frames: int = 150
+    crease_follow: float = 0.5
+    lower_lid_share: float = 0.2
+    typical_corners: tuple[float, float] = (0.82, 0.0)
+    corner_tolerance: tuple[float, float] = (0.07, 0.04)
+    smoothing_min_cutoff_hz: float = 2.0
+    smoothing_beta: float = 30.0
+
+
+@dataclass(frozen=True)
+class SourceRig:
+    """What retargeting needs of the source, computed once: its face axes, the jaw weights
+    (478,) (how far each landmark follows the lower lip's opening), and the neutral openness
+    of each eye (its own: an eye photographed shut stays shut, as opening it would show a
+    dark hole where the warp has no eyeball to show); mouth_rest: the
+    gap its lips keep when closed (its own gap up to `closed_mouth`: landmarks on closed lips
+    are rarely exactly together); corner_weights: how far each landmark follows each mouth
+    corner (2 x (478,)); corners_rest: its neutral (mouth width, corner lift)."""
+
+    axes: FaceAxes
+    jaw_weights: np.ndarray
+    mouth_rest: float
+    corner_weights: tuple[np.ndarray, np.ndarray]
+    corners_rest: tuple[float, float]
+    eye_neutral_right: float
+    eye_neutral_left: float
+
+
+def jaw_weights(points: np.ndarray, axes: FaceAxes | None = None) -> np.ndarray:
+    """(478,) in [0, 1]: how far each landmark moves when the lower lip drops by one unit.
+
+    points: (478, >=2) px of a face. The lower lip moves fully at its middle and ~0.4 at the
+    corners; the chin and jaw below the mouth follow, fading out sideways towards the ears;
+    the upper lip, the face above the mouth and the irises stay.
+    """
+    axes = axes or face_axes(points)
+    local = axes.local(np.asarray(points, np.float64)[:, :2])
+    corners = local[list(MOUTH_CORNERS)]
+    centre = corners.mean(axis=0)
+    half_width = max(float(np.hypot(*(corners[1] - corners[0]))) / 2, 1e-6)
+    across = np.abs(local[:, 0] - centre[0]) / half_width
+    below = local[:, 1] - centre[1]
+    ramp = np.clip(below / 0.15, 0.0, 1.0)
+    ramp = ramp * ramp * (3 - 2 * ramp)
+    sideways = np.exp(-(np.maximum(across - 0.8, 0.0) ** 2) / (2 * 0.7**2))
+    weights = ramp * sideways
+    lips = list(_LOWER_LIPS)
+    weights[lips] = 1.0 - 0.6 * np.clip(across[lips], 0.0, 1.0) ** 2
+    weights[list(_UPPER_LIPS)] = 0.0
+    weights[list(_LIP_CORNERS)] = 0.3
+    weights[MESH_POINTS:] = 0.0
+    return weights
+
+
+def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions()) -> SourceRig:
+    """The rig of a source face from its landmarks (478, >=2) px."""
+    axes = face_axes(points)
+    expression = measure(points, axes)
+    return SourceRig(
+        axes,
+        jaw_weights(points, axes),
+        float(np.clip(expression.mouth_open, 0.0, options.closed_mouth)),
+        corner_weights(axes.local(np.asarray(points, np.float64)[:, :2])),
+        neutral_corners(
+            expression.mouth_width,
+            expression.corner_lift,
+            options.typical_corners,
+            options.corner_tolerance,
+        ),
+        max(expression.eye_open_right, 0.0),
+        max(expression.eye_open_left, 0.0),
+    )
+
+
+class OpeningFilter:
+    """One-Euro smoothing of a driver's mouth and eye openings over one animation."""
+
+    def __init__(self, options: RetargetOptions = RetargetOptions()) -> None:
+        self._filter = OneEuroFilter(options.smoothing_min_cutoff_hz, options.smoothing_beta)
+
+    def __call__(self, expression: Expression, time_s: float) -> Expression:
+        """The expression with its openings smoothed (frames in order, time in seconds)."""
+        values = [expression.mouth_open, expression.eye_open_right, expression.eye_open_left]
+        values += [expression.mouth_width, expression.corner_lift]
+        smoothed = self._filter(np.array(values), time_s)
+        mouth, right, left, width, lift = (float(v) for v in smoothed)
+        return Expression(
+            mouth,
+            width,
+            lift,
+            right,
+            left,
+            expression.gaze_right,
+            expression.gaze_left,
+        )
+
+
+class DriverNeutral:
+    """The driver's neutral over one animation: the closed-lips baseline of its mouth gap (the
+    smallest gap seen so far, at most `closed_mouth`), the median openness of each eye over
+    the last `neutral_frames` frames (blinks are brief, so the median is the open eye) and
+    the median width and corner lift of its mouth over the same frames."""
+
+    def __init__(self, options: RetargetOptions = RetargetOptions()) -> None:
+        self.options = options
+        self.mouth = options.closed_mouth
+        self._eyes: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
+        self._corners: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
+
+    def update(self, expression: Expression) -> None:
+        """Take one driving frame's expression into the neutral."""
+        self.mouth = min(self.mouth, expression.mouth_open)
+        self._eyes.append((expression.eye_open_right, expression.eye_open_left))
+        self._corners.append((expression.mouth_width, expression.corner_lift))
+
+    @property
+    def corners(self) -> tuple[float, float]:
+        """The neutral mouth width and corner lift (typical before any frame)."""
+        if not self._corners:
+            return self.options.typical_corners
+        width, lift = np.median(np.asarray(self._corners), axis=0)
+        return float(width), float(lift)
+
+    @property
+    def eyes(self) -> tuple[float, float]:
+        """The neutral openness of the right and the left eye (typical before any frame)."""
+        if not self._eyes:
+            return self.options.typical_eye_open, self.options.typical_eye_open
+        right, left = np.median(np.asarray(self._eyes), axis=0)
+        return float(right), float(left)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The source's openings for one frame, in the source's face units: the inner lips' gap,
+    and each eye's lid gap over its width."""
+
+    mouth_open: float
+    eye_open_right: float
+    eye_open_left: float
+    mouth_width: float
+    corner_lift: float
+
+
+def eye_ratio(openness: float, neutral: float, options: RetargetOptions) -> float:
+    """The driver's eye openness over its neutral, remapped so that the driver's shut eye
+    (eye_closed_ratio of its neutral or less) gives 0 and its neutral gives 1."""
+    ratio = openness / max(neutral, 1e-6)
+    if ratio >= 1.0:
+        return min(ratio, options.eye_wide_limit)
+    closed = options.eye_closed_ratio
+    return float(np.clip((ratio - closed) / (1.0 - closed), 0.0, 1.0))
+
+
+def wanted_openings(
+    driver: Expression, neutral: DriverNeutral, rig: SourceRig, options: RetargetOptions
+) -> Wanted:
+    """What the source's mouth and eyes should show for the driver's expression."""
+    right, left = neutral.eyes
+    width, lift = neutral.corners
+    return Wanted(
+        mouth_open=rig.mouth_rest + max(driver.mouth_open - neutral.mouth, 0.0),
+        eye_open_right=rig.eye_neutral_right * eye_ratio(driver.eye_open_right, right, options),
+        eye_open_left=rig.eye_neutral_left * eye_ratio(driver.eye_open_left, left, options),
+        mouth_width=rig.corners_rest[0] + driver.mouth_width - width,
+        corner_lift=rig.corners_rest[1] + driver.corner_lift - lift,
+    )
+
+
+def _set_mouth(local: np.ndarray, weights: np.ndarray, gap: float) -> None:
+    """Move the jaw in face-unit landmarks (478, 2), in place, so the inner lips' gap is
+    `gap` (the lips never cross)."""
+    upper, lower = list(UPPER_INNER_LIP), list(LOWER_INNER_LIP)
+    now = float(np.mean(local[lower, 1] - local[upper, 1]))
+    reach = float(np.mean(weights[lower]))
+    local[:, 1] += (gap - now) / reach * weights
+    # Lip by lip, a lower lip point that would rise above its upper one stops on it.
+    local[lower, 1] = np.maximum(local[lower, 1], local[upper, 1])
+
+
+@dataclass(frozen=True)
+class _Eye:
+    """One eye's landmark indices: the ring above the upper lid, the lids (paired), the ring
+    below the lower lid, the corners and the iris centre."""
+
+    crease: tuple[int, ...]
+    upper: tuple[int, ...]
+    lower: tuple[int, ...]
+    below: tuple[int, ...]
+    corners: tuple[int, int]
+    iris: int
+
+
+_RIGHT_EYE = _Eye(
+    RIGHT_CREASE,
+    RIGHT_UPPER_LID,
+    RIGHT_LOWER_LID,
+    RIGHT_BELOW,
+    RIGHT_EYE_CORNERS,
+    RIGHT_IRIS_CENTER,
+)
+_LEFT_EYE = _Eye(
+    LEFT_CREASE, LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_BELOW, LEFT_EYE_CORNERS, LEFT_IRIS_CENTER
+)
+
+
+def _set_eye(local: np.ndarray, eye: _Eye, openness: float, options: RetargetOptions) -> None:
+    """Move one eye's lids in face-unit landmarks (478, 2), in place, so that their gap over
+    the eye's width is `openness`: the lower lid takes `lower_lid_share` of the move, the
+    rings beyond the lids `crease_follow` of their lid's; keep the iris centre between."""
+    upper, lower = list(eye.upper), list(eye.lower)
+    width = max(float(np.hypot(*(local[eye.corners[0]] - local[eye.corners[1]]))), 1e-6)
+    gaps = local[lower, 1] - local[upper, 1]
+    now = float(np.mean(gaps)) / width
+    # An eye shut in the photo (neutral 0) stays shut: the scale keeps a zero gap at zero.
+    new_gaps = gaps * (openness / now) if now > 1e-6 else gaps
+    closing = gaps - np.maximum(new_gaps, 0.0)
+    down = (1.0 - options.lower_lid_share) * closing
+    up = options.lower_lid_share * closing
+    local[upper, 1] += down
+    local[list(eye.crease), 1] += options.crease_follow * down
+    local[lower, 1] -= up
+    local[list(eye.below), 1] -= options.crease_follow * up
+    middle = len(upper) // 2
+    top, bottom = local[upper[middle], 1], local[lower[middle], 1]
+    inset = 0.3 * (bottom - top)
+    local[eye.iris, 1] = np.clip(local[eye.iris, 1], top + inset, bottom - inset)
+
+
+def retarget(
+    targets: np.ndarray,
+    head: Similarity,
+    rig: SourceRig,
+    wanted: Wanted,
+    options: RetargetOptions = RetargetOptions(),
+) -> np.ndarray:
+    """Target landmarks (478, 2) px with the mouth and eyes set to `wanted`.
+
+    head: the similarity taking the source's face to the targets' pose (fitted on stable
+    points); the openings are set in the source's own face frame, then posed again.
+    """
+    unposed = (np.asarray(targets, np.float64)[:, :2] - head.translation) @ head.rotation
+    unposed /= head.scale
+    axes = rig.axes
+    local = axes.local(unposed)
+    set_corners(local, rig.corner_weights, wanted.mouth_width, wanted.corner_lift)
+    _set_mouth(local, rig.jaw_weights, wanted.mouth_open)
+    _set_eye(local, _RIGHT_EYE, wanted.eye_open_right, options)
+    _set_eye(local, _LEFT_EYE, wanted.eye_open_left, options)
+    frame = np.stack([axes.x, axes.y])  # rows: the face's axes in image px
+    back = axes.origin + axes.scale * local @ frame
+    return head(back)
+
+
+class Retargeter:
+    """Expression retargeting over one animation: `observe` each driving frame's raw
+    landmarks (478, >=2) px as they come (found frames only), then `retarget` the targets of
+    the frame to show. source: the source's landmarks (478, >=2) px."""
+
+    def __init__(self, source: np.ndarray, options: RetargetOptions = RetargetOptions()) -> None:
+        self.options = options
+        self.rig = source_rig(source, options)
+        self._neutral = DriverNeutral(options)
+        self._openings = OpeningFilter(options)
+        self._wanted: Wanted | None = None
+
+    def observe(self, points: np.ndarray, time_s: float) -> None:
+        """Take a driving frame's landmarks, before any landmark smoothing (a blink lasts a
+        frame or two, which that filter would halve), at `time_s` seconds."""
+        expression = measure(points)
+        self._neutral.update(expression)
+        smoothed = self._openings(expression, time_s)
+        self._wanted = wanted_openings(smoothed, self._neutral, self.rig, self.options)
+
+    def retarget(self, targets: np.ndarray, head: Similarity) -> np.ndarray:
+        """The targets (478, 2) px with the last observed frame's openings (unchanged before
+        any); head: the similarity from the source's face to the targets' pose."""
+        if self._wanted is None:
+            return targets
+        return retarget(targets, head, self.rig, self._wanted, self.options)
