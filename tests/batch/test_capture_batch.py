@@ -132,6 +132,29 @@ def test_a_killed_batch_resumes(tmp_path):
 
 
 @pytest.mark.slow
+def test_sigterm_to_the_process_group_leaves_only_whole_outputs(tmp_path):
+    """As a service manager stops a job: every process of the batch gets SIGTERM."""
+    clips = tmp_path / "clips"
+    write_face_clips(clips, 4, frames=40)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "facemotion.cli", "capture", str(clips), "-o", str(out),
+               "--formats", "csv,json,overlay", "--workers", "2", "--quiet"]  # fmt: skip
+    child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*.tmp-*")) and time.monotonic() < deadline:
+        time.sleep(0.02)  # until a worker is writing
+    os.killpg(child.pid, signal.SIGTERM)
+    _, stderr = child.communicate(timeout=120)
+    assert child.returncode == 143 and stderr.count("\n") == 1, stderr
+    assert "no partial output was left behind" in stderr
+    names = sorted(path.name for path in out.iterdir())
+    assert not [name for name in names if ".tmp-" in name], names
+    stems = {name.split(".")[0].removesuffix("_overlay") for name in names}
+    assert names == sorted(f"{stem}{suffix}" for stem in stems
+                           for suffix in (".csv", ".json", "_overlay.mp4"))  # fmt: skip
+
+
+@pytest.mark.slow
 def test_ray_writes_the_same_files(serial_run, mixed_clips, ray_cluster, tmp_path):
     # A driver in another process joins the test's cluster by its address, as a second
     # machine's command would.

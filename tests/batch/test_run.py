@@ -64,3 +64,18 @@ def test_an_error_of_the_whole_batch_stops_it(fake_job, tmp_path):
     assert [row["status"] for row in rows] == ["done", "failed", "failed", "failed"]
     assert rows[2]["error"] == "not run: the batch stopped before it"
     assert not (tmp_path / "out" / "c.out").exists()
+
+
+def test_the_batch_functions_are_public_api():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, facemotion; assert 'torch' not in sys.modules; "
+        "from facemotion.batch import api; "
+        "print(facemotion.capture_batch is api.capture_batch, "
+        "facemotion.prepare_batch is api.prepare_batch, "
+        "facemotion.animate_batch is api.animate_batch)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True"]

@@ -8,6 +8,7 @@ early (the batch stopped, Ctrl-C) cancels what has not started.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -48,6 +49,14 @@ class SerialExecutor:
                 yield index, run_task(job, task, options)
 
 
+def start_worker(threads: int) -> None:
+    """A worker process's set-up: its thread cap, and SIGTERM stopping its file as Ctrl-C does
+    (the temporaries removed), as the CLI's own process does (`facemotion.io.signals`); a
+    plain KeyboardInterrupt, because it travels back to the batch's process by pickle."""
+    limit_threads(threads)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
 @dataclass(frozen=True)
 class ProcessExecutor:
     """`workers` processes on this machine, each capped at `threads` library threads.
@@ -69,7 +78,7 @@ class ProcessExecutor:
         pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=limit_threads,
+            initializer=start_worker,
             initargs=(self.threads,),
         )
         try:
