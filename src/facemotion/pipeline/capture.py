@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -184,7 +185,7 @@ def capture(
     interpupillary distance and horizontal field of view, for the translation in cm.
     Raises InputError on unreadable input, NoFaceError when no frame has a face.
     """
-    from facemotion.landmarks import detect_landmarks
+    from facemotion.landmarks import observe_faces
 
     frames, source_fps, times, count, path, kept = _open_source(video)
     if fps is not None:
@@ -192,14 +193,19 @@ def capture(
     name = path.name if path else "the input"
     started = time.perf_counter()
     landmarks: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
     detected: list[bool] = []
     sizes: list[tuple[int, int]] = []
     static = kept is not None and len(kept) == 1
     bar = tqdm(total=count, desc="capture", unit="frame", disable=not progress)
     try:
-        for points, found in detect_landmarks(_sizes(frames, sizes), static=static, face=face):
-            landmarks.append(np.asarray(points, dtype=np.float32))
-            detected.append(bool(found))
+        # The tracker smooths with the frames' times: the reader's, else counted at `fps`.
+        clock = times if times is not None else (i / source_fps for i in itertools.count())
+        observed = observe_faces(_sizes(frames, sizes), static=static, face=face, times_s=clock)
+        for observation in observed:
+            landmarks.append(observation.landmarks)
+            scores.append(observation.blendshapes)
+            detected.append(observation.found)
             bar.update(1)
     finally:
         bar.close()
@@ -218,16 +224,24 @@ def capture(
     if times is None or len(times) != len(landmarks):
         times = np.arange(len(landmarks)) / source_fps
     times = np.asarray(times, dtype=np.float64) - float(times[0])
-    neutral_option = _neutral_landmarks(neutral, face)
+    neutral_option, neutral_scores = _neutral_face(neutral, face)
     options = CaptureOptions(
         neutral=neutral_option,
+        neutral_blendshapes=neutral_scores,
         ipd_cm=ipd_cm,
         fov_deg=fov_deg,
         smoothing=tuple(smoothing) if smooth else None,
         max_gap_s=max_gap_s,
     )
     try:
-        result = solve(_stack_and_clear(landmarks), detected_array, times, size, options)
+        result = solve(
+            _stack_and_clear(landmarks),
+            detected_array,
+            times,
+            size,
+            options,
+            scores=_stack_and_clear(scores),
+        )
     except ValueError as exc:
         raise InputError(f"{name}: {exc}") from exc
     return Capture(
@@ -266,21 +280,20 @@ def _sizes(frames: Iterable[np.ndarray], sizes: list) -> Iterator[np.ndarray]:
         yield frame
 
 
-def _neutral_landmarks(neutral, face: int | None) -> int | np.ndarray | None:
-    """A frame index stays one; a neutral image (path or array) becomes its landmarks."""
+def _neutral_face(neutral, face: int | None) -> tuple[int | np.ndarray | None, np.ndarray | None]:
+    """A frame index stays one; a neutral image (path or array) becomes its landmarks (478, 3)
+    and learned scores (52,)."""
     if neutral is None or isinstance(neutral, int | np.integer):
-        return None if neutral is None else int(neutral)
-    from facemotion.landmarks import detect_landmarks
+        return (None if neutral is None else int(neutral)), None
+    from facemotion.landmarks import detect_image_face
 
     if isinstance(neutral, str | Path):
         from facemotion.io.images import load_image
 
         image = np.asarray(load_image(Path(neutral)))
+        name = Path(neutral).name
     else:
         image = np.asarray(neutral)
-    points, found = next(detect_landmarks([image], static=True, face=face))
-    if not found:
-        raise NoFaceError(
-            f"no face found in the neutral image {neutral}; choose a frontal, lit one"
-        )
-    return np.asarray(points)
+        name = "the neutral image"
+    observation = detect_image_face(image, name=name, face=face)
+    return observation.landmarks, observation.blendshapes
