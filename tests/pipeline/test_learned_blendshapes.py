@@ -66,13 +66,17 @@ def test_a_mirrored_clip_swaps_left_and_right(carphone):
     plain = capture(frames, fps=30.0)
     mirrored = capture([frame[:, ::-1].copy() for frame in frames], fps=30.0)
     swapped = mirrored.blendshapes[:, [INDEX[twin(name)] for name in ARKIT_NAMES]]
-    assert np.abs(plain.blendshapes - swapped).mean() < 0.03
-    # One-sided shapes follow their twin, not themselves, where they move.
-    for name in ("eyeBlinkLeft", "eyeLookOutLeft", "eyeLookInLeft", "mouthSmileLeft"):
+    assert np.abs(plain.blendshapes - swapped).mean() < 0.02  # 0.012 measured
+    # One-sided shapes that clearly move here follow their twin: the gaze (which also turns
+    # against itself in a mirror) and the blinks. (Lip shapes move by ~0.02 here: too little
+    # to correlate.)
+    for name in ("eyeLookOutLeft", "eyeLookInRight", "eyeBlinkLeft", "eyeBlinkRight"):
         column = plain.blendshapes[:, INDEX[name]]
-        if column.std() > 0.02:
-            r_twin = np.corrcoef(column, swapped[:, INDEX[name]])[0, 1]
-            assert r_twin > 0.8, name
+        assert column.std() > 0.05, name
+        assert np.corrcoef(column, swapped[:, INDEX[name]])[0, 1] > 0.9, name
+    for name in ("eyeLookOutLeft", "eyeLookInRight"):
+        column = plain.blendshapes[:, INDEX[name]]
+        assert np.corrcoef(column, mirrored.blendshapes[:, INDEX[name]])[0, 1] < 0, name
 
 
 @pytest.mark.parametrize("name", ["astronaut.png", "grace_hopper.jpg"])
