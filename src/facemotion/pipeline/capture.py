@@ -14,6 +14,7 @@ from tqdm import tqdm
 from facemotion.errors import InputError, NoFaceError, Remedy
 from facemotion.export.registry import FORMATS
 from facemotion.export.tracks import CaptureTracks
+from facemotion.landmarks.arkit import ARKIT_NAMES
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
 from facemotion.solver.clip import DEFAULT_MAX_GAP_S, CaptureOptions, solve
 from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
@@ -185,15 +186,19 @@ def capture(
     interpupillary distance and horizontal field of view, for the translation in cm.
     Raises InputError on unreadable input, NoFaceError when no frame has a face.
     """
+    from facemotion.io.spill import FrameSpill, disk_array
     from facemotion.landmarks import observe_faces
+    from facemotion.landmarks.faces import NUM_POINTS
 
     frames, source_fps, times, count, path, kept = _open_source(video)
     if fps is not None:
         source_fps = float(fps)
     name = path.name if path else "the input"
     started = time.perf_counter()
-    landmarks: list[np.ndarray] = []
-    scores: list[np.ndarray] = []
+    # Memory flat in the clip's length: per-frame landmarks and scores go to disk as they come
+    # (io/spill.py); what stays in memory grows by ~1 kB a frame (the curves the exports write).
+    landmarks = FrameSpill((NUM_POINTS, 3))
+    scores = FrameSpill((len(ARKIT_NAMES),))
     detected: list[bool] = []
     sizes: list[tuple[int, int]] = []
     static = kept is not None and len(kept) == 1
@@ -207,11 +212,18 @@ def capture(
             scores.append(observation.blendshapes)
             detected.append(observation.found)
             bar.update(1)
+    except BaseException:
+        landmarks.close()
+        scores.close()
+        raise
     finally:
         bar.close()
         if hasattr(frames, "close"):
             frames.close()
-    if not landmarks:
+    landmarks_array, scores_array = landmarks.array(), scores.array()
+    landmarks.close()
+    scores.close()
+    if not len(landmarks_array):
         raise InputError(f"{name} has no frames; is it a video or an image?")
     size = sizes[0]
     detected_array = np.array(detected)
@@ -221,8 +233,8 @@ def capture(
         raise missing_face_error(path, face, "the video", "face")
     if not detected_array.any():
         raise NoFaceError(f"no face found in {name}; use a clip where the face is visible and lit")
-    if times is None or len(times) != len(landmarks):
-        times = np.arange(len(landmarks)) / source_fps
+    if times is None or len(times) != len(landmarks_array):
+        times = np.arange(len(landmarks_array)) / source_fps
     times = np.asarray(times, dtype=np.float64) - float(times[0])
     neutral_option, neutral_scores = _neutral_face(neutral, face)
     options = CaptureOptions(
@@ -235,12 +247,13 @@ def capture(
     )
     try:
         result = solve(
-            _stack_and_clear(landmarks),
+            landmarks_array,
             detected_array,
             times,
             size,
             options,
-            scores=_stack_and_clear(scores),
+            scores=scores_array,
+            allocate=disk_array,
         )
     except ValueError as exc:
         raise InputError(f"{name}: {exc}") from exc
@@ -264,13 +277,6 @@ def capture(
         seconds=time.perf_counter() - started,
         _frames=kept,
     )
-
-
-def _stack_and_clear(arrays: list[np.ndarray]) -> np.ndarray:
-    """One (T, ...) array from a list that is emptied, so the per-frame copies are freed."""
-    stacked = np.stack(arrays)
-    arrays.clear()
-    return stacked
 
 
 def _sizes(frames: Iterable[np.ndarray], sizes: list) -> Iterator[np.ndarray]:

@@ -3,6 +3,7 @@ capture on arrays."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,7 +110,9 @@ class Solution:
     neutral_frames: np.ndarray
 
 
-CHUNK_FRAMES = 256  # pose and weights are computed this many frames at a time: flat memory
+# Pose and weights are computed this many frames at a time: the pose fit's working set is
+# ~33 kB a frame, so memory is flat in the clip's length from this many frames on.
+CHUNK_FRAMES = 64
 
 
 def _chunks(count: int) -> list[slice]:
@@ -119,15 +122,21 @@ def _chunks(count: int) -> list[slice]:
 
 
 def _measure_clip(
-    landmarks: np.ndarray, reference: np.ndarray, frame_size: tuple[int, int], fov_deg: float
+    landmarks: np.ndarray,
+    frames: np.ndarray,
+    reference: np.ndarray,
+    frame_size: tuple[int, int],
+    fov_deg: float,
 ) -> dict[str, np.ndarray]:
-    """The blendshape `measures` of every frame against a first reference, chunk by chunk."""
-    parts = [
-        measures(
-            estimate_pose(landmarks[part], reference, frame_size, fov_deg=fov_deg).head_landmarks
-        )
-        for part in _chunks(len(landmarks))
-    ]
+    """The landmark `measures` of `frames` (indices into landmarks (T, 478, 3)) against a first
+    reference, chunk by chunk (never the whole clip's landmarks in memory)."""
+    parts = []
+    for part in _chunks(len(frames)):
+        head = estimate_pose(
+            landmarks[frames[part]], reference, frame_size, fov_deg=fov_deg
+        ).head_landmarks
+        # Copies: some measures are views of the chunk's landmarks, which would stay alive.
+        parts.append({name: value.copy() for name, value in measures(head).items()})
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
@@ -151,6 +160,7 @@ def solve(
     frame_size: tuple[int, int],
     options: CaptureOptions = CaptureOptions(),
     scores: np.ndarray | None = None,
+    allocate: Callable[[tuple[int, ...]], np.ndarray] = lambda shape: np.empty(shape, np.float32),
 ) -> Solution:
     """Solve pose and blendshapes. landmarks: (T, 478, 3) image axes px, NaN where not detected;
     detected: (T,) bool; times_s: (T,) seconds; frame_size: (height, width) px; scores:
@@ -159,21 +169,28 @@ def solve(
     Weights: the scores, calibrated against the neutral frames' (`calibration.py`), gaps
     filled as the landmarks are, then smoothed with the pose.
 
-    Memory: the (T, 478, 3) inputs and outputs in float32, plus a fixed working set.
+    Memory: the two (T, 478, 3) float32 outputs (`landmarks`, `head_landmarks`) come from
+    `allocate(shape)` (default in memory; the capture passes a disk-backed one), the input is
+    read chunk by chunk, and what else grows with T is the per-frame curves (~1 kB a frame).
     Raises ValueError when no frame has a face or the neutral frame index is out of range.
     """
-    landmarks = np.asarray(landmarks, dtype=np.float32)
+    landmarks = np.asarray(landmarks)  # a memory map stays one: no copy
     if landmarks.ndim != 3 or landmarks.shape[2] != 3 or len(detected) != len(landmarks):
         raise ValueError(f"landmarks must be (T, N, 3) with T flags, got {landmarks.shape}")
-    detected = np.asarray(detected, dtype=bool) & np.isfinite(landmarks).all(axis=(1, 2))
+    filled = allocate(landmarks.shape)
+    finite = np.empty(len(landmarks), dtype=bool)
+    for part in _chunks(len(landmarks)):
+        filled[part] = landmarks[part]
+        finite[part] = np.isfinite(filled[part]).all(axis=(1, 2))
+    detected = np.asarray(detected, dtype=bool) & finite
     times_s = np.asarray(times_s, dtype=np.float64)
     period = float(np.median(np.diff(times_s))) if len(times_s) > 1 else 1.0
     max_gap = max(1, int(round(options.max_gap_s / max(period, 1e-6))))
-    filled, gaps = fill_gaps(landmarks, detected, max_gap)
+    filled, gaps = fill_gaps(filled, detected, max_gap, in_place=True)
     del landmarks  # the caller may have handed over its only reference: free it early
     if scores is None:
         scores = np.zeros((len(filled), len(ARKIT_NAMES)))
-    scores, _ = fill_gaps(np.asarray(scores, dtype=np.float64), detected, max_gap)
+    scores, _ = fill_gaps(np.asarray(scores, dtype=np.float32), detected, max_gap)
 
     neutral = options.neutral
     chosen = np.zeros(0, dtype=np.int64)
@@ -193,8 +210,9 @@ def solve(
             # A first pose against an arbitrary frame is enough to compare expressions; the
             # stable points do not depend on which frame it was.
             candidates = np.flatnonzero(detected)
-            values = _measure_clip(filled[candidates], reference, frame_size, options.fov_deg)
+            values = _measure_clip(filled, candidates, reference, frame_size, options.fov_deg)
             chosen = candidates[pick_neutral(values)]
+            del values, candidates
             rough = estimate_pose(filled[chosen], reference, frame_size, fov_deg=options.fov_deg)
             mean = rough.head_landmarks.mean(axis=0)
             reference = reference_shape(mean * np.array([1.0, -1.0, -1.0]), options.ipd_cm)
@@ -202,11 +220,11 @@ def solve(
             chosen = np.array([int(neutral)])
 
     count = len(filled)
-    head = np.empty(filled.shape, dtype=np.float32)
+    head = allocate(filled.shape)
     rotation = np.empty((count, 3, 3))
     angles = np.empty((count, 3))
     translation = np.empty((count, 3))
-    weights = np.empty((count, len(ARKIT_NAMES)))
+    weights = np.empty((count, len(ARKIT_NAMES)), np.float32)
     eyes = np.empty((count, 2, 3))
     neutral_scores = _neutral_scores(scores, chosen, options)
     for part in _chunks(count):
@@ -217,13 +235,16 @@ def solve(
         translation[part] = pose.translation_cm
         weights[part] = calibrate(scores[part], neutral_scores)
         eyes[part] = eye_rotations(pose.head_landmarks, reference)
+    del scores, pose  # what grows with T from here on is only the curves
     # Chunks are unwrapped one by one; join them without a 360-degree step.
     angles = np.rad2deg(np.unwrap(np.deg2rad(angles), axis=0))
     if options.smoothing is not None:
         min_cutoff, beta = options.smoothing
         channels = to_channels(weights, angles, translation, eyes)
-        channels = smooth(channels, times_s, min_cutoff, beta)
+        del weights, angles, translation, eyes, rotation
+        channels = smooth(channels, times_s, min_cutoff, beta, in_place=True)
         weights, angles, translation, eyes = from_channels(channels)
+        del channels
         rotation = rotation_from_angles(angles)
     for name in UNOBSERVED:
         weights[:, INDEX[name]] = 0.0
