@@ -300,6 +300,11 @@ def _neutral_face(neutral, face: int | None) -> tuple[int | np.ndarray | None, n
         name = Path(neutral).name
     else:
         image = np.asarray(neutral)
-        name = "the neutral image"
-    observation = detect_image_face(image, name=name, face=face)
+        name = "(array)"
+    try:
+        observation = detect_image_face(image, name=name, face=face)
+    except NoFaceError:
+        raise NoFaceError(
+            f"no face found in the neutral image {name}; choose a frontal, lit one"
+        ) from None
     return observation.landmarks, observation.blendshapes
