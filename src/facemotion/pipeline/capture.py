@@ -184,6 +184,8 @@ def capture(
     One-Euro filter's (min_cutoff Hz, beta). neutral: a frame index, a neutral image (path or
     array) or None for the most neutral frames of the clip. ipd_cm / fov_deg: the assumed
     interpupillary distance and horizontal field of view, for the translation in cm.
+    The result's `landmarks` and `head_landmarks` (T, 478, 3) are memory maps of unlinked
+    temporary files (memory flat in the clip's length); `np.array(...)` copies them into memory.
     Raises InputError on unreadable input, NoFaceError when no frame has a face.
     """
     from facemotion.io.spill import FrameSpill, disk_array
