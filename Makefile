@@ -12,10 +12,12 @@ $(VENV)/.installed: pyproject.toml
 	# The CPU wheel of torch first, so nothing else can pull a CUDA build.
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[dev]'
-	# mediapipe 0.10.21 ships its face models inside the wheel; its declared dependencies add
-	# jax, opencv-contrib and sounddevice that the face models never use, so it is installed
-	# without them (what it does need is listed in pyproject.toml).
-	$(PIP) install -q --no-deps mediapipe==0.10.21
+	# mediapipe declares opencv-contrib-python (a second cv2 that would overwrite the headless
+	# one) and sounddevice (audio tasks), which its Face Landmarker never uses, so it is
+	# installed without them (what it does need is listed in pyproject.toml). `pip check` then
+	# reports those two, and only those.
+	$(PIP) install -q --no-deps 'mediapipe>=1.2,<2'
+
 	touch $@
 
 install: $(VENV)/.installed

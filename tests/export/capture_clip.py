@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from facemotion.landmarks.arkit import INDEX
 from facemotion.solver.clip import CaptureOptions, Solution, solve
 from tests.solver.synthetic_face import FRAME_SIZE, close_right_eye, open_jaw, to_image
 
@@ -19,6 +20,9 @@ def solved_clip() -> tuple[Solution, np.ndarray]:
     shapes[3] = close_right_eye(shapes[3])
     landmarks = np.stack([to_image(s, (y, 8, -4)) for s, y in zip(shapes, yaw, strict=True)])
     times = np.arange(FRAMES) / FPS
-    return solve(
-        landmarks, np.ones(FRAMES, bool), times, FRAME_SIZE, CaptureOptions(neutral=0)
-    ), times
+    # The scores a learned model would give: the jaw's opening, the right eye's blink.
+    scores = np.zeros((FRAMES, 52))
+    scores[:, INDEX["jawOpen"]] = jaw / 20.0
+    scores[3, INDEX["eyeBlinkRight"]] = 0.9
+    options = CaptureOptions(neutral=0)
+    return solve(landmarks, np.ones(FRAMES, bool), times, FRAME_SIZE, options, scores), times

@@ -33,8 +33,12 @@ def test_clip_to_livelink_and_vmc_with_recording(carphone, tmp_path, capsys):
     assert code == 0, out
     assert len(livelink.faces) == 20 and len(vmc.complete_frames()) == 20
     assert "20 frames" in out and "0 dropped" in out and "20/20 packets sent to livelink://" in out
-    jaw = [face.get_blendshape(FaceBlendShape.JawOpen) for face in livelink.faces]
-    assert np.ptp(jaw) > 0.0
+    # The weights move (calibrated against frame 0, where carphone's mouth is already open:
+    # jawOpen itself may stay 0 over these 20 frames).
+    weights = np.array(
+        [[face.get_blendshape(s) for s in FaceBlendShape] for face in livelink.faces]
+    )
+    assert np.ptp(weights[:, :52], axis=0).max() > 0.05
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "carphone.csv",
         "carphone.glb",

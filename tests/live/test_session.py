@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from pylivelinkface import FaceBlendShape
 
+from facemotion.landmarks import FaceObservation
 from facemotion.landmarks.arkit import INDEX, csv_name
 from facemotion.live.session import LiveOptions, run_live
 from facemotion.live.source import VideoFileSource
@@ -56,7 +57,10 @@ def test_livelink_and_vmc_equal_offline_capture(carphone, offline, tmp_path):
             for face in livelink.faces
         ]
     )
-    np.testing.assert_allclose(all_weights, offline.blendshapes, atol=1e-3)
+    # The blank frame that warms the landmarker up before the camera runs leaves its VIDEO
+    # graph a little different on the next frames (0.0016 measured on frame 1), then equal.
+    np.testing.assert_allclose(all_weights, offline.blendshapes, atol=5e-3)
+    np.testing.assert_allclose(all_weights[2:], offline.blendshapes[2:], atol=1e-3)
     assert offline.blendshapes.max() > 0.05  # the clip moves: the comparison is not all zeros
     head = received[:, [52, 53, 54]]
     np.testing.assert_allclose(head, np.deg2rad(offline.angles_deg), atol=1e-3)
@@ -84,15 +88,19 @@ def test_slow_consumer_drops_frames_instead_of_queueing(carphone):
     frame each time (indices jump by ~3), so the wait before processing does not grow."""
     indices: list[int] = []
 
-    def slow_tracker(image):
-        time.sleep(0.1)
-        return np.zeros((478, 3), np.float32), False
+    class SlowTracker:
+        def observe(self, image, time_s=None):
+            time.sleep(0.1)
+            return FaceObservation.missing()
+
+        def close(self):
+            pass
 
     def hook(frame, points, solution):
         indices.append(frame.index)
 
     source = VideoFileSource(carphone, realtime=True)
-    report = run_live(source, LiveOptions(max_frames=8), tracker=slow_tracker, hook=hook)
+    report = run_live(source, LiveOptions(max_frames=8), tracker=SlowTracker(), hook=hook)
     assert report.frames == 8
     steps = np.diff(indices)
     assert steps.min() >= 1 and np.median(steps) >= 2, indices  # a queue would give steps of 1

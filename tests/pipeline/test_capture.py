@@ -12,6 +12,7 @@ import pytest
 import facemotion.landmarks
 from facemotion.cli import main
 from facemotion.errors import NoFaceError, OutputError
+from facemotion.landmarks import FaceObservation
 from facemotion.landmarks.arkit import INDEX
 from facemotion.pipeline.capture import Capture, capture
 from tests.solver.synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image
@@ -25,20 +26,29 @@ def coded_frames(count: int) -> list[np.ndarray]:
     return frames
 
 
+def coded_face(index: int) -> FaceObservation:
+    """Frame i: a face turned i - 10 degrees whose jaw opens with i (landmarks and score)."""
+    scores = np.zeros(52, np.float32)
+    scores[INDEX["jawOpen"]] = min(1.0, max(0, index - 5) * 0.1)
+    landmarks = to_image(open_jaw(max(0, index - 5) * 1.5), (index - 10, 0, 0))
+    return FaceObservation(landmarks.astype(np.float32), scores, np.eye(4, dtype=np.float32))
+
+
 @pytest.fixture
 def fake_detector(monkeypatch):
-    """Stand-in for MediaPipe: frame i shows a face whose jaw opens with i; none in `missing`."""
+    """Stand-in for MediaPipe: frame i shows `coded_face(i)`; no face in `missing`."""
     missing: set[int] = set()
 
-    def detect_landmarks(frames, *, static=False, face=None, min_confidence=0.5):
+    def observe_faces(frames, *, static=False, face=None, times_s=None):
         for frame in frames:
             index = int(frame[0, 0, 0])
-            if index in missing:
-                yield np.full((478, 3), np.nan, np.float32), False
-            else:
-                yield to_image(open_jaw(max(0, index - 5) * 1.5), (index - 10, 0, 0)), True
+            yield FaceObservation.missing() if index in missing else coded_face(index)
 
-    monkeypatch.setattr(facemotion.landmarks, "detect_landmarks", detect_landmarks)
+    def detect_image_face(image, *, name="image", face=None):
+        return coded_face(int(image[0, 0, 0]))
+
+    monkeypatch.setattr(facemotion.landmarks, "observe_faces", observe_faces)
+    monkeypatch.setattr(facemotion.landmarks, "detect_image_face", detect_image_face)
     return missing
 
 

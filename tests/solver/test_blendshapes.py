@@ -1,4 +1,4 @@
-"""Blendshape weights on synthetic motions: jaw, blink, gaze, brows, smile, left/right."""
+"""Neutral calibration of the learned scores, the neutral frames, the eyes' rotation."""
 
 from __future__ import annotations
 
@@ -6,29 +6,10 @@ import numpy as np
 import pytest
 
 from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX, LIVE_LINK_COLUMNS
-from facemotion.solver.blendshapes import (
-    UNOBSERVED,
-    blendshape_weights,
-    eye_rotations,
-    neutral_frames,
-)
+from facemotion.solver.blendshapes import UNOBSERVED, eye_rotations, neutral_frames
+from facemotion.solver.calibration import calibrate
 from facemotion.solver.clip import CaptureOptions, solve
-from tests.solver.synthetic_face import (
-    FRAME_SIZE,
-    NEUTRAL_CM,
-    close_right_eye,
-    mirror_image,
-    open_jaw,
-    to_image,
-)
-
-
-def weights_of(*shapes: np.ndarray) -> np.ndarray:
-    return blendshape_weights(np.stack(shapes), NEUTRAL_CM)
-
-
-def column(weights: np.ndarray, name: str) -> np.ndarray:
-    return weights[:, INDEX[name]]
+from tests.solver.synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image
 
 
 def test_names_follow_live_link_face():
@@ -40,54 +21,45 @@ def test_names_follow_live_link_face():
     assert LIVE_LINK_COLUMNS[-10:-8] == ("TongueOut", "HeadYaw")
 
 
-def test_neutral_face_gives_zero_weights():
-    weights = weights_of(NEUTRAL_CM)
-    assert weights.shape == (1, 52)
-    np.testing.assert_allclose(weights, 0.0, atol=1e-9)
+def test_calibration_takes_the_neutral_off_and_keeps_the_full_range():
+    neutral = np.zeros(52)
+    neutral[[0, 1, 2]] = (0.2, 0.0, 0.98)
+    scores = np.array([[0.2, 0.0, 0.98], [0.6, 0.5, 0.99], [1.0, 1.0, 1.0], [0.1, 0.0, 0.0]])
+    scores = np.pad(scores, ((0, 0), (0, 49)))
+    weights = calibrate(scores, neutral)
+    np.testing.assert_allclose(weights[0, :2], 0.0)  # the neutral itself: 0
+    np.testing.assert_allclose(weights[1, :2], [0.5, 0.5])  # halfway to full: half
+    np.testing.assert_allclose(weights[2, :2], [1.0, 1.0])  # a full expression still reaches 1
+    assert weights[3, 0] == 0.0  # below the neutral: clipped at 0, never negative
+    # A shape whose neutral score leaves no range to stretch keeps its raw score.
+    np.testing.assert_allclose(weights[:, 2], scores[:, 2])
 
 
-def test_jaw_opening_rises_monotonically():
-    angles = np.linspace(0, 20, 11)
-    weights = weights_of(*(open_jaw(a) for a in angles))
-    jaw = column(weights, "jawOpen")
-    assert jaw[0] == pytest.approx(0.0, abs=1e-9)
-    assert np.all(np.diff(jaw) > 0)
-    assert jaw[-1] > 0.8
-    # A symmetric opening moves the jaw neither left nor right and does not blink.
-    assert column(weights, "jawLeft").max() < 0.05 and column(weights, "jawRight").max() < 0.05
-    assert column(weights, "eyeBlinkLeft").max() < 0.05
-
-
-def test_closed_right_eye_blinks_right_only():
-    weights = weights_of(close_right_eye())
-    assert column(weights, "eyeBlinkRight")[0] > 0.95
-    assert column(weights, "eyeBlinkLeft")[0] < 0.05
-
-
-def test_mirrored_clip_swaps_left_and_right():
-    # A winking clip and its horizontal flip, as a detector would report them.
-    frames = np.stack(
-        [to_image(NEUTRAL_CM, (10, 0, 5))] * 5 + [to_image(close_right_eye(), (10, 0, 5))] * 5
+def test_solve_calibrates_against_the_neutral_frames_and_keeps_tongue_out_at_zero():
+    angles = np.array([0, 0, 0, 10, 20, 10, 0, 0])
+    landmarks = np.stack([to_image(open_jaw(a)) for a in angles])
+    scores = np.zeros((len(angles), 52))
+    scores[:, INDEX["jawOpen"]] = 0.1 + angles / 25.0
+    scores[:, INDEX["browInnerUp"]] = 0.25  # a resting brow the model scores above 0
+    scores[:, INDEX["tongueOut"]] = 0.5  # the model has none; it must never show
+    times = np.arange(len(angles)) / 30.0
+    options = CaptureOptions(smoothing=None)
+    result = solve(landmarks, np.ones(len(angles), bool), times, FRAME_SIZE, options, scores)
+    assert set(result.neutral_frames) <= {0, 1, 2, 6, 7}
+    jaw = result.blendshapes[:, INDEX["jawOpen"]]
+    np.testing.assert_allclose(jaw, (angles / 25.0) / 0.9, atol=1e-6)
+    assert np.abs(result.blendshapes[:, INDEX["browInnerUp"]]).max() < 1e-6
+    for name in UNOBSERVED:
+        assert np.all(result.blendshapes[:, INDEX[name]] == 0)
+    raw = solve(
+        landmarks,
+        np.ones(len(angles), bool),
+        times,
+        FRAME_SIZE,
+        CaptureOptions(smoothing=None, calibrate=False),
+        scores,
     )
-    times = np.arange(len(frames)) / 30
-    options = CaptureOptions(neutral=0, smoothing=None)
-    detected = np.ones(len(frames), bool)
-    plain = solve(frames, detected, times, FRAME_SIZE, options)
-    flipped = solve(mirror_image(frames), detected, times, FRAME_SIZE, options)
-    assert column(plain.blendshapes, "eyeBlinkRight")[-1] > 0.9
-    assert column(plain.blendshapes, "eyeBlinkLeft")[-1] < 0.1
-    assert column(flipped.blendshapes, "eyeBlinkLeft")[-1] > 0.9
-    assert column(flipped.blendshapes, "eyeBlinkRight")[-1] < 0.1
-    # Yaw and roll change sign in a mirror; pitch does not.
-    np.testing.assert_allclose(flipped.angles_deg, plain.angles_deg * [-1, 1, -1], atol=0.5)
-    for name in ARKIT_NAMES:
-        twin = name.replace("Left", "@").replace("Right", "Left").replace("@", "Right")
-        np.testing.assert_allclose(
-            column(flipped.blendshapes, twin),
-            column(plain.blendshapes, name),
-            atol=0.02,
-            err_msg=name,
-        )
+    np.testing.assert_allclose(raw.blendshapes[:, INDEX["jawOpen"]], scores[:, INDEX["jawOpen"]])
 
 
 def shift(indices, offset) -> np.ndarray:
@@ -96,39 +68,14 @@ def shift(indices, offset) -> np.ndarray:
     return shape
 
 
-def test_gaze_left_right_up_down():
-    irises_left, irises_right = range(473, 478), range(468, 473)
-    toward_left = shift(
-        [*irises_left, *irises_right], [0.5, 0, 0]
-    )  # both look to the subject's left
-    weights = weights_of(toward_left)
-    # The subject's left eye looks out, the right eye looks in (toward the nose).
-    assert column(weights, "eyeLookOutLeft")[0] > 0.5 and column(weights, "eyeLookInRight")[0] > 0.5
-    assert column(weights, "eyeLookInLeft")[0] == 0 and column(weights, "eyeLookOutRight")[0] == 0
-    up = weights_of(shift([*irises_left, *irises_right], [0, 0.3, 0]))
-    assert column(up, "eyeLookUpLeft")[0] > 0.5 and column(up, "eyeLookDownLeft")[0] == 0
+def test_eye_rotations_follow_the_irises():
+    irises = [*range(473, 478), *range(468, 473)]
+    toward_left = shift(irises, [0.5, 0, 0])  # both look to the subject's left
     rotations = eye_rotations(toward_left[None], NEUTRAL_CM)
     assert rotations[0, 0, 0] == pytest.approx(np.arcsin(0.5 / 1.2))
-
-
-def test_brows_and_smile_are_one_sided():
-    raised = weights_of(shift([300, 276, 293, 283], [0, 0.6, 0]))
-    assert column(raised, "browOuterUpLeft")[0] > 0.5
-    assert column(raised, "browOuterUpRight")[0] == 0
-    smile = weights_of(shift([291], [0.2, 0.5, -0.1]))
-    assert column(smile, "mouthSmileLeft")[0] > 0.5
-    assert column(smile, "mouthSmileRight")[0] == 0
-    frown = weights_of(shift([61], [0, -0.4, 0]))
-    assert column(frown, "mouthFrownRight")[0] > 0.5 and column(frown, "mouthFrownLeft")[0] == 0
-
-
-def test_unobserved_shapes_stay_zero():
-    rng = np.random.default_rng(1)
-    noisy = NEUTRAL_CM + rng.normal(scale=0.3, size=NEUTRAL_CM.shape)
-    weights = weights_of(noisy, open_jaw(15))
-    for name in UNOBSERVED:
-        assert np.all(column(weights, name) == 0)
-    assert weights.min() >= 0 and weights.max() <= 1
+    assert rotations[0, 1, 0] == pytest.approx(np.arcsin(0.5 / 1.2))
+    up = eye_rotations(shift(irises, [0, 0.3, 0])[None], NEUTRAL_CM)
+    assert up[0, 0, 1] == pytest.approx(-np.arcsin(0.3 / 1.2)) and up[0, 0, 0] == 0
 
 
 def test_neutral_frames_pick_the_rest_pose():

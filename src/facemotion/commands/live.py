@@ -173,9 +173,9 @@ def run(args: argparse.Namespace) -> int:
     neutral = None
     if args.neutral_image is not None:
         from facemotion.io.images import load_image
-        from facemotion.landmarks import detect_image_landmarks
+        from facemotion.landmarks import detect_image_face
 
-        neutral = detect_image_landmarks(
+        neutral = detect_image_face(
             load_image(args.neutral_image), name=str(args.neutral_image), face=args.face
         )
     source = open_source(args.camera, realtime=not args.every_frame)
@@ -193,7 +193,8 @@ def run(args: argparse.Namespace) -> int:
             face=args.face,
             stream=StreamOptions(
                 neutral_frame=args.neutral_frame,
-                neutral_landmarks=neutral,
+                neutral_landmarks=None if neutral is None else neutral.landmarks,
+                neutral_blendshapes=None if neutral is None else neutral.blendshapes,
                 ipd_cm=args.ipd,
                 fov_deg=args.fov,
                 smoothing=None if args.no_smooth else args.smooth,

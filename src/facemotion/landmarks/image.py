@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from facemotion.errors import NoFaceError, Remedy
-from facemotion.landmarks.faces import choose_face
+from facemotion.landmarks.faces import choose_index
+from facemotion.landmarks.landmarker import FaceObservation
 from facemotion.landmarks.rgb import as_rgb_uint8
 from facemotion.landmarks.tracker import LandmarkTracker
 from facemotion.landmarks.windows import faces_in_windows, merge_faces
@@ -45,12 +46,20 @@ class _Variant:
 def detect_image_landmarks(
     image: np.ndarray, *, name: str = "image", face: int | None = None
 ) -> np.ndarray:
-    """(478, 3) float32 pixel landmarks of the face in one image (static mode).
+    """(478, 3) float32 pixel landmarks of the face in one image: `detect_image_face`'s."""
+    return detect_image_face(image, name=name, face=face).landmarks
+
+
+def detect_image_face(
+    image: np.ndarray, *, name: str = "image", face: int | None = None
+) -> FaceObservation:
+    """The FaceObservation of the face in one image (IMAGE mode), landmarks in its pixels.
 
     image: (H, W, 3) uint8 RGB (grey, RGBA, float [0, 1] converted). face: None for the
     largest face, N for the N-th counted left to right (0-based). When the first try finds no
     face: the image upscaled (longer side <= 256 px) or downscaled (>= 2000 px), padded (a face
     cut by the border), both, then the same with a lower detection threshold (0.3, 0.1).
+    The blendshapes do not depend on the copy; the matrix is that of the copy that found it.
     Raises NoFaceError naming `name` when none of these finds the face.
     """
     image = as_rgb_uint8(image)
@@ -61,11 +70,15 @@ def detect_image_landmarks(
                 # counting faces from the left needs every face; not at the last-resort
                 # threshold, where windows of hair and background pass for small faces
                 if face is not None and confidence >= WINDOW_MIN_CONFIDENCE:
-                    found = merge_faces(found, faces_in_windows(variant.image, tracker.faces))
-                faces = [variant.to_original(p) for p in found]
-                chosen = choose_face([p for p in faces if _inside(p, image.shape)], face)
-                if chosen is not None:
-                    return chosen
+                    windowed = faces_in_windows(variant.image, tracker.faces)
+                    found = merge_faces(found, windowed, landmarks=lambda seen: seen.landmarks)
+                faces = [
+                    replace(seen, landmarks=variant.to_original(seen.landmarks)) for seen in found
+                ]
+                faces = [seen for seen in faces if _inside(seen.landmarks, image.shape)]
+                index = choose_index([seen.landmarks for seen in faces], face)
+                if index is not None:
+                    return faces[index]
     tried = "(tried padding, rescaling and a lower threshold)"
     if face is not None:
         raise NoFaceError(

@@ -65,12 +65,16 @@ def smooth(
     times_s: np.ndarray,
     min_cutoff_hz: float = DEFAULT_MIN_CUTOFF_HZ,
     beta: float = DEFAULT_BETA,
+    *,
+    in_place: bool = False,
 ) -> np.ndarray:
-    """One-Euro filter a whole sequence: values (T, C), times_s (T,) seconds -> (T, C)."""
+    """One-Euro filter a whole sequence: values (T, C), times_s (T,) seconds -> (T, C).
+    in_place: write the result over `values` (a float64 array; each frame is read before it is
+    written) instead of a new array."""
     values = np.asarray(values, dtype=np.float64)
     flat = values.reshape(len(values), -1)
     one_euro = OneEuroFilter(min_cutoff_hz, beta)
-    out = np.empty_like(flat)
+    out = flat if in_place else np.empty_like(flat)
     for t in range(len(flat)):
         out[t] = one_euro(flat[t], float(times_s[t]))
     return out.reshape(values.shape)
@@ -96,19 +100,23 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def fill_gaps(
-    values: np.ndarray, detected: np.ndarray, max_gap: int
+    values: np.ndarray, detected: np.ndarray, max_gap: int, *, in_place: bool = False
 ) -> tuple[np.ndarray, GapReport]:
     """Fill frames without a face. values (T, ...) with anything in missing frames -> (T, ...).
 
     A run of at most `max_gap` missing frames between two detections is interpolated linearly;
     longer runs, and runs at the start or end of the clip, hold the nearest detected frame and
-    are flagged `held`. Raises ValueError if no frame is detected.
+    are flagged `held`. in_place: fill `values` itself (a float array) instead of a copy.
+    Raises ValueError if no frame is detected.
     """
     detected = np.asarray(detected, dtype=bool)
     if not detected.any():
         raise ValueError("no frame has a face")
     values = np.asarray(values)
-    filled = np.array(values, dtype=np.result_type(values.dtype, np.float32), copy=True)
+    if in_place:
+        filled = values
+    else:
+        filled = np.array(values, dtype=np.result_type(values.dtype, np.float32), copy=True)
     interpolated = np.zeros(len(detected), dtype=bool)
     held = np.zeros(len(detected), dtype=bool)
     gaps = _runs(~detected)

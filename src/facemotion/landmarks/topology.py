@@ -10,7 +10,8 @@ y down) for a frontal face:
 - LIPS_OUTER, LIPS_INNER (20 points each), from the corner on the image's left (61, 78).
 - LEFT_IRIS, RIGHT_IRIS (4 points each) around LEFT_IRIS_CENTER (473), RIGHT_IRIS_CENTER (468).
 
-The arrays are built from MediaPipe's own connection lists on first use and are read-only.
+The arrays are built from MediaPipe's own connection lists (`FaceLandmarksConnections`) on
+first use and are read-only.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ MESH_POINTS = 468  # the face mesh proper; 468..477 are the irises
 
 # (connection list, first point, second point): the second fixes the direction of the walk.
 _LOOPS = {
-    "FACE_OVAL": ("FACEMESH_FACE_OVAL", 10, 338),
-    "LEFT_EYE": ("FACEMESH_LEFT_EYE", 263, 249),
-    "RIGHT_EYE": ("FACEMESH_RIGHT_EYE", 33, 246),
-    "LIPS_OUTER": ("FACEMESH_LIPS", 61, 185),
-    "LIPS_INNER": ("FACEMESH_LIPS", 78, 191),
-    "LEFT_IRIS": ("FACEMESH_LEFT_IRIS", 474, 477),
-    "RIGHT_IRIS": ("FACEMESH_RIGHT_IRIS", 469, 472),
+    "FACE_OVAL": ("FACE_LANDMARKS_FACE_OVAL", 10, 338),
+    "LEFT_EYE": ("FACE_LANDMARKS_LEFT_EYE", 263, 249),
+    "RIGHT_EYE": ("FACE_LANDMARKS_RIGHT_EYE", 33, 246),
+    "LIPS_OUTER": ("FACE_LANDMARKS_LIPS", 61, 185),
+    "LIPS_INNER": ("FACE_LANDMARKS_LIPS", 78, 191),
+    "LEFT_IRIS": ("FACE_LANDMARKS_LEFT_IRIS", 474, 477),
+    "RIGHT_IRIS": ("FACE_LANDMARKS_RIGHT_IRIS", 469, 472),
 }
 
 __all__ = [
@@ -53,13 +54,18 @@ def __getattr__(name: str) -> np.ndarray:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _edges(name: str) -> list[tuple[int, int]]:
+    """MediaPipe's connection list `name` (FaceLandmarksConnections) as (start, end) pairs."""
+    from mediapipe.tasks.python.vision.face_landmarker import FaceLandmarksConnections
+
+    return [(c.start, c.end) for c in getattr(FaceLandmarksConnections, name)]
+
+
 @cache
 def _loop(connections: str, first: int, second: int) -> np.ndarray:
     """(N,) int64: the closed contour through `first` then `second` in MediaPipe's edge set."""
-    from mediapipe.python.solutions import face_mesh_connections
-
     neighbours: dict[int, set[int]] = defaultdict(set)
-    for a, b in getattr(face_mesh_connections, connections):
+    for a, b in _edges(connections):
         neighbours[a].add(b)
         neighbours[b].add(a)
     if second not in neighbours[first]:
@@ -84,9 +90,7 @@ def tessellation_triangles() -> np.ndarray:
     less the cliques that are not faces: those whose three edges each already border two other
     triangles. The result is a manifold disk with three holes (eyes, mouth).
     """
-    from mediapipe.python.solutions.face_mesh_connections import FACEMESH_TESSELATION
-
-    edges = {tuple(sorted(edge)) for edge in FACEMESH_TESSELATION}
+    edges = {tuple(sorted(edge)) for edge in _edges("FACE_LANDMARKS_TESSELATION")}
     neighbours: dict[int, set[int]] = defaultdict(set)
     for a, b in edges:
         neighbours[a].add(b)

@@ -12,6 +12,7 @@ from typing import Protocol
 import numpy as np
 from tqdm import tqdm
 
+from facemotion.landmarks.landmarker import FaceObserver
 from facemotion.live.record import RECORD_FORMATS, Recorder
 from facemotion.live.source import Frame, ThreadedSource
 from facemotion.live.targets import Target
@@ -113,15 +114,16 @@ def run_live(
     *,
     hook: FrameHook | None = None,
     outputs: Sequence[Output] | None = None,
-    tracker=None,
+    tracker: FaceObserver | None = None,
     warn: Callable[[str], None] = warn_stderr,
     progress: bool = False,
 ) -> LiveReport:
     """Run a session until the source ends, a limit is reached or Ctrl-C; never raises
     KeyboardInterrupt: the recording is written, the sockets and the source closed.
 
-    outputs: senders to use instead of those of `options.targets`. tracker: a callable
-    frame -> (points (478, 3), found); default a tracking `LandmarkTracker`.
+    outputs: senders to use instead of those of `options.targets`. tracker: what observes each
+    frame, `tracker.observe(image, time_s)` -> FaceObservation; default a tracking
+    `LandmarkTracker`.
     """
     from facemotion.io.atomic import check_writable_dir
 
@@ -133,7 +135,7 @@ def run_live(
         tracker = LandmarkTracker(static=False, face=options.face)
         # MediaPipe builds its graphs on the first call (~1 s): do it before the camera runs, so
         # the first frames are not dropped while it loads. A blank frame has no face to track.
-        tracker(np.zeros((*source.frame_size, 3), np.uint8))
+        tracker.observe(np.zeros((*source.frame_size, 3), np.uint8))
     if outputs is None:
         outputs = open_outputs(options.targets, options.subject, source.fps, warn)
     solver = StreamingSolver(source.frame_size, options.stream)
@@ -150,8 +152,9 @@ def run_live(
     started = time.perf_counter()
     try:
         for frame in source.start():
-            points, found = tracker(frame.image)
-            solution = solver.step(points, found, frame.time_s)
+            observation = tracker.observe(frame.image, frame.time_s)
+            points = observation.landmarks
+            solution = solver.step(observation, frame.time_s)
             for output in outputs:
                 output.send(solution)
             report.latency_ms.append((time.perf_counter() - frame.read_at) * 1000.0)
@@ -184,8 +187,7 @@ def run_live(
             if hasattr(output, "sender"):
                 report.sent[_target_name(output)] = output.sender.sent
             output.close()
-        if hasattr(tracker, "close"):
-            tracker.close()
+        tracker.close()
     if recorder is not None and len(recorder):
         report.written = recorder.save(
             options.record,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from tqdm import tqdm
 from facemotion.errors import InputError, NoFaceError, Remedy
 from facemotion.export.registry import FORMATS
 from facemotion.export.tracks import CaptureTracks
+from facemotion.landmarks.arkit import ARKIT_NAMES
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
 from facemotion.solver.clip import DEFAULT_MAX_GAP_S, CaptureOptions, solve
 from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
@@ -182,30 +184,48 @@ def capture(
     One-Euro filter's (min_cutoff Hz, beta). neutral: a frame index, a neutral image (path or
     array) or None for the most neutral frames of the clip. ipd_cm / fov_deg: the assumed
     interpupillary distance and horizontal field of view, for the translation in cm.
+    The result's `landmarks` and `head_landmarks` (T, 478, 3) are memory maps of unlinked
+    temporary files (memory flat in the clip's length); `np.array(...)` copies them into memory.
     Raises InputError on unreadable input, NoFaceError when no frame has a face.
     """
-    from facemotion.landmarks import detect_landmarks
+    from facemotion.io.spill import FrameSpill, disk_array
+    from facemotion.landmarks import observe_faces
+    from facemotion.landmarks.faces import NUM_POINTS
 
     frames, source_fps, times, count, path, kept = _open_source(video)
     if fps is not None:
         source_fps = float(fps)
     name = path.name if path else "the input"
     started = time.perf_counter()
-    landmarks: list[np.ndarray] = []
+    # Memory flat in the clip's length: per-frame landmarks and scores go to disk as they come
+    # (io/spill.py); what stays in memory grows by ~1 kB a frame (the curves the exports write).
+    landmarks = FrameSpill((NUM_POINTS, 3))
+    scores = FrameSpill((len(ARKIT_NAMES),))
     detected: list[bool] = []
     sizes: list[tuple[int, int]] = []
     static = kept is not None and len(kept) == 1
     bar = tqdm(total=count, desc="capture", unit="frame", disable=not progress)
     try:
-        for points, found in detect_landmarks(_sizes(frames, sizes), static=static, face=face):
-            landmarks.append(np.asarray(points, dtype=np.float32))
-            detected.append(bool(found))
+        # The tracker smooths with the frames' times: the reader's, else counted at `fps`.
+        clock = times if times is not None else (i / source_fps for i in itertools.count())
+        observed = observe_faces(_sizes(frames, sizes), static=static, face=face, times_s=clock)
+        for observation in observed:
+            landmarks.append(observation.landmarks)
+            scores.append(observation.blendshapes)
+            detected.append(observation.found)
             bar.update(1)
+    except BaseException:
+        landmarks.close()
+        scores.close()
+        raise
     finally:
         bar.close()
         if hasattr(frames, "close"):
             frames.close()
-    if not landmarks:
+    landmarks_array, scores_array = landmarks.array(), scores.array()
+    landmarks.close()
+    scores.close()
+    if not len(landmarks_array):
         raise InputError(f"{name} has no frames; is it a video or an image?")
     size = sizes[0]
     detected_array = np.array(detected)
@@ -215,19 +235,28 @@ def capture(
         raise missing_face_error(path, face, "the video", "face")
     if not detected_array.any():
         raise NoFaceError(f"no face found in {name}; use a clip where the face is visible and lit")
-    if times is None or len(times) != len(landmarks):
-        times = np.arange(len(landmarks)) / source_fps
+    if times is None or len(times) != len(landmarks_array):
+        times = np.arange(len(landmarks_array)) / source_fps
     times = np.asarray(times, dtype=np.float64) - float(times[0])
-    neutral_option = _neutral_landmarks(neutral, face)
+    neutral_option, neutral_scores = _neutral_face(neutral, face)
     options = CaptureOptions(
         neutral=neutral_option,
+        neutral_blendshapes=neutral_scores,
         ipd_cm=ipd_cm,
         fov_deg=fov_deg,
         smoothing=tuple(smoothing) if smooth else None,
         max_gap_s=max_gap_s,
     )
     try:
-        result = solve(_stack_and_clear(landmarks), detected_array, times, size, options)
+        result = solve(
+            landmarks_array,
+            detected_array,
+            times,
+            size,
+            options,
+            scores=scores_array,
+            allocate=disk_array,
+        )
     except ValueError as exc:
         raise InputError(f"{name}: {exc}") from exc
     return Capture(
@@ -252,13 +281,6 @@ def capture(
     )
 
 
-def _stack_and_clear(arrays: list[np.ndarray]) -> np.ndarray:
-    """One (T, ...) array from a list that is emptied, so the per-frame copies are freed."""
-    stacked = np.stack(arrays)
-    arrays.clear()
-    return stacked
-
-
 def _sizes(frames: Iterable[np.ndarray], sizes: list) -> Iterator[np.ndarray]:
     for frame in frames:
         if not sizes:
@@ -266,21 +288,25 @@ def _sizes(frames: Iterable[np.ndarray], sizes: list) -> Iterator[np.ndarray]:
         yield frame
 
 
-def _neutral_landmarks(neutral, face: int | None) -> int | np.ndarray | None:
-    """A frame index stays one; a neutral image (path or array) becomes its landmarks."""
+def _neutral_face(neutral, face: int | None) -> tuple[int | np.ndarray | None, np.ndarray | None]:
+    """A frame index stays one; a neutral image (path or array) becomes its landmarks (478, 3)
+    and learned scores (52,)."""
     if neutral is None or isinstance(neutral, int | np.integer):
-        return None if neutral is None else int(neutral)
-    from facemotion.landmarks import detect_landmarks
+        return (None if neutral is None else int(neutral)), None
+    from facemotion.landmarks import detect_image_face
 
     if isinstance(neutral, str | Path):
         from facemotion.io.images import load_image
 
         image = np.asarray(load_image(Path(neutral)))
+        name = Path(neutral).name
     else:
         image = np.asarray(neutral)
-    points, found = next(detect_landmarks([image], static=True, face=face))
-    if not found:
+        name = "(array)"
+    try:
+        observation = detect_image_face(image, name=name, face=face)
+    except NoFaceError:
         raise NoFaceError(
-            f"no face found in the neutral image {neutral}; choose a frontal, lit one"
-        )
-    return np.asarray(points)
+            f"no face found in the neutral image {name}; choose a frontal, lit one"
+        ) from None
+    return observation.landmarks, observation.blendshapes

@@ -1,4 +1,5 @@
-"""Frame-by-frame capture for live use: the same pose, weights and One-Euro smoothing as `solve`.
+"""Frame-by-frame capture for live use: the same pose, calibrated weights and One-Euro smoothing
+as `solve`.
 
 `solve` sees the whole clip; a live stream sees one frame at a time. With the same neutral face
 and smoothing, every frame with a face gets the values `solve` gives it (the One-Euro filter is
@@ -15,8 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX
+from facemotion.landmarks.landmarker import FaceObservation
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ, OneEuroFilter
-from facemotion.solver.blendshapes import UNOBSERVED, blendshape_weights, eye_rotations
+from facemotion.solver.blendshapes import UNOBSERVED, eye_rotations
+from facemotion.solver.calibration import calibrate
 from facemotion.solver.clip import from_channels, to_channels
 from facemotion.solver.pose import (
     DEFAULT_FOV_DEG,
@@ -36,13 +39,17 @@ class StreamOptions:
 
     neutral_frame: the processed frame (counted from 0) whose face is the neutral one; until it
     arrives, the first face seen stands in. neutral_landmarks: (478, 3) image-axis landmarks of
-    a neutral face (from a neutral image); overrides neutral_frame. smoothing: One-Euro
-    (min_cutoff_hz, beta) or None. hold_s / ease_s: face lost, hold the last values this long,
-    then ease to neutral over this long.
+    a neutral face (from a neutral image); overrides neutral_frame. neutral_blendshapes: (52,)
+    that image's learned scores (None: scores not calibrated). calibrate: take the neutral's
+    scores off (`calibration.py`). smoothing: One-Euro (min_cutoff_hz, beta) or None.
+    hold_s / ease_s: face lost, hold the last values this long, then ease to neutral over this
+    long.
     """
 
     neutral_frame: int = 0
     neutral_landmarks: np.ndarray | None = None
+    neutral_blendshapes: np.ndarray | None = None
+    calibrate: bool = True
     ipd_cm: float = DEFAULT_IPD_CM
     fov_deg: float = DEFAULT_FOV_DEG
     smoothing: tuple[float, float] | None = (DEFAULT_MIN_CUTOFF_HZ, DEFAULT_BETA)
@@ -89,10 +96,13 @@ class StreamingSolver:
         self.frame_size = frame_size
         self.options = options
         self.reference: np.ndarray | None = None
+        self.neutral_scores = np.zeros(BLENDSHAPE_COUNT)
         self._reference_is_final = False
         if options.neutral_landmarks is not None:
             self.reference = reference_shape(np.asarray(options.neutral_landmarks), options.ipd_cm)
             self._reference_is_final = True
+            if options.neutral_blendshapes is not None and options.calibrate:
+                self.neutral_scores = np.asarray(options.neutral_blendshapes, dtype=np.float64)
         self._filter = OneEuroFilter(*options.smoothing) if options.smoothing else None
         self._frame = 0
         self._last_angles: np.ndarray | None = None
@@ -101,16 +111,16 @@ class StreamingSolver:
         self._last_landmarks: np.ndarray | None = None
         self._last_head: np.ndarray | None = None
 
-    def _calibrate(self, landmarks: np.ndarray) -> None:
+    def _calibrate(self, landmarks: np.ndarray, scores: np.ndarray) -> None:
         if self._reference_is_final:
             return
-        if self._frame >= self.options.neutral_frame:
+        if self._frame >= self.options.neutral_frame or self.reference is None:
             self.reference = reference_shape(landmarks, self.options.ipd_cm)
-            self._reference_is_final = True
-        elif self.reference is None:
-            self.reference = reference_shape(landmarks, self.options.ipd_cm)
+            if self.options.calibrate:
+                self.neutral_scores = np.asarray(scores, dtype=np.float64)
+            self._reference_is_final = self._frame >= self.options.neutral_frame
 
-    def _measure(self, landmarks: np.ndarray) -> np.ndarray:
+    def _measure(self, landmarks: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """Raw channels (64,) of a frame with a face: weights, angles/90, cm/10, eyes."""
         pose = estimate_pose(
             landmarks[None], self.reference, self.frame_size, fov_deg=self.options.fov_deg
@@ -119,7 +129,7 @@ class StreamingSolver:
         self._last_angles = angles
         self._last_head = pose.head_landmarks[0]
         self._rotation = pose.rotation[0]
-        weights = blendshape_weights(pose.head_landmarks, self.reference)[0]
+        weights = calibrate(scores, self.neutral_scores)
         eyes = eye_rotations(pose.head_landmarks, self.reference)[0]
         return to_channels(weights, angles, pose.translation_cm[0], eyes)
 
@@ -132,13 +142,14 @@ class StreamingSolver:
         target[translation] = self._last_raw[translation]
         return (1.0 - fraction) * self._last_raw + fraction * target
 
-    def step(self, landmarks: np.ndarray, found: bool, time_s: float) -> FrameSolution:
-        """Solve one frame: landmarks (478, 3) image axes px, found: a face was detected."""
-        landmarks = np.asarray(landmarks, dtype=np.float32)
-        found = bool(found) and bool(np.isfinite(landmarks).all())
+    def step(self, observation: FaceObservation, time_s: float) -> FrameSolution:
+        """Solve one frame from its observation (landmarks (478, 3) image axes px, the learned
+        scores (52,), found) at `time_s` seconds."""
+        landmarks = np.asarray(observation.landmarks, dtype=np.float32)
+        found = bool(observation.found) and bool(np.isfinite(landmarks).all())
         if found:
-            self._calibrate(landmarks)
-            raw = self._measure(landmarks)
+            self._calibrate(landmarks, observation.blendshapes)
+            raw = self._measure(landmarks, observation.blendshapes)
             self._last_raw, self._last_seen_s = raw, time_s
             self._last_landmarks = landmarks
         elif self._last_raw is not None:

@@ -133,8 +133,10 @@ class LiveSessions:
         started = time.perf_counter()
         state = self._state(key, frame, portrait_path)
         with state.lock:
-            points, found = state.tracker(frame)
-            solution = state.solver.step(points, found, time.perf_counter() - state.started)
+            now_s = time.perf_counter() - state.started
+            observation = state.tracker.observe(frame, now_s)
+            points = observation.landmarks
+            solution = state.solver.step(observation, now_s)
             animated = None
             if state.portrait is not None:
                 animated = state.portrait(frame, (points, solution.detected))
