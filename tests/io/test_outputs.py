@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -74,3 +75,25 @@ def test_sigterm_raises_stopped_and_a_shielded_block_finishes_first():
         events.append("not reached")
     assert events == ["clean-up finished"] and stopped.value.signum == signal.SIGTERM
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_stop_swallowed_by_a_weakref_callback_is_delivered_again():
+    """Python drops an exception raised inside a weakref callback; the stop must still come."""
+    import gc
+    import weakref
+
+    class Thing:
+        pass
+
+    def callback(_ref) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler raises here, where it is dropped
+
+    with pytest.raises(Stopped) as stopped, installed():
+        thing = Thing()
+        ref = weakref.ref(thing, callback)
+        del thing
+        gc.collect()
+        for _ in range(200):  # ordinary code, where the re-sent signal lands
+            time.sleep(0.01)
+        raise AssertionError(f"no stop delivered ({ref})")
+    assert stopped.value.signum == signal.SIGTERM

@@ -12,11 +12,14 @@ half-deleted temporary folder or half of a set of outputs.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+RESEND_DELAY_S = 0.05
 
 
 class Stopped(KeyboardInterrupt):
@@ -36,6 +39,27 @@ def _raise_stopped(signum: int, frame) -> None:
     raise Stopped(signum)
 
 
+def _redeliver_hook(previous: Callable) -> Callable:
+    """An unraisablehook that sends a swallowed `Stopped` again. A signal that lands while
+    Python runs a weakref callback or a __del__ raises there, where the exception is printed
+    and dropped (seen: a capture stopped by SIGTERM then finished and exited 0); sending the
+    signal anew delivers it in ordinary code."""
+
+    def hook(unraisable) -> None:
+        if isinstance(unraisable.exc_value, Stopped):
+            # From another thread, a moment later: a signal raised now would be handled inside
+            # this hook, where it would be dropped again.
+            resend = threading.Timer(
+                RESEND_DELAY_S, os.kill, args=(os.getpid(), unraisable.exc_value.signum)
+            )
+            resend.daemon = True
+            resend.start()
+            return
+        previous(unraisable)
+
+    return hook
+
+
 def _in_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
@@ -51,6 +75,8 @@ def installed(*, exiting: bool = False) -> Iterator[None]:
         yield
         return
     previous = {sig: signal.signal(sig, _raise_stopped) for sig in SIGNALS}
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _redeliver_hook(previous_hook)
     stopped = False
     try:
         yield
@@ -60,6 +86,7 @@ def installed(*, exiting: bool = False) -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, signal.SIG_IGN if stopped and exiting else handler)
+        sys.unraisablehook = previous_hook
 
 
 @contextlib.contextmanager
