@@ -15,12 +15,15 @@ from tqdm import tqdm
 from facemotion.landmarks.landmarker import FaceObserver
 from facemotion.live.record import RECORD_FORMATS, Recorder
 from facemotion.live.source import Frame, ThreadedSource
-from facemotion.live.targets import Target
+from facemotion.live.targets import DatagramSender, Target
 from facemotion.solver.streaming import FrameSolution, StreamingSolver, StreamOptions
 
 
 class Output(Protocol):
-    """Something that receives every solved frame (a Live Link or VMC sender)."""
+    """Something that receives every solved frame (a Live Link or VMC sender); `sender`: the
+    datagram sender it sends through (its target and packet count go into the report)."""
+
+    sender: DatagramSender
 
     def send(self, frame: FrameSolution) -> None: ...
 
@@ -184,8 +187,7 @@ def run_live(
         source.close()
         report.dropped = source.dropped
         for output in outputs:
-            if hasattr(output, "sender"):
-                report.sent[_target_name(output)] = output.sender.sent
+            report.sent[_target_name(output)] = output.sender.sent
             output.close()
         tracker.close()
     if recorder is not None and len(recorder):
