@@ -83,17 +83,27 @@ def animate_with_reference(
     relative: bool = True,
     adapt_scale: bool = True,
     best_frame: int = 0,
+    on_pass: Callable[[PassReport | None], None] | None = None,
 ) -> Iterator[np.ndarray]:
     """Animate with driving frame `best_frame` as the relative reference.
 
     Frames best_frame..0 are animated backwards and frames best_frame..end forwards, each with
     its first frame as reference, then stitched in order. Holds frames 0..best_frame in memory
-    (they are needed in reverse); everything after streams.
+    (they are needed in reverse); everything after streams. on_pass: called with the model's
+    `last_report` as each (one, or two with a best frame) pass ends.
     """
     frames = iter(driving)
     options = {"relative": relative, "adapt_scale": adapt_scale}
+
+    def run_pass(driving_pass: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+        try:
+            yield from model.animate(source, driving_pass, **options)
+        finally:
+            if on_pass is not None:
+                on_pass(model.last_report)
+
     if best_frame <= 0:
-        yield from model.animate(source, frames, **options)
+        yield from run_pass(frames)
         return
     head = list(itertools.islice(frames, best_frame + 1))
     if len(head) <= best_frame:
@@ -101,9 +111,9 @@ def animate_with_reference(
             f"best_frame {best_frame} is past the end of the driving video ({len(head)} frames)",
             Remedy("best_frame", len(head) - 1),
         )
-    backward = list(model.animate(source, reversed(head), **options))
+    backward = list(run_pass(reversed(head)))
     yield from reversed(backward)
-    forward = model.animate(source, itertools.chain(head[-1:], frames), **options)
+    forward = run_pass(itertools.chain(head[-1:], frames))
     next(forward)  # the reference frame itself, already produced by the backward pass
     yield from forward
 
@@ -187,7 +197,7 @@ def animate_video(
         best_frame = _find_best_frame(
             full_source, box, driving, source_name, driving_face, crop_points
         )
-    passes = _PassCounter(model)
+    passes = _PassTotals()
     mask, background = None, full_source
     if paste_back:
         from facemotion.motion.crop import feather_mask
@@ -199,12 +209,13 @@ def animate_video(
         has_audio = reader.has_audio
         frames = (fit_driving_frame(frame, model_size) for frame in reader)
         results = animate_with_reference(
-            passes,
+            model,
             source_image,
             frames,
             relative=relative,
             adapt_scale=adapt_scale,
             best_frame=best_frame,
+            on_pass=passes.add,
         )
         count = 0
         with open_video_writer(output, fps, audio_from=driving if has_audio else None) as writer:
@@ -234,29 +245,17 @@ def animate_video(
     )
 
 
-class _PassCounter:
-    """The model, with the driving frames it lost summed over the (one or two, with a best
-    frame) passes of a run, from each pass's own report."""
+@dataclass
+class _PassTotals:
+    """Driving frames seen and lost, summed over the passes of one run."""
 
-    def __init__(self, model: AnimationModel):
-        self.model, self.name, self.frame_size = model, model.name, model.frame_size
-        self.needs_source_face = model.needs_source_face
-        self.lost_frames = self.seen_frames = 0
+    seen_frames: int = 0
+    lost_frames: int = 0
 
-    @property
-    def last_report(self) -> PassReport | None:
-        return self.model.last_report
-
-    def check_source(self, source: np.ndarray, points: np.ndarray | None = None) -> None:
-        self.model.check_source(source, points)
-
-    def animate(self, source: np.ndarray, driving: Iterable[np.ndarray], **options):
-        try:
-            yield from self.model.animate(source, driving, **options)
-        finally:
-            report = self.model.last_report
-            self.lost_frames += report.lost_frames if report is not None else 0
-            self.seen_frames += report.frames if report is not None else 0
+    def add(self, report: PassReport | None) -> None:
+        if report is not None:
+            self.seen_frames += report.frames
+            self.lost_frames += report.lost_frames
 
 
 def _no_driving_face(driving: str | Path, face: int | None) -> NoFaceError:
