@@ -54,7 +54,7 @@ from facemotion.motion.expression import (
     face_axes,
     measure,
 )
-from facemotion.motion.mesh import face_topology
+from facemotion.motion.mesh import harmonic
 from facemotion.motion.similarity import Similarity
 from facemotion.motion.smile import corner_weights, neutral_corners, set_corners
 
@@ -159,27 +159,7 @@ def jaw_weights(points: np.ndarray, axes: FaceAxes | None = None) -> np.ndarray:
     free = (below > -0.03) & (below < below[lower].max() + 0.15) & (across < 2.2) & ~upper_lip
     free[lower + upper + lip_corners] = False
     free[MESH_POINTS:] = False
-    return _harmonic(weights, free)
-
-
-def _harmonic(values: np.ndarray, free: np.ndarray) -> np.ndarray:
-    """values (478,) with the `free` (478,) bool ones replaced by the harmonic interpolation
-    of the others over the face mesh's edges (the discrete Laplace equation)."""
-    triangles = face_topology().triangles
-    edges = np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]])
-    adjacency = np.zeros((MESH_POINTS, MESH_POINTS))
-    adjacency[edges[:, 0], edges[:, 1]] = 1.0
-    adjacency[edges[:, 1], edges[:, 0]] = 1.0
-    laplacian = np.diag(adjacency.sum(axis=1)) - adjacency
-    inner = free[:MESH_POINTS]
-    if not inner.any():
-        return values
-    known = values[:MESH_POINTS][~inner]
-    right = -laplacian[np.ix_(inner, ~inner)] @ known
-    solved, *_ = np.linalg.lstsq(laplacian[np.ix_(inner, inner)], right, rcond=None)
-    result = values.copy()
-    result[np.flatnonzero(inner)] = np.clip(solved, 0.0, 1.0)
-    return result
+    return np.clip(harmonic(weights, free), 0.0, 1.0)
 
 
 def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions()) -> SourceRig:
