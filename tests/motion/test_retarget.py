@@ -197,18 +197,25 @@ def _folded_area(source: np.ndarray, targets: np.ndarray) -> float:
 
 
 def test_the_jaw_moves_the_lips_and_chin_without_folding_the_mesh():
-    from facemotion.motion.retarget import Wanted, retarget, source_rig
+    from dataclasses import replace
+
+    from facemotion.motion.retarget import DriverNeutral, retarget, source_rig, wanted_openings
 
     identity = Similarity(1.0, np.eye(2), np.zeros(2))
+    options = RetargetOptions()
     # A real MediaPipe mesh with its lips a little apart, and with its jaw dropped wide.
     folded = []
     for source in (face_landmarks(), open_mouth_landmarks(degrees=16.0)):
-        rig, own = source_rig(source), measure(source)
-        for gap in (0.0, 0.6):  # shut, and open wide; the corners kept
-            wanted = Wanted(
-                gap, rig.eye_neutral_right, rig.eye_neutral_left, own.mouth_width, own.corner_lift
+        rig, own = source_rig(source, options), measure(source)
+        neutral = DriverNeutral(options)
+        neutral.update(own)
+        # The source as its own driver: all stays but the mouth, set here (corners kept).
+        still = wanted_openings(own, neutral, rig, options)
+        for gap in (0.0, 0.6):  # shut, and open wide
+            wanted = replace(
+                still, mouth_open=gap, mouth_width=own.mouth_width, corner_lift=own.corner_lift
             )
-            moved = retarget(source[:, :2], identity, rig, wanted)
+            moved = retarget(source[:, :2], identity, rig, wanted, options)
             assert measure(moved).mouth_open == pytest.approx(gap, abs=0.02)
             folded.append(_folded_area(source, moved))
     # Weights set point by point folded 9, 107, 195 and 5 px^2 of the lower face here.
