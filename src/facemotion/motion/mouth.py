@@ -5,7 +5,10 @@ The warp alone stretches whatever lies between the source's lips (often just a l
 the opened mouth. The interior drawn instead is a dark cavity, a row of upper teeth hanging
 from the upper lip and a tongue resting on the lower lip, each shaded from the source lips'
 colour (CIE Lab), so it suits the face it is in and does not flicker: nothing of the driving
-frame is used (its interior would carry the driver's teeth, beard and camera cast).
+frame is used (its interior would carry the driver's teeth, beard and camera cast). The
+cavity and the teeth take only a little of the lips' colour, so a blue-lit or sepia photo
+gives neither a blue nor a brown mouth (a real open mouth is near black, chroma ~5, on the
+carphone clip).
 """
 
 from __future__ import annotations
