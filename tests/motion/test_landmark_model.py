@@ -271,3 +271,23 @@ def test_hair_beside_a_turning_head_moves_with_the_head():
     floor = _turned_head_error(1.6, body_motion=False)
     rigid, torn = _turned_head_error(1.6), _turned_head_error(1.0)
     assert rigid - floor < 0.2 * (torn - floor)
+
+
+def test_the_flow_is_blurred_less_in_absolute_mode(monkeypatch):
+    import facemotion.motion.landmark_model as landmark_model
+
+    blurs = []
+
+    class Recording(landmark_model.DrivingFlow):
+        def __init__(self, reference, side, smoothing, *rest):
+            blurs.append(smoothing)
+            super().__init__(reference, side, smoothing, *rest)
+
+    monkeypatch.setattr(landmark_model, "DrivingFlow", Recording)
+    marks = face_landmarks()
+    options = LandmarkOptions(smoothing=False, settle_calls=0)
+    for relative in (False, True):
+        model, _ = _model([(marks, True)], marks, options)
+        list(model.animate(textured_image(), [textured_image(seed=1)] * 2, relative=relative))
+    assert blurs == [options.flow_smoothing, options.relative_flow_smoothing]
+    assert options.flow_smoothing < options.relative_flow_smoothing

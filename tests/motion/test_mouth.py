@@ -8,7 +8,7 @@ import numpy as np
 from facemotion.landmarks.topology import LIPS_OUTER
 from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 from facemotion.motion.mesh import face_topology
-from facemotion.motion.mouth import lip_colour
+from facemotion.motion.mouth import MouthOptions, lip_colour, mouth_interior
 from tests.motion.landmark_faces import SIZE, ScriptedTracker, face_landmarks, open_mouth_landmarks
 
 SKIN = (0.75, 0.55, 0.45)
@@ -102,3 +102,39 @@ def test_fill_ignores_the_driving_interior():
     second = _animate(*yellow)[1]
     inside = _inside(blue[2])
     assert np.abs(first - second)[inside].max() < 1e-5
+
+
+def _open_loop(width: float = 80.0, height: float = 50.0) -> np.ndarray:
+    """(20, 2) inner-lip loop of an open mouth in a 100 x 100 patch, MediaPipe's order
+    (corner, upper lip to the other corner at index 10, lower lip back)."""
+    upper = np.linspace(np.pi, 0.0, 11)
+    lower = np.linspace(0.0, -np.pi, 11)[1:-1]
+    angles = np.concatenate([upper, lower])
+    return np.stack([50 + width / 2 * np.cos(angles), 50 - height / 2 * np.sin(angles)], 1)
+
+
+def _chroma(lab: np.ndarray) -> float:
+    return float(np.hypot(lab[1], lab[2]))
+
+
+def test_drawn_teeth_and_cavity_take_no_cast_from_a_tinted_photo():
+    marks = face_landmarks()
+    inner = face_topology().inner_lips
+    # A blue-lit photo and a brown (sepia-like) one: skin and lips both carry the cast.
+    for gains in ((0.5, 0.75, 1.4), (1.1, 0.85, 0.55)):
+        source = np.empty((SIZE, SIZE, 3), np.float32)
+        source[:] = SKIN
+        _polygon(source, marks[LIPS_OUTER], LIPS)
+        source = np.clip(source * np.float32(gains), 0.0, 1.0)
+        lips = lip_colour(source, marks[LIPS_OUTER, :2], marks[inner, :2])
+        assert _chroma(lips) > 25  # the cast is strong
+        drawn = cv2.cvtColor(
+            mouth_interior(_open_loop(), (100, 100), lips, MouthOptions()), cv2.COLOR_RGB2Lab
+        )
+        # The upper lip's middle lies at y = 25, the corners at x = 10 and 90.
+        teeth = drawn[27:33, 44:56].reshape(-1, 3).mean(axis=0)
+        cavity = drawn[46:54, 20:30].reshape(-1, 3).mean(axis=0)
+        assert cavity[0] < 12  # dark
+        assert teeth[0] > cavity[0] + 35  # light teeth against it
+        assert _chroma(cavity) < 9  # near black, neither blue nor brown
+        assert _chroma(teeth) < 0.35 * _chroma(lips)  # near-neutral beside the lips

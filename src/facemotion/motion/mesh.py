@@ -85,3 +85,33 @@ def signed_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     """Twice the signed area of each triangle: points (N, >=2), triangles (F, 3) -> (F,)."""
     a, b, c = (points[triangles[:, k], :2] for k in range(3))
     return (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+
+
+@cache
+def _laplacian() -> np.ndarray:
+    """(468, 468) graph Laplacian of the face mesh's edges (degree minus adjacency)."""
+    triangles = face_topology().triangles
+    edges = np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]])
+    adjacency = np.zeros((MESH_POINTS, MESH_POINTS))
+    adjacency[edges[:, 0], edges[:, 1]] = 1.0
+    adjacency[edges[:, 1], edges[:, 0]] = 1.0
+    laplacian = np.diag(adjacency.sum(axis=1)) - adjacency
+    laplacian.flags.writeable = False
+    return laplacian
+
+
+def harmonic(values: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """values (N >= 468,) with the mesh points marked `free` (N,) bool replaced by the
+    harmonic interpolation of the others over the mesh's edges (each free value the mean of
+    its neighbours': the discrete Laplace equation), so a weight field set on some points
+    varies smoothly, without new extremes, over the points between them. A new array."""
+    result = np.array(values, dtype=np.float64)
+    inner = np.asarray(free, bool)[:MESH_POINTS]
+    if not inner.any():
+        return result
+    laplacian = _laplacian()
+    known = result[:MESH_POINTS][~inner]
+    right = -laplacian[np.ix_(inner, ~inner)] @ known
+    solved, *_ = np.linalg.lstsq(laplacian[np.ix_(inner, inner)], right, rcond=None)
+    result[np.flatnonzero(inner)] = solved
+    return result

@@ -5,7 +5,10 @@ The warp alone stretches whatever lies between the source's lips (often just a l
 the opened mouth. The interior drawn instead is a dark cavity, a row of upper teeth hanging
 from the upper lip and a tongue resting on the lower lip, each shaded from the source lips'
 colour (CIE Lab), so it suits the face it is in and does not flicker: nothing of the driving
-frame is used (its interior would carry the driver's teeth, beard and camera cast).
+frame is used (its interior would carry the driver's teeth, beard and camera cast). The
+cavity and the teeth take only a little of the lips' colour, so a blue-lit or sepia photo
+gives neither a blue nor a brown mouth (a real open mouth is near black, chroma ~5, on the
+carphone clip).
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ class MouthOptions:
     """feather: the soft edge of the fill, as a fraction of the mouth's width.
 
     Colour (CIE Lab, L in [0, 100]; lips: the source lips' median colour): cavity_lightness
-    (at the back, at the lips) with the lips' hue times cavity_chroma; teeth: teeth_height
+    (at the back, at the lips) with the lips' hue times cavity_chroma, its chroma at most
+    cavity_max_chroma (the cavity is in shadow: a real one is near black, and a strongly
+    tinted photo's lips would otherwise give it a blue or brown cast); teeth: teeth_height
     (fraction of the mouth's width) below the upper lip, lightness the lips' plus
     teeth_lift (within teeth_lightness), hue teeth_ab plus teeth_warmth of the lips' (teeth
     take the warmth of the light on the face), shaded towards the mouth corners, with faint
@@ -34,9 +39,10 @@ class MouthOptions:
     """
 
     feather: float = 0.04
-    cavity_lightness: tuple[float, float] = (8.0, 22.0)
-    cavity_chroma: float = 0.45
-    teeth_height: float = 0.15
+    cavity_lightness: tuple[float, float] = (4.0, 14.0)
+    cavity_chroma: float = 0.25
+    cavity_max_chroma: float = 8.0
+    teeth_height: float = 0.17
     teeth_lift: float = 28.0
     teeth_lightness: tuple[float, float] = (45.0, 82.0)
     teeth_ab: tuple[float, float] = (1.0, 7.0)
@@ -44,7 +50,7 @@ class MouthOptions:
     tooth_width: float = 0.15
     tongue_size: tuple[float, float] = (0.3, 0.2)
     tongue_lightness: float = 0.8
-    tongue_chroma: float = 1.1
+    tongue_chroma: float = 0.9
 
 
 def polygon_area(points: np.ndarray) -> float:
@@ -141,17 +147,21 @@ def mouth_interior(
     depth = np.clip(np.minimum(below, gap - below) / np.maximum(gap / 2, 1e-3), 0.0, 1.0)
     back, front = options.cavity_lightness
     lightness = front + (back - front) * depth * (1 - 0.5 * edge)
-    ab = np.broadcast_to(lips_ab * options.cavity_chroma, (*shape, 2)).copy()
+    cavity_ab = lips_ab * options.cavity_chroma
+    chroma = float(np.hypot(*cavity_ab))
+    if chroma > options.cavity_max_chroma:
+        cavity_ab *= options.cavity_max_chroma / chroma
+    ab = np.broadcast_to(cavity_ab, (*shape, 2)).copy()
     # Upper teeth: a band hanging from the upper lip, fading into shadow at the corners and
     # at their lower edge.
     tooth = options.teeth_height * width
     teeth = np.clip((tooth - below) / 1.5, 0.0, 1.0) * np.clip((0.85 - edge) / 0.3, 0.0, 1.0)
     low, high = options.teeth_lightness
     teeth_l = float(np.clip(lips_l + options.teeth_lift, low, high))
-    teeth_l = teeth_l * (1 - 0.35 * edge**2) * (1 - 0.25 * np.clip(below / tooth, 0.0, 1.0))
+    teeth_l = teeth_l * (1 - 0.35 * edge**2) * (1 - 0.15 * np.clip(below / tooth, 0.0, 1.0))
     # Gaps between the teeth: narrow darker lines across the band, the middle one at u = 0.
     phase = np.sin(np.pi * u / (2 * options.tooth_width))
-    teeth_l = teeth_l * (1 - 0.2 * np.exp(-((phase / 0.2) ** 2)))
+    teeth_l = teeth_l * (1 - 0.15 * np.exp(-((phase / 0.2) ** 2)))
     lightness = lightness + (teeth_l - lightness) * teeth
     teeth_ab = np.asarray(options.teeth_ab, np.float32) + options.teeth_warmth * lips_ab
     ab += (teeth_ab - ab) * teeth[..., None]

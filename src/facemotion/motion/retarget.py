@@ -54,6 +54,7 @@ from facemotion.motion.expression import (
     face_axes,
     measure,
 )
+from facemotion.motion.mesh import harmonic
 from facemotion.motion.similarity import Similarity
 from facemotion.motion.smile import corner_weights, neutral_corners, set_corners
 
@@ -62,6 +63,8 @@ MESH_POINTS = 468
 _LOWER_LIPS = (324, 318, 402, 317, 14, 87, 178, 88, 95, 375, 321, 405, 314, 17, 84, 181, 91, 146)
 _UPPER_LIPS = (191, 80, 81, 82, 13, 312, 311, 310, 415, 185, 40, 39, 37, 0, 267, 269, 270, 409)
 _LIP_CORNERS = (78, 308, 61, 291)
+# The upper inner lip from corner to corner.
+_UPPER_INNER_ROW = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,12 @@ def jaw_weights(points: np.ndarray, axes: FaceAxes | None = None) -> np.ndarray:
 
     points: (478, >=2) px of a face. The lower lip moves fully at its middle and ~0.4 at the
     corners; the chin and jaw below the mouth follow, fading out sideways towards the ears;
-    the upper lip, the face above the mouth and the irises stay.
+    the upper lip (but for its ends, which go a little way with the corners), the face above
+    the mouth and the irises stay. Between the lips' loops and
+    the chin (the lower lip's inner rows, the skin beside the corners and below the lip) the
+    weights are harmonic over the mesh (each the mean of its neighbours'), so neighbouring
+    points move alike and no triangle folds when the jaw moves far (closing a mouth
+    photographed wide open, opening a closed one).
     """
     axes = axes or face_axes(points)
     local = axes.local(np.asarray(points, np.float64)[:, :2])
@@ -134,12 +142,24 @@ def jaw_weights(points: np.ndarray, axes: FaceAxes | None = None) -> np.ndarray:
     ramp = ramp * ramp * (3 - 2 * ramp)
     sideways = np.exp(-(np.maximum(across - 0.8, 0.0) ** 2) / (2 * 0.7**2))
     weights = ramp * sideways
-    lips = list(_LOWER_LIPS)
-    weights[lips] = 1.0 - 0.6 * np.clip(across[lips], 0.0, 1.0) ** 2
-    weights[list(_UPPER_LIPS)] = 0.0
-    weights[list(_LIP_CORNERS)] = 0.3
+    lower, upper, lip_corners = list(_LOWER_LIPS), list(_UPPER_LIPS), list(_LIP_CORNERS)
+    weights[lower] = 1.0 - 0.6 * np.clip(across[lower], 0.0, 1.0) ** 2
+    # The upper lip stays, but for its ends, which go with the corners (a mouth photographed
+    # smiling has them below the corners: left behind, they would fold over them).
+    weights[upper] = 0.3 * np.clip((across[upper] - 0.6) / 0.4, 0.0, 1.0) ** 2
+    weights[lip_corners] = 0.3
     weights[MESH_POINTS:] = 0.0
-    return weights
+    # The upper lip's rows stay: everything above the upper inner lip between the corners.
+    upper_inner = local[list(_UPPER_INNER_ROW)]
+    order = np.argsort(upper_inner[:, 0])
+    top = np.interp(local[:, 0], upper_inner[order, 0], upper_inner[order, 1])
+    upper_lip = (across < 0.8) & (local[:, 1] <= top)
+    upper_lip[lower + lip_corners] = False  # lips closed tight may cross
+    weights[upper_lip] = 0.0
+    free = (below > -0.03) & (below < below[lower].max() + 0.15) & (across < 2.2) & ~upper_lip
+    free[lower + upper + lip_corners] = False
+    free[MESH_POINTS:] = False
+    return np.clip(harmonic(weights, free), 0.0, 1.0)
 
 
 def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions()) -> SourceRig:

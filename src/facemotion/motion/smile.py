@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from facemotion.motion.expression import LIP_MIDDLES, MOUTH_CORNERS
+from facemotion.motion.mesh import harmonic
 
 MESH_POINTS = 468
 SUBNASALE = 2  # where the nose meets the upper lip
@@ -28,18 +29,24 @@ def corner_weights(local: np.ndarray, spread: float = 0.3) -> tuple[np.ndarray, 
     right-image corner (291), from source landmarks in face units (478, 2): 1 at the corner,
     a Gaussian of `spread` mouth widths around it, fading to nothing from the corners' height
     up to where the nose meets the lip (the nostrils stay) except on the lips themselves, none
-    in the irises."""
+    in the irises; the skin in that band takes the harmonic mean of its neighbours' weights."""
     corners = local[list(MOUTH_CORNERS)]
     width = max(float(np.hypot(*(corners[1] - corners[0]))), 1e-6)
     height = max(float(corners[:, 1].mean() - local[SUBNASALE, 1]), 1e-6)
     below_nose = np.clip((local[:, 1] - local[SUBNASALE, 1]) / height, 0.0, 1.0)
+    # Between the nose and the corners' height the skin takes the harmonic mean of what the
+    # lips and the face around it take (the lips themselves fully): a fade by height alone
+    # would leave the skin above the upper lip behind it in a broad smile, folded under it.
+    between = (below_nose > 0.0) & (below_nose < 1.0)
     below_nose[list(_LIPS)] = 1.0
+    between[list(_LIPS)] = False
+    between[MESH_POINTS:] = False
     weights = []
     for corner in corners:
         distance = np.hypot(*(local - corner).T) / (spread * width)
         weight = np.exp(-0.5 * distance**2) * below_nose
         weight[MESH_POINTS:] = 0.0
-        weights.append(weight)
+        weights.append(np.clip(harmonic(weight, between), 0.0, 1.0))
     return weights[0], weights[1]
 
 
