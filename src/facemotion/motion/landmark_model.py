@@ -25,6 +25,7 @@ from facemotion.errors import InputError, Remedy
 from facemotion.io.images import as_uint8_image
 from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.models.base import PassReport
+from facemotion.motion.eyeball import EyeFill, EyeOptions
 from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthFill, MouthOptions, fill_strength
@@ -101,6 +102,7 @@ class LandmarkOptions:
     frames_per_second: float = 30.0
     map_pixels: int = 128
     fill_mouth: bool = True
+    fill_eyes: bool = True
     body_motion: bool = True
     feather: float = 0.15
     relative_feather: float = 0.8
@@ -112,6 +114,7 @@ class LandmarkOptions:
     flow_finest_scale: int = 1
     rings: RingOptions = field(default_factory=RingOptions)
     mouth: MouthOptions = field(default_factory=MouthOptions)
+    eyes: EyeOptions = field(default_factory=EyeOptions)
     expression: str = "retarget"
     retarget: RetargetOptions = field(default_factory=RetargetOptions)
 
@@ -280,10 +283,13 @@ class LandmarkModel:
             mouth = MouthFill(
                 source, source_marks[LIPS_OUTER, :2], source_marks[lips, :2], self.options.mouth
             )
-        retargeter = None
+        retargeter = eyes = None
         # Absolute motion copies the driver's landmarks, its expression with them.
         if relative and self.options.expression == "retarget":
             retargeter = Retargeter(source_marks, self.options.retarget)
+            if self.options.fill_eyes and self.options.retarget.open_shut_eyes:
+                eyes = EyeFill(source, source_marks, self.options.eyes)
+                eyes = eyes if eyes.active else None
         tracker = self._tracker()
         frames = lost = 0
         reference = held = held_frame = None
@@ -359,6 +365,8 @@ class LandmarkModel:
                 if mouth is not None:
                     strength = fill_strength(targets[lips], source_marks[lips, :2], head.scale)
                     mouth(output, targets[lips], strength)
+                if eyes is not None:
+                    eyes(output, targets)
                 self.last_report = PassReport(frames, lost)
                 yield output
         finally:
