@@ -64,17 +64,17 @@ class EyeOptions:
 
     shut: float = 0.05
     open: float = 0.1
-    feather: float = 0.05
-    sclera_lift: float = 18.0
-    sclera_lightness: tuple[float, float] = (55.0, 88.0)
-    sclera_ab: tuple[float, float] = (0.0, 2.0)
-    sclera_warmth: float = 0.2
+    feather: float = 0.03
+    sclera_lift: float = 26.0
+    sclera_lightness: tuple[float, float] = (60.0, 90.0)
+    sclera_ab: tuple[float, float] = (1.0, 4.0)
+    sclera_warmth: float = 0.25
     iris_radius: float = 0.21
     iris_lightness: float = 0.4
     iris_ab: tuple[float, float] = (9.0, 20.0)
     pupil_radius: float = 0.42
     pupil_lightness: float = 6.0
-    lid_shadow: float = 0.35
+    lid_shadow: float = 0.25
     catchlight: float = 92.0
 
 
@@ -120,13 +120,17 @@ def eye_interior(
     axis = across / width
     u = ((xs - loop[0, 0]) * axis[0] + (ys - loop[0, 1]) * axis[1]) / width
     # Below the upper lid: its rim's height at each u, interpolated along the rim.
+    normal = np.array([-axis[1], axis[0]])
+    # Down the eye, from the upper lid to the lower, whichever side the corners lie.
+    if (loop[9:].mean(axis=0) - loop[1:8].mean(axis=0)) @ normal < 0:
+        normal = -normal
     upper = loop[_UPPER]
     rim_u = ((upper - loop[0]) @ axis) / width
-    rim_v = (upper - loop[0]) @ np.array([-axis[1], axis[0]])
+    rim_v = (upper - loop[0]) @ normal
     order = np.argsort(rim_u)
-    v = (xs - loop[0, 0]) * -axis[1] + (ys - loop[0, 1]) * axis[0]
+    v = (xs - loop[0, 0]) * normal[0] + (ys - loop[0, 1]) * normal[1]
     below = v - np.interp(u, rim_u[order], rim_v[order])
-    height = max(float(np.ptp(loop @ np.array([-axis[1], axis[0]]))), 1e-3)
+    height = max(float(np.ptp(loop @ normal)), 1e-3)
     shadow = 1.0 - options.lid_shadow * np.clip(1.0 - below / (height / 3), 0.0, 1.0)
     skin_l, skin_ab = float(skin[0]), np.asarray(skin[1:], np.float32)
     low, high = options.sclera_lightness
@@ -148,7 +152,9 @@ def eye_interior(
     lightness = lightness * shadow
     if options.catchlight > 0:
         glint = np.hypot(xs - iris[0] + 0.3 * radius, ys - iris[1] + 0.3 * radius) / radius
-        spot = np.clip((0.14 - glint) * radius + 0.5, 0.0, 1.0) * (below > 0)
+        # At least ~1 px across, however small the eye.
+        spot_radius = max(0.14, 0.7 / max(radius, 1e-6))
+        spot = np.clip((spot_radius - glint) * radius + 0.5, 0.0, 1.0) * (below > 0)
         lightness = lightness + (options.catchlight - lightness) * spot
         ab *= 1 - spot[..., None]
     lab = np.concatenate([lightness[..., None], ab], axis=-1).astype(np.float32)
