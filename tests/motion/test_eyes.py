@@ -139,3 +139,28 @@ def test_brow_weights_fade_from_the_brows_to_the_lids():
     assert right[159] == 0.0 and left[386] == 0.0  # upper lid rims
     assert inner[107] > 0.6 and inner[70] < 0.2  # inner ends, not the outer ones
     assert (right + left).max() <= 1.0 + 1e-9
+
+
+def test_the_learned_blink_score_deepens_a_blink_the_rims_leave_half_open():
+    from facemotion.landmarks.arkit import INDEX
+    from tests.solver.synthetic_face import close_right_eye
+
+    source = face_landmarks(size=200)
+    neutral = face_landmarks()
+    half = (neutral + face_landmarks(face=close_right_eye())) / 2
+    calm, blinking = np.full(52, 0.05), np.full(52, 0.05)
+    blinking[INDEX["eyeBlinkRight"]] = 0.7
+    options = RetargetOptions(smoothing_min_cutoff_hz=1e6, eye_smoothing_min_cutoff_hz=1e6)
+    shut = {}
+    for name, scores in (("landmarks", None), ("scores", blinking)):
+        retargeter = Retargeter(source, options)
+        for index in range(10):
+            retargeter.observe(neutral, index / 30, None if scores is None else calm)
+        retargeter.observe(half, 10 / 30, scores)
+        relative = relative_targets(source, half, neutral)
+        head = fit_similarity(source[_STABLE, :2], relative[_STABLE])
+        shut[name] = measure(retargeter.retarget(relative, head))
+    open_right = measure(source).eye_open_right
+    assert shut["landmarks"].eye_open_right > 0.15 * open_right  # the rims alone: half shut
+    assert shut["scores"].eye_open_right < 0.5 * shut["landmarks"].eye_open_right
+    assert shut["scores"].eye_open_left == pytest.approx(shut["landmarks"].eye_open_left, rel=0.01)

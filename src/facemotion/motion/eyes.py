@@ -33,6 +33,15 @@ MESH_POINTS = 468
 _ABOVE, _BESIDE, _INNER = 0.45, 0.25, 0.15
 
 
+def blink_factor(score: float, neutral: float, weight: float, full: float) -> float:
+    """What a driver's eye openness measured on the landmarks is multiplied by, given the
+    learned model's eyeBlink `score` for that eye and its `neutral` score (running median):
+    1 at or below the neutral, 1 - `weight` from `full` on, linear between. The landmark
+    rims of a shut eye stay apart (~25 % of the open gap); the learned score sees the blink."""
+    excess = (score - neutral) / max(full - neutral, 1e-6)
+    return 1.0 - weight * float(np.clip(excess, 0.0, 1.0))
+
+
 def neutral_gaze(
     gaze: np.ndarray, typical: np.ndarray, tolerance: tuple[float, float]
 ) -> np.ndarray:

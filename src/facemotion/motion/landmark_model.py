@@ -49,12 +49,19 @@ from facemotion.motion.warp import (
 
 
 class Tracker(Protocol):
-    """Driving-frame landmarks: (H, W, 3) uint8 -> ((478, 3) pixels, found); `close` frees
-    the native graph (MediaPipe's must be closed explicitly)."""
+    """Driving-frame landmarks: (H, W, 3) uint8 -> ((478, 3) pixels, found); `blendshapes`:
+    the learned scores (52,) (ARKit order, landmarks/arkit.py) of the frame last tracked, or
+    None where the tracker has none (retargeting then measures the landmarks alone);
+    `close` frees the native graph (MediaPipe's must be closed explicitly)."""
 
     def __call__(self, image: np.ndarray) -> tuple[np.ndarray, bool]: ...
 
+    def blendshapes(self) -> np.ndarray | None: ...
+
     def close(self) -> None: ...
+
+
+Tracked = tuple[np.ndarray, bool, np.ndarray | None]  # points, found, blendshape scores
 
 
 _STABLE = np.array(STABLE_POINTS)
@@ -126,31 +133,33 @@ class LandmarkOptions:
             )
 
 
-def _settled(tracker: Tracker, calls: int) -> Callable[[np.ndarray], tuple[np.ndarray, bool]]:
+def _settled(tracker: Tracker, calls: int) -> Callable[[np.ndarray], Tracked]:
     """The tracker, run again on a frame where the face is found after not being found: the
     first landmarks come from the face detector's box, the next ones from the landmarks' own
     box, ~1.5 px apart at first; settling on the frame itself keeps that jump (and a slow drift
-    of a still face) out of the animation."""
+    of a still face) out of the animation. Returns (points, found, blendshape scores), the
+    scores taken at once, on the same thread as the landmarks."""
     lost = True
 
-    def track(image: np.ndarray) -> tuple[np.ndarray, bool]:
+    def track(image: np.ndarray) -> Tracked:
         nonlocal lost
         points, found = tracker(image)
+        scores = tracker.blendshapes()
         if found and lost:
             for _ in range(calls):
                 again, still_found = tracker(image)
                 if still_found:
-                    points = again
+                    points, scores = again, tracker.blendshapes()
         lost = not found
-        return points, found
+        return points, found, scores
 
     return track
 
 
 def _tracked(
     driving: Iterable[np.ndarray], tracker: Tracker, overlap: bool, settle_calls: int
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
-    """(frame, frame as uint8, points, found) per driving frame. With overlap, the landmarks
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray | None]]:
+    """(frame, frame as uint8, points, found, scores) per driving frame. With overlap, the landmarks
     of the next frame are found on a worker thread while the caller warps the current one
     (MediaPipe releases the GIL): the driving iterable is then read one frame ahead."""
     track = _settled(tracker, settle_calls)
@@ -161,7 +170,7 @@ def _tracked(
         return
     frames = iter(driving)
 
-    def detect() -> tuple[np.ndarray, np.ndarray, np.ndarray, bool] | None:
+    def detect() -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray | None] | None:
         frame = next(frames, None)
         if frame is None:
             return None
@@ -298,7 +307,7 @@ class LandmarkModel:
         placement = np.eye(2)
         tracked = _tracked(driving, tracker, self.options.overlap, self.options.settle_calls)
         try:
-            for frame, image, points, found in tracked:
+            for frame, image, points, found, scores in tracked:
                 frames += 1
                 if not found:
                     lost += 1
@@ -309,7 +318,8 @@ class LandmarkModel:
                 else:
                     points = np.asarray(points, dtype=np.float64)
                     if retargeter is not None:
-                        retargeter.observe(points, frames / self.options.frames_per_second)
+                        time_s = frames / self.options.frames_per_second
+                        retargeter.observe(points, time_s, scores)
                     if self.options.smoothing:
                         points, smoother = self._smooth(points, frame.shape, frames, smoother)
                     held, held_frame = points, frame

@@ -27,11 +27,13 @@ which holds the running neutral of one animation.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
+from facemotion.landmarks.arkit import INDEX
 from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.motion.expression import (
     LEFT_BELOW,
@@ -56,7 +58,13 @@ from facemotion.motion.expression import (
     face_axes,
     measure,
 )
-from facemotion.motion.eyes import brow_weights, neutral_gaze, place_iris, set_brows
+from facemotion.motion.eyes import (
+    blink_factor,
+    brow_weights,
+    neutral_gaze,
+    place_iris,
+    set_brows,
+)
 from facemotion.motion.mesh import harmonic
 from facemotion.motion.similarity import Similarity
 from facemotion.motion.smile import corner_weights, neutral_corners, set_corners
@@ -92,6 +100,9 @@ class RetargetOptions:
     corners' midpoint, in eye widths) and how far a source's own may lie from it and still
     count as its neutral (eyes.py); gaze_limit: the furthest sideways an iris centre goes;
     vertical_gaze: the share of the driver's up-and-down gaze change the source takes.
+    blink_weight / blink_full: where the tracker gives the learned blendshapes, each eye's
+    openness is also lowered by up to blink_weight as its eyeBlink score rises above its
+    running median towards blink_full (eyes.py `blink_factor`; 0 turns this off).
     smoothing_*: the One-Euro
     filter on the driver's openings (face units per second for beta), measured on the raw
     landmarks: steady lids on a still face, yet a one-frame blink keeps most of its depth
@@ -114,6 +125,8 @@ class RetargetOptions:
     gaze_tolerance: tuple[float, float] = (0.05, 0.03)
     gaze_limit: float = 0.3
     vertical_gaze: float = 1.0
+    blink_weight: float = 0.5
+    blink_full: float = 0.6
     smoothing_min_cutoff_hz: float = 2.0
     smoothing_beta: float = 30.0
     eye_smoothing_min_cutoff_hz: float = 30.0
@@ -281,6 +294,7 @@ class DriverNeutral:
         self._eyes: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
         self._corners: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
         self._gaze: deque[np.ndarray] = deque(maxlen=options.neutral_frames)
+        self._blinks: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
         self._brows: deque[tuple[float, float, float]] = deque(maxlen=options.neutral_frames)
 
     def update(self, expression: Expression) -> None:
@@ -290,6 +304,13 @@ class DriverNeutral:
         self._corners.append((expression.mouth_width, expression.corner_lift))
         self._gaze.append(np.concatenate([expression.gaze_right, expression.gaze_left]))
         self._brows.append((expression.brow_right, expression.brow_left, expression.brow_inner))
+
+    def update_blinks(self, right: float, left: float) -> tuple[float, float]:
+        """Take one frame's eyeBlink scores (right, left eye); returns their neutral (the
+        median over the recent frames given scores, this one included)."""
+        self._blinks.append((right, left))
+        neutral_right, neutral_left = np.median(np.asarray(self._blinks), axis=0)
+        return float(neutral_right), float(neutral_left)
 
     @property
     def gaze(self) -> tuple[np.ndarray, np.ndarray]:
@@ -496,10 +517,25 @@ class Retargeter:
         self._openings = OpeningFilter(options)
         self._wanted: Wanted | None = None
 
-    def observe(self, points: np.ndarray, time_s: float) -> None:
+    def observe(
+        self, points: np.ndarray, time_s: float, blendshapes: np.ndarray | None = None
+    ) -> None:
         """Take a driving frame's landmarks, before any landmark smoothing (a blink lasts a
-        frame or two, which that filter would halve), at `time_s` seconds."""
+        frame or two, which that filter would halve), at `time_s` seconds; blendshapes: the
+        learned model's scores (52,) of the frame (ARKit order), None where there are none."""
         expression = measure(points)
+        if blendshapes is not None and self.options.blink_weight > 0:
+            right = float(blendshapes[INDEX["eyeBlinkRight"]])
+            left = float(blendshapes[INDEX["eyeBlinkLeft"]])
+            neutral_right, neutral_left = self._neutral.update_blinks(right, left)
+            weight, full = self.options.blink_weight, self.options.blink_full
+            expression = dataclasses.replace(
+                expression,
+                eye_open_right=expression.eye_open_right
+                * blink_factor(right, neutral_right, weight, full),
+                eye_open_left=expression.eye_open_left
+                * blink_factor(left, neutral_left, weight, full),
+            )
         self._neutral.update(expression)
         smoothed = self._openings(expression, time_s)
         self._wanted = wanted_openings(smoothed, self._neutral, self.rig, self.options)
