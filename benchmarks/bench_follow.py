@@ -20,6 +20,11 @@ are measured with the project's landmark layer, as the driver is:
 The same figures with `expression="relative"` (every lip and lid landmark moved by the
 driver's displacement from its first frame), measured in the same run, end in `_relative`.
 
+- default_follow_eyes_r_shut: the eye openness r for the astronaut with both eyes warped shut
+  (the project's own warp lays each upper lid onto the lower one): whether the eyes drawn for
+  a shut source open and close with the driver's as the landmark layer sees them. Not in the
+  means above.
+
 The self-reconstruction error (default_selfrecon_l1) is measured by bench_default.
 """
 
@@ -140,8 +145,54 @@ def follow_figures(
     }
 
 
+def shut_eyes(image: np.ndarray) -> np.ndarray:
+    """The face of `image` (S, S, 3) float32 with both eyes shut: warped (the landmark warp) so
+    that each upper lid lies on the lower one, the iris under it."""
+    from facemotion.io.images import as_uint8_image
+    from facemotion.landmarks import detect_image_landmarks
+    from facemotion.motion.expression import (
+        LEFT_LOWER_LID,
+        LEFT_UPPER_LID,
+        RIGHT_LOWER_LID,
+        RIGHT_UPPER_LID,
+    )
+    from facemotion.motion.warp import backward_map, remap, source_points, warp_layout
+
+    points = detect_image_landmarks(as_uint8_image(image)).astype(np.float64)
+    shut = points.copy()
+    for upper, lower, iris in (
+        (RIGHT_UPPER_LID, RIGHT_LOWER_LID, range(468, 473)),
+        (LEFT_UPPER_LID, LEFT_LOWER_LID, range(473, 478)),
+    ):
+        shut[list(upper), :2] = points[list(lower), :2]
+        shut[list(iris), 1] = points[list(lower), 1].mean()
+    layout = warp_layout(points)
+    shape = image.shape[:2]
+    map_x, map_y = backward_map(
+        source_points(shut, layout, shape), source_points(points, layout, shape), layout, shape
+    )
+    return remap(image, map_x, map_y)
+
+
+def shut_figures(verbose: bool = True) -> dict[str, float]:
+    """default_follow_eyes_r_shut (see the module)."""
+    frames = _carphone()
+    driver = series(frames)
+    source = shut_eyes(sources(frames)["astronaut"])
+    outputs = list(LandmarkModel().animate(source, [f.astype(np.float32) / 255.0 for f in frames]))
+    result = series(outputs)
+    figure = _pearson(driver[:, 1], result[:, 1])
+    if verbose:
+        print(
+            f"astronaut, eyes shut: eyes r {figure:.3f}, eye openness of the source's "
+            f"shut eyes {np.nanmin(result[:, 1]):.3f}..{np.nanmax(result[:, 1]):.3f}"
+        )
+    return {"default_follow_eyes_r_shut": figure}
+
+
 def run() -> dict[str, float]:
-    figures = follow_figures(LandmarkModel)
+    figures = shut_figures()
+    figures |= follow_figures(LandmarkModel)
     relative = LandmarkOptions(expression="relative")
     print("expression='relative':")
     figures |= follow_figures(lambda: LandmarkModel(relative), suffix="_relative")
