@@ -469,12 +469,11 @@ def coarse_map(
     grid = np.arange(max(coarse), dtype=np.float64) * step + (step - 1) / 2
     map_x, map_y = _paint_rings(target, source, layout, grid, coarse)
     away, front = _face_order(layout, target, depth)
-    paint_triangles(target, source, layout.triangles[away], grid, (map_x, map_y))
     # The eye openings lie behind the lids: painted before the front of the face, which
     # covers them, but over triangles turned away (lid skin folded over by a moving lid
-    # would otherwise hide part of the opening).
-    paint_triangles(target, source, layout.triangles[layout.eyes], grid, (map_x, map_y))
-    paint_triangles(target, source, layout.triangles[front], grid, (map_x, map_y))
+    # would otherwise hide part of the opening). One call: later triangles win.
+    order = np.concatenate([away, np.flatnonzero(layout.eyes), front])
+    paint_triangles(target, source, layout.triangles[order], grid, (map_x, map_y))
     return map_x, map_y
 
 
