@@ -5,8 +5,8 @@ smooth them lightly (One-Euro), turn them into target landmarks for the source (
 motion with the head as a similarity, or absolute), warp the source piecewise-affinely over
 the face mesh with rings carrying the head's motion outwards (warp.py), move the surroundings
 (shoulders, hair, camera) with the driving video's smoothed optical flow (flow.py) blended in
-outside the face, and fill the mouth where it opens wider than the source's (mouth.py), in
-the source's colours.
+outside the face, and fill the mouth where it opens wider than the source's (mouth.py) and
+the eyes where the source's are shut (eyeball.py), in the source's colours.
 Needs no download and runs in real time on a CPU. Frames where the driving face is lost hold
 the last pose and are counted (`LandmarkModel.lost_frames`, `last_report`).
 """
@@ -94,11 +94,13 @@ class LandmarkOptions:
     line up with the output's and a sharper flow follows them: on carphone's self-reconstruction
     the L1 is 0.0542 at 0.01 against 0.0566 at 0.025; in relative mode they do not, and the
     stronger blur keeps the driver's outlines out of the source's surroundings).
-    expression: 'retarget' (default) opens the source's mouth and lids as far as the driver's,
-    measured against the driver's own neutral and laid onto the source in proportion to its
-    face (retarget.py, settings in `retarget`); 'relative' moves every lip and lid landmark by
-    the driver's displacement from its reference frame, as the head does. Relative motion
-    only: absolute motion copies the driver's face, expression included.
+    expression: 'retarget' (default) opens the source's mouth and lids as far as the driver's
+    and moves its gaze and brows as the driver's, measured against the driver's own neutral
+    and laid onto the source in proportion to its face (retarget.py, settings in `retarget`);
+    'relative' moves every lip and lid landmark by the driver's displacement from its
+    reference frame, as the head does. Relative motion only: absolute motion copies the
+    driver's face, expression included. fill_eyes / eyes: in retarget mode, draw an eyeball
+    (eyeball.py, its settings) into an eye the source shows shut, which retargeting opens.
     """
 
     overlap: bool = True

@@ -14,15 +14,25 @@ eyes over the frames seen so far) and laid onto the source in units of the sourc
   landmark from the source's own geometry).
 - eyes, each on its own side: the lids' gap becomes the source's neutral gap times the
   driver's openness over its neutral, remapped so that the driver's shut eye (whose rims
-  MediaPipe still places apart) shuts the source's fully; the iris centre stays between the
-  lids so that a shut eye leaves no fold in the warp.
+  MediaPipe still places apart) shuts the source's fully; where the tracker gives the
+  learned blendshapes, the eyeBlink scores over their running median deepen the measured
+  closing. An eye photographed shut has a typical open eye as its neutral (the model draws
+  its eyeball, eyeball.py), opening into a typical eye's shape.
+- gaze, each eye on its side (eyes.py): the iris centre is placed at the source's neutral
+  gaze (its own, within a tolerance of a typical centred gaze) plus the driver's change
+  from its own neutral (the median over recent frames), in eye widths; up and down only
+  while the eye is open; its ring keeps its round shape; it stays between the lids so that
+  a shut eye leaves no fold in the warp.
+- brows (eyes.py): each brow's height over its eye and the inner ends' raise become the
+  source's own plus the driver's change from its neutral (the median over recent frames);
+  the forehead and upper-lid skin follow with weights from the source's geometry.
 
 - mouth corners (smile.py): the width and lift of the source's mouth become its neutral
   ones (its own, within a typical range: a photographed smile is not its neutral) moved by
   the driver's change from its own neutral (the median over recent frames).
 
-Brows and gaze stay relative. All functions are pure except `DriverNeutral`,
-which holds the running neutral of one animation.
+All functions are pure except `DriverNeutral`, which holds the running neutral of one
+animation, and the filters.
 """
 
 from __future__ import annotations
