@@ -10,11 +10,20 @@ are measured with the project's landmark layer, as the driver is:
   driver's and the result's mouth opening, eye openness (both eyes' mean) and yaw
   (facemotion.motion.expression), over the frames where both faces are found; mean over the
   pairs. Targets: >= 0.8, >= 0.7, >= 0.9.
+- default_follow_gaze_r, default_follow_brows_r: the same for the gaze sideways (both
+  irises' mean offset from their eye's corners, in eye widths) and the brows' height (both
+  brows' mean, over the eye line). No target: the driver's gaze moves little on carphone,
+  so the gaze r says whether the result's gaze follows at all, not how finely.
 - default_follow_mouth_gain: the result's mouth-opening range (95th - 5th percentile) over the
   driver's, in face units, mean over the pairs (1 when the source opens as far as the driver).
 
 The same figures with `expression="relative"` (every lip and lid landmark moved by the
 driver's displacement from its first frame), measured in the same run, end in `_relative`.
+
+- default_follow_eyes_r_shut: the eye openness r for the astronaut with both eyes warped shut
+  (the project's own warp lays each upper lid onto the lower one): whether the eyes drawn for
+  a shut source open and close with the driver's as the landmark layer sees them. Not in the
+  means above.
 
 The self-reconstruction error (default_selfrecon_l1) is measured by bench_default.
 """
@@ -69,7 +78,8 @@ def sources(frames: list[np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def series(frames: list[np.ndarray]) -> np.ndarray:
-    """(T, 3) mouth opening, eye openness, yaw per frame (NaN where no face is found);
+    """(T, 5) mouth opening, eye openness, yaw, gaze sideways and brow height per frame (NaN
+    where no face is found);
     frames: (H, W, 3) uint8 or float32 [0, 1], tracked as a video."""
     from facemotion.io.images import as_uint8_image
     from facemotion.landmarks import LandmarkTracker
@@ -79,11 +89,13 @@ def series(frames: list[np.ndarray]) -> np.ndarray:
         for frame in frames:
             points, found = tracker(as_uint8_image(frame))
             if not found:
-                rows.append((np.nan, np.nan, np.nan))
+                rows.append((np.nan,) * 5)
                 continue
             expression = measure(points)
             eyes = (expression.eye_open_right + expression.eye_open_left) / 2
-            rows.append((expression.mouth_open, eyes, yaw_proxy(points)))
+            gaze = (expression.gaze_right[0] + expression.gaze_left[0]) / 2
+            brows = (expression.brow_right + expression.brow_left) / 2
+            rows.append((expression.mouth_open, eyes, yaw_proxy(points), gaze, brows))
     return np.array(rows)
 
 
@@ -112,26 +124,75 @@ def follow_figures(
         rows.append(
             (
                 name,
-                *(_pearson(driver[:, k], result[:, k]) for k in range(3)),
+                *(_pearson(driver[:, k], result[:, k]) for k in range(5)),
                 _spread(result[:, 0]) / _spread(driver[:, 0]),
                 int(np.isnan(result[:, 0]).sum()),
             )
         )
     if verbose:
-        print(f"{'pair':24s} {'mouth r':>8s} {'eyes r':>8s} {'yaw r':>8s} {'gain':>6s} lost")
-        for name, mouth, eyes, yaw, gain, lost in rows:
-            print(f"{name:24s} {mouth:8.3f} {eyes:8.3f} {yaw:8.3f} {gain:6.2f} {lost:4d}")
-    table = np.array([row[1:5] for row in rows], dtype=np.float64)
+        heads = ("mouth r", "eyes r", "yaw r", "gaze r", "brows r")
+        print(f"{'pair':24s} " + " ".join(f"{h:>8s}" for h in heads) + f" {'gain':>6s} lost")
+        for name, *values, gain, lost in rows:
+            print(
+                f"{name:24s} " + " ".join(f"{v:8.3f}" for v in values) + f" {gain:6.2f} {lost:4d}"
+            )
+    table = np.array([row[1:7] for row in rows], dtype=np.float64)
     mean = table.mean(axis=0)
-    names = ("mouth_r", "eyes_r", "yaw_r", "mouth_gain")
+    names = ("mouth_r", "eyes_r", "yaw_r", "gaze_r", "brows_r", "mouth_gain")
     return {
         f"default_follow_{name}{suffix}": float(value)
         for name, value in zip(names, mean, strict=True)
     }
 
 
+def shut_eyes(image: np.ndarray) -> np.ndarray:
+    """The face of `image` (S, S, 3) float32 with both eyes shut: warped (the landmark warp) so
+    that each upper lid lies on the lower one, the iris under it."""
+    from facemotion.io.images import as_uint8_image
+    from facemotion.landmarks import detect_image_landmarks
+    from facemotion.motion.expression import (
+        LEFT_LOWER_LID,
+        LEFT_UPPER_LID,
+        RIGHT_LOWER_LID,
+        RIGHT_UPPER_LID,
+    )
+    from facemotion.motion.warp import backward_map, remap, source_points, warp_layout
+
+    points = detect_image_landmarks(as_uint8_image(image)).astype(np.float64)
+    shut = points.copy()
+    for upper, lower, iris in (
+        (RIGHT_UPPER_LID, RIGHT_LOWER_LID, range(468, 473)),
+        (LEFT_UPPER_LID, LEFT_LOWER_LID, range(473, 478)),
+    ):
+        shut[list(upper), :2] = points[list(lower), :2]
+        shut[list(iris), 1] = points[list(lower), 1].mean()
+    layout = warp_layout(points)
+    shape = image.shape[:2]
+    map_x, map_y = backward_map(
+        source_points(shut, layout, shape), source_points(points, layout, shape), layout, shape
+    )
+    return remap(image, map_x, map_y)
+
+
+def shut_figures(verbose: bool = True) -> dict[str, float]:
+    """default_follow_eyes_r_shut (see the module)."""
+    frames = _carphone()
+    driver = series(frames)
+    source = shut_eyes(sources(frames)["astronaut"])
+    outputs = list(LandmarkModel().animate(source, [f.astype(np.float32) / 255.0 for f in frames]))
+    result = series(outputs)
+    figure = _pearson(driver[:, 1], result[:, 1])
+    if verbose:
+        print(
+            f"astronaut, eyes shut: eyes r {figure:.3f}, eye openness of the source's "
+            f"shut eyes {np.nanmin(result[:, 1]):.3f}..{np.nanmax(result[:, 1]):.3f}"
+        )
+    return {"default_follow_eyes_r_shut": figure}
+
+
 def run() -> dict[str, float]:
-    figures = follow_figures(LandmarkModel)
+    figures = shut_figures()
+    figures |= follow_figures(LandmarkModel)
     relative = LandmarkOptions(expression="relative")
     print("expression='relative':")
     figures |= follow_figures(lambda: LandmarkModel(relative), suffix="_relative")

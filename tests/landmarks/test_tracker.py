@@ -36,6 +36,18 @@ def test_portrait_points_lie_on_the_face(grace):
     assert np.abs(points[:, 2]).max() < width / 2
 
 
+def test_blendshapes_are_those_of_the_frame_last_tracked(grace):
+    with LandmarkTracker(static=True) as tracker:
+        assert tracker.blendshapes() is None
+        points, found = tracker(grace)
+        scores = tracker.blendshapes()
+        expected = tracker.observe(grace).blendshapes
+        assert found and scores is not None and scores.shape == (52,)
+        np.testing.assert_allclose(scores, expected, atol=1e-6)
+        tracker(np.zeros_like(grace))
+        assert tracker.blendshapes() is None  # no face: no scores
+
+
 def test_tracking_finds_the_face_on_every_carphone_frame(carphone_frames):
     results = list(detect_landmarks(carphone_frames))
     assert len(results) == len(carphone_frames) and all(found for _, found in results)

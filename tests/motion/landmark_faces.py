@@ -36,10 +36,14 @@ def textured_image(size: int = SIZE, seed: int = 0) -> np.ndarray:
 
 
 class ScriptedTracker:
-    """Stands in for LandmarkTracker: returns the given (points, found) pairs in turn."""
+    """Stands in for LandmarkTracker: returns the given (points, found) pairs in turn, and
+    the given blendshape scores (52,) of each frame (none by default)."""
 
-    def __init__(self, script: list[tuple[np.ndarray, bool]]) -> None:
+    def __init__(
+        self, script: list[tuple[np.ndarray, bool]], scores: list[np.ndarray] | None = None
+    ) -> None:
         self.script = list(script)
+        self.scores = scores
         self.calls = 0
         self.closed = False
 
@@ -47,6 +51,11 @@ class ScriptedTracker:
         points, found = self.script[min(self.calls, len(self.script) - 1)]
         self.calls += 1
         return np.asarray(points, np.float32), found
+
+    def blendshapes(self) -> np.ndarray | None:
+        if self.scores is None:
+            return None
+        return self.scores[min(self.calls - 1, len(self.scores) - 1)]
 
     def close(self) -> None:
         self.closed = True

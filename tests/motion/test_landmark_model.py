@@ -291,3 +291,40 @@ def test_the_flow_is_blurred_less_in_absolute_mode(monkeypatch):
         list(model.animate(textured_image(), [textured_image(seed=1)] * 2, relative=relative))
     assert blurs == [options.flow_smoothing, options.relative_flow_smoothing]
     assert options.flow_smoothing < options.relative_flow_smoothing
+
+
+def test_the_trackers_blendshape_scores_reach_retargeting():
+    from facemotion.landmarks.arkit import INDEX
+    from facemotion.motion.retarget import RetargetOptions
+    from tests.solver.synthetic_face import close_right_eye
+
+    marks = face_landmarks()
+    half = (marks + face_landmarks(face=close_right_eye())) / 2
+    script = [(marks, True)] * 5 + [(half, True)]
+    calm, blink = np.full(52, 0.05, np.float32), np.full(52, 0.05, np.float32)
+    blink[INDEX["eyeBlinkRight"]] = 0.8
+    source = textured_image()
+    frames = [np.zeros((SIZE, SIZE, 3), np.float32)] * len(script)
+
+    def last(scores, weight=0.5):
+        options = LandmarkOptions(
+            smoothing=False,
+            settle_calls=0,
+            body_motion=False,
+            retarget=RetargetOptions(blink_weight=weight),
+        )
+        model = LandmarkModel(
+            options,
+            tracker_factory=lambda: ScriptedTracker(script, scores),
+            source_detector=lambda _: marks,
+        )
+        return list(model.animate(source, frames))[-1]
+
+    scores = [calm] * 5 + [blink]
+    bare, scored = last(None), last(scores)
+    eye = (
+        slice(int(marks[159, 1]) - 3, int(marks[145, 1]) + 3),
+        slice(int(marks[33, 0]), int(marks[133, 0])),
+    )
+    assert np.abs(scored - bare)[eye].max() > 0.05  # the scores shut the eye further
+    assert np.abs(last(scores, weight=0.0) - bare).max() < 1e-6

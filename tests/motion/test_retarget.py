@@ -31,7 +31,9 @@ def _animate(source: np.ndarray, driving: list[np.ndarray]) -> list[tuple[np.nda
     """(relative targets, retargeted targets) per driving frame, the first frame the reference,
     composed as the landmark model composes them (the openings unsmoothed: each frame is a
     new pose here)."""
-    retargeter = Retargeter(source, RetargetOptions(smoothing_min_cutoff_hz=1e6))
+    retargeter = Retargeter(
+        source, RetargetOptions(smoothing_min_cutoff_hz=1e6, eye_smoothing_min_cutoff_hz=1e6)
+    )
     results = []
     for index, points in enumerate(driving):
         retargeter.observe(points, index / 30)
@@ -176,15 +178,29 @@ def test_a_one_frame_blink_survives_the_smoothing_of_the_openings():
     assert shut < 0.3 * measure(source).eye_open_right
 
 
-def test_eyes_photographed_shut_stay_shut_rather_than_open_onto_nothing():
+def test_eyes_photographed_shut_open_with_the_driver_into_a_typical_eye():
     shut = face_landmarks(size=200, face=close_right_eye())
     neutral = face_landmarks()
     before = measure(shut)
     assert before.eye_open_right < 0.02
     frames = _animate(shut, [neutral] * 5)
     after = measure(frames[-1][1])
-    assert after.eye_open_right == pytest.approx(before.eye_open_right, abs=0.005)
+    options = RetargetOptions()
+    assert after.eye_open_right == pytest.approx(options.opened_eye, abs=0.005)
     assert after.eye_open_left == pytest.approx(before.eye_open_left, rel=0.02)
+    # Opened into an eye's shape: widest in the middle, closed at the corners.
+    gaps = frames[-1][1][[7, 145, 155], 1] - frames[-1][1][[246, 159, 173], 1]
+    assert gaps[1] > 2 * max(abs(gaps[0]), abs(gaps[2]))
+    # The driver's blink shuts it again.
+    blink = face_landmarks(face=close_right_eye())
+    frames = _animate(shut, [neutral] * 10 + [blink])
+    assert measure(frames[-1][1]).eye_open_right < 0.02
+
+
+def test_eyes_photographed_shut_stay_shut_when_asked():
+    shut = face_landmarks(size=200, face=close_right_eye())
+    retargeter = Retargeter(shut, RetargetOptions(open_shut_eyes=False))
+    assert retargeter.rig.eye_neutral_right < 0.02
 
 
 def _folded_area(source: np.ndarray, targets: np.ndarray) -> float:

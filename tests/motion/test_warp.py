@@ -106,3 +106,79 @@ def test_open_mouth_warp_is_continuous_and_keeps_the_far_background():
     # The image corners stay where they are.
     for y, x in ((0, 0), (0, SIZE - 1), (SIZE - 1, 0), (SIZE - 1, SIZE - 1)):
         assert abs(map_x[y, x] - x) < 0.5 and abs(map_y[y, x] - y) < 0.5
+
+
+_BIG = 400  # a face large enough for its irises to be ~8 px in radius
+_RIGHT_RIM = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)
+_RIGHT_UPPER, _RIGHT_LOWER = _RIGHT_RIM[1:8], _RIGHT_RIM[15:8:-1]
+
+
+def _eye_image(marks: np.ndarray) -> np.ndarray:
+    """(_BIG, _BIG, 3) float32: skin grey, white inside the lid rims, a black iris disc of
+    0.55 of the ring's mean radius on each iris centre (clear of the lids, so that any dark
+    pixel outside the opening comes from the disc)."""
+    image = np.full((_BIG, _BIG, 3), 0.6, np.float32)
+    for rim, centre in ((face_topology().right_eye, 468), (face_topology().left_eye, 473)):
+        inside = np.zeros((_BIG, _BIG), np.uint8)
+        cv2.fillPoly(inside, [np.round(marks[rim, :2] * 16).astype(np.int32)], 1, shift=4)
+        disc = np.zeros_like(inside)
+        radius = np.linalg.norm(marks[centre + 1 : centre + 5, :2] - marks[centre, :2], axis=1)
+        cv2.circle(
+            disc,
+            tuple(np.round(marks[centre, :2] * 16).astype(int)),
+            int(16 * 0.55 * radius.mean()),
+            1,
+            -1,
+            shift=4,
+        )
+        image[inside > 0] = 1.0
+        image[(inside > 0) & (disc > 0)] = 0.0
+    return image
+
+
+def _dark_spread(image: np.ndarray, box: tuple[slice, slice]) -> tuple[float, float, float]:
+    """(width, height, count) of the dark pixels in `box`: their spread along x and y (std)."""
+    dark = image[box][..., 0] < 0.3
+    ys, xs = np.nonzero(dark)
+    return float(xs.std()), float(ys.std()), float(dark.sum())
+
+
+@pytest.mark.parametrize("sideways", [-0.15, 0.15])
+def test_an_iris_keeps_its_round_shape_when_the_gaze_turns(sideways):
+    marks = face_landmarks(_BIG)
+    image = _eye_image(marks)
+    width = float(np.hypot(*(marks[33, :2] - marks[133, :2])))
+    turned = marks.copy()
+    turned[468:473, 0] += sideways * width  # the right eye's iris, centre and ring
+    (map_x, map_y), _ = _warp(marks, turned, Similarity.identity(), shape=(_BIG, _BIG))
+    warped = remap(image, map_x, map_y)
+    rim = marks[list(_RIGHT_RIM), :2]
+    box = (
+        slice(int(rim[:, 1].min()) - 2, int(rim[:, 1].max()) + 3),
+        slice(int(rim[:, 0].min()) - 2, int(rim[:, 0].max()) + 3),
+    )
+    before, after = _dark_spread(image, box), _dark_spread(warped, box)
+    # The same disc, moved: as wide, as tall, as many pixels (a fan from the iris centre to the
+    # rims squeezed it on one side and stretched it on the other).
+    assert after[0] == pytest.approx(before[0], rel=0.05)
+    assert after[1] == pytest.approx(before[1], rel=0.05)
+    assert after[2] == pytest.approx(before[2], rel=0.05)
+    ys, xs = np.nonzero(warped[box][..., 0] < 0.3)
+    assert xs.mean() + box[1].start == pytest.approx(turned[468, 0] - 0.5, abs=1.0)
+
+
+def test_shut_lids_cover_the_iris_disc():
+    marks = face_landmarks(_BIG)
+    image = _eye_image(marks)
+    shut = marks.copy()
+    shut[list(_RIGHT_UPPER), :2] = marks[list(_RIGHT_LOWER), :2]
+    # The iris looks up, under the upper lid, as a blink turns the eyes.
+    shut[468:473, 1] -= 0.3 * float(np.hypot(*(marks[33, :2] - marks[133, :2])))
+    (map_x, map_y), _ = _warp(marks, shut, Similarity.identity(), shape=(_BIG, _BIG))
+    warped = remap(image, map_x, map_y)
+    rim = marks[list(_RIGHT_RIM), :2]
+    box = (
+        slice(int(rim[:, 1].min()) - 10, int(rim[:, 1].max()) + 3),
+        slice(int(rim[:, 0].min()) - 2, int(rim[:, 0].max()) + 3),
+    )
+    assert (warped[box][..., 0] < 0.3).sum() == 0  # no iris shows through the lids

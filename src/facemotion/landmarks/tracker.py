@@ -39,7 +39,8 @@ class LandmarkTracker:
 
     `tracker.observe(frame, time_s)` -> FaceObservation: landmarks (478, 3) float32 px,
     blendshapes (52,), matrix (4, 4), found (False and zeros when there is no face, or not the
-    requested one). `points, found = tracker(frame)` is the landmarks part alone. frame:
+    requested one). `points, found = tracker(frame)` is the landmarks part alone, and
+    `tracker.blendshapes()` then the scores of that frame. frame:
     (H, W, 3) uint8 RGB (grey, RGBA and float [0, 1] are converted).
 
     static=False tracks a video (VIDEO mode): one frame's face seeds the next and the detector
@@ -72,10 +73,17 @@ class LandmarkTracker:
         self._lost = True
         self._started = False  # whether the current landmarker has run a frame
         self._last_ms = -1  # no frame yet
+        self._scores: np.ndarray | None = None
 
     def __call__(self, frame: np.ndarray) -> tuple[np.ndarray, bool]:
         observation = self.observe(frame)
+        self._scores = observation.blendshapes if observation.found else None
         return observation.landmarks, observation.found
+
+    def blendshapes(self) -> np.ndarray | None:
+        """The learned blendshape scores (52,) (ARKit order) of the frame last given to
+        `tracker(frame)`; None before any, or when that frame had no face."""
+        return self._scores
 
     def observe(self, frame: np.ndarray, time_s: float | None = None) -> FaceObservation:
         """The requested face of `frame` (see the class), at `time_s` seconds in a video."""

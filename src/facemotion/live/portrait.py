@@ -55,6 +55,10 @@ def _reusing_landmarks(model, known: Callable[[np.ndarray], tuple[np.ndarray, bo
                     self._own = LandmarkTracker(static=False, face=model.face)
                 return self._own(image)
 
+        def blendshapes(self) -> np.ndarray | None:
+            # The session's own tracking gives landmarks only (explicitly no scores).
+            return None if self._own is None else self._own.blendshapes()
+
         def close(self) -> None:
             if self._own is not None:
                 self._own.close()

@@ -1,4 +1,5 @@
-"""Expression measures on the 478 face landmarks: mouth opening, eye openness, gaze, yaw.
+"""Expression measures on the 478 face landmarks: mouth opening, eye openness, gaze, brows,
+yaw.
 
 Pure functions of one face's (478, >=2) pixel landmarks (the legacy FaceMesh and the Face
 Landmarker's v2 model share the index topology). Lengths are in units of the face's
@@ -37,6 +38,11 @@ LIP_MIDDLES = (
     14,
 )  # the inner lips' middles: their mean drops with the corners as the jaw opens
 RIGHT_IRIS_CENTER, LEFT_IRIS_CENTER = 468, 473
+RIGHT_IRIS_RING, LEFT_IRIS_RING = (469, 470, 471, 472), (474, 475, 476, 477)
+# Each brow's upper and lower edge, from its outer end to its inner end.
+RIGHT_BROW = (70, 63, 105, 66, 107, 46, 53, 52, 65, 55)
+LEFT_BROW = (300, 293, 334, 296, 336, 276, 283, 282, 295, 285)
+RIGHT_INNER_BROW, LEFT_INNER_BROW = (107, 66, 55, 65), (336, 296, 285, 295)
 NOSE_TIP = 1
 CHEEKS = (234, 454)  # the face oval's points at the image's left and right
 
@@ -64,7 +70,10 @@ class Expression:
     mouth_width, corner to corner; corner_lift, how far the corners lie below the inner lips'
     middle (negative: raised, as in a smile); eye_open_right / eye_open_left, the lids' gap over the
     eye's width (the subject's right eye is at the image's left); gaze_right / gaze_left (2,),
-    each iris centre's offset from its eye's corner midpoint over the eye's width."""
+    each iris centre's offset from its eye's corner midpoint over the eye's width;
+    brow_right / brow_left, how far each brow's mean point lies above its eye's corners;
+    brow_inner, how far the inner ends of the brows lie above their whole brows (mean of
+    both sides: raised in worry and surprise, lowered in a frown)."""
 
     mouth_open: float
     mouth_width: float
@@ -73,6 +82,9 @@ class Expression:
     eye_open_left: float
     gaze_right: np.ndarray
     gaze_left: np.ndarray
+    brow_right: float
+    brow_left: float
+    brow_inner: float
 
 
 def face_axes(points: np.ndarray) -> FaceAxes:
@@ -111,12 +123,25 @@ def _gaze(local: np.ndarray, corners: tuple[int, int], iris: int) -> np.ndarray:
     return (local[iris] - middle) / max(width, 1e-9)
 
 
+def brow_heights(local: np.ndarray) -> tuple[float, float, float]:
+    """(right, left, inner): each brow's height above its eye's corners and the inner ends'
+    height above their brows (mean of both sides), from landmarks in face units (478, 2)."""
+    right_eye = local[list(RIGHT_EYE_CORNERS), 1].mean()
+    left_eye = local[list(LEFT_EYE_CORNERS), 1].mean()
+    right = right_eye - local[list(RIGHT_BROW), 1].mean()
+    left = left_eye - local[list(LEFT_BROW), 1].mean()
+    inner_right = right_eye - local[list(RIGHT_INNER_BROW), 1].mean() - right
+    inner_left = left_eye - local[list(LEFT_INNER_BROW), 1].mean() - left
+    return float(right), float(left), float((inner_right + inner_left) / 2)
+
+
 def measure(points: np.ndarray, axes: FaceAxes | None = None) -> Expression:
     """The expression of landmarks (478, >=2) px, in the given face frame (default: their own;
     pass a reference frame's axes to measure a moving face against a fixed scale)."""
     axes = axes or face_axes(points)
     local = axes.local(np.asarray(points, np.float64)[:, :2])
     corners = local[list(MOUTH_CORNERS)]
+    brow_right, brow_left, brow_inner = brow_heights(local)
     return Expression(
         mouth_open=mouth_opening(local),
         mouth_width=float(np.hypot(*(corners[1] - corners[0]))),
@@ -125,6 +150,9 @@ def measure(points: np.ndarray, axes: FaceAxes | None = None) -> Expression:
         eye_open_left=eye_opening(local, LEFT_UPPER_LID, LEFT_LOWER_LID),
         gaze_right=_gaze(local, RIGHT_EYE_CORNERS, RIGHT_IRIS_CENTER),
         gaze_left=_gaze(local, LEFT_EYE_CORNERS, LEFT_IRIS_CENTER),
+        brow_right=brow_right,
+        brow_left=brow_left,
+        brow_inner=brow_inner,
     )
 
 

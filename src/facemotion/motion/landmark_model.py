@@ -5,8 +5,8 @@ smooth them lightly (One-Euro), turn them into target landmarks for the source (
 motion with the head as a similarity, or absolute), warp the source piecewise-affinely over
 the face mesh with rings carrying the head's motion outwards (warp.py), move the surroundings
 (shoulders, hair, camera) with the driving video's smoothed optical flow (flow.py) blended in
-outside the face, and fill the mouth where it opens wider than the source's (mouth.py), in
-the source's colours.
+outside the face, and fill the mouth where it opens wider than the source's (mouth.py) and
+the eyes where the source's are shut (eyeball.py), in the source's colours.
 Needs no download and runs in real time on a CPU. Frames where the driving face is lost hold
 the last pose and are counted (`LandmarkModel.lost_frames`, `last_report`).
 """
@@ -25,6 +25,7 @@ from facemotion.errors import InputError, Remedy
 from facemotion.io.images import as_uint8_image
 from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.models.base import PassReport
+from facemotion.motion.eyeball import EyeFill, EyeOptions
 from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthFill, MouthOptions, fill_strength
@@ -48,12 +49,19 @@ from facemotion.motion.warp import (
 
 
 class Tracker(Protocol):
-    """Driving-frame landmarks: (H, W, 3) uint8 -> ((478, 3) pixels, found); `close` frees
-    the native graph (MediaPipe's must be closed explicitly)."""
+    """Driving-frame landmarks: (H, W, 3) uint8 -> ((478, 3) pixels, found); `blendshapes`:
+    the learned scores (52,) (ARKit order, landmarks/arkit.py) of the frame last tracked, or
+    None where the tracker has none (retargeting then measures the landmarks alone);
+    `close` frees the native graph (MediaPipe's must be closed explicitly)."""
 
     def __call__(self, image: np.ndarray) -> tuple[np.ndarray, bool]: ...
 
+    def blendshapes(self) -> np.ndarray | None: ...
+
     def close(self) -> None: ...
+
+
+Tracked = tuple[np.ndarray, bool, np.ndarray | None]  # points, found, blendshape scores
 
 
 _STABLE = np.array(STABLE_POINTS)
@@ -86,11 +94,13 @@ class LandmarkOptions:
     line up with the output's and a sharper flow follows them: on carphone's self-reconstruction
     the L1 is 0.0542 at 0.01 against 0.0566 at 0.025; in relative mode they do not, and the
     stronger blur keeps the driver's outlines out of the source's surroundings).
-    expression: 'retarget' (default) opens the source's mouth and lids as far as the driver's,
-    measured against the driver's own neutral and laid onto the source in proportion to its
-    face (retarget.py, settings in `retarget`); 'relative' moves every lip and lid landmark by
-    the driver's displacement from its reference frame, as the head does. Relative motion
-    only: absolute motion copies the driver's face, expression included.
+    expression: 'retarget' (default) opens the source's mouth and lids as far as the driver's
+    and moves its gaze and brows as the driver's, measured against the driver's own neutral
+    and laid onto the source in proportion to its face (retarget.py, settings in `retarget`);
+    'relative' moves every lip and lid landmark by the driver's displacement from its
+    reference frame, as the head does. Relative motion only: absolute motion copies the
+    driver's face, expression included. fill_eyes / eyes: in retarget mode, draw an eyeball
+    (eyeball.py, its settings) into an eye the source shows shut, which retargeting opens.
     """
 
     overlap: bool = True
@@ -101,6 +111,7 @@ class LandmarkOptions:
     frames_per_second: float = 30.0
     map_pixels: int = 128
     fill_mouth: bool = True
+    fill_eyes: bool = True
     body_motion: bool = True
     feather: float = 0.15
     relative_feather: float = 0.8
@@ -112,6 +123,7 @@ class LandmarkOptions:
     flow_finest_scale: int = 1
     rings: RingOptions = field(default_factory=RingOptions)
     mouth: MouthOptions = field(default_factory=MouthOptions)
+    eyes: EyeOptions = field(default_factory=EyeOptions)
     expression: str = "retarget"
     retarget: RetargetOptions = field(default_factory=RetargetOptions)
 
@@ -123,31 +135,33 @@ class LandmarkOptions:
             )
 
 
-def _settled(tracker: Tracker, calls: int) -> Callable[[np.ndarray], tuple[np.ndarray, bool]]:
+def _settled(tracker: Tracker, calls: int) -> Callable[[np.ndarray], Tracked]:
     """The tracker, run again on a frame where the face is found after not being found: the
     first landmarks come from the face detector's box, the next ones from the landmarks' own
     box, ~1.5 px apart at first; settling on the frame itself keeps that jump (and a slow drift
-    of a still face) out of the animation."""
+    of a still face) out of the animation. Returns (points, found, blendshape scores), the
+    scores taken at once, on the same thread as the landmarks."""
     lost = True
 
-    def track(image: np.ndarray) -> tuple[np.ndarray, bool]:
+    def track(image: np.ndarray) -> Tracked:
         nonlocal lost
         points, found = tracker(image)
+        scores = tracker.blendshapes()
         if found and lost:
             for _ in range(calls):
                 again, still_found = tracker(image)
                 if still_found:
-                    points = again
+                    points, scores = again, tracker.blendshapes()
         lost = not found
-        return points, found
+        return points, found, scores
 
     return track
 
 
 def _tracked(
     driving: Iterable[np.ndarray], tracker: Tracker, overlap: bool, settle_calls: int
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool]]:
-    """(frame, frame as uint8, points, found) per driving frame. With overlap, the landmarks
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray | None]]:
+    """(frame, frame as uint8, points, found, scores) per driving frame. With overlap, the landmarks
     of the next frame are found on a worker thread while the caller warps the current one
     (MediaPipe releases the GIL): the driving iterable is then read one frame ahead."""
     track = _settled(tracker, settle_calls)
@@ -158,7 +172,7 @@ def _tracked(
         return
     frames = iter(driving)
 
-    def detect() -> tuple[np.ndarray, np.ndarray, np.ndarray, bool] | None:
+    def detect() -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray | None] | None:
         frame = next(frames, None)
         if frame is None:
             return None
@@ -280,10 +294,13 @@ class LandmarkModel:
             mouth = MouthFill(
                 source, source_marks[LIPS_OUTER, :2], source_marks[lips, :2], self.options.mouth
             )
-        retargeter = None
+        retargeter = eyes = None
         # Absolute motion copies the driver's landmarks, its expression with them.
         if relative and self.options.expression == "retarget":
             retargeter = Retargeter(source_marks, self.options.retarget)
+            if self.options.fill_eyes and self.options.retarget.open_shut_eyes:
+                eyes = EyeFill(source, source_marks, self.options.eyes)
+                eyes = eyes if eyes.active else None
         tracker = self._tracker()
         frames = lost = 0
         reference = held = held_frame = None
@@ -292,7 +309,7 @@ class LandmarkModel:
         placement = np.eye(2)
         tracked = _tracked(driving, tracker, self.options.overlap, self.options.settle_calls)
         try:
-            for frame, image, points, found in tracked:
+            for frame, image, points, found, scores in tracked:
                 frames += 1
                 if not found:
                     lost += 1
@@ -303,7 +320,8 @@ class LandmarkModel:
                 else:
                     points = np.asarray(points, dtype=np.float64)
                     if retargeter is not None:
-                        retargeter.observe(points, frames / self.options.frames_per_second)
+                        time_s = frames / self.options.frames_per_second
+                        retargeter.observe(points, time_s, scores)
                     if self.options.smoothing:
                         points, smoother = self._smooth(points, frame.shape, frames, smoother)
                     held, held_frame = points, frame
@@ -359,6 +377,8 @@ class LandmarkModel:
                 if mouth is not None:
                     strength = fill_strength(targets[lips], source_marks[lips, :2], head.scale)
                     mouth(output, targets[lips], strength)
+                if eyes is not None:
+                    eyes(output, targets)
                 self.last_report = PassReport(frames, lost)
                 yield output
         finally:

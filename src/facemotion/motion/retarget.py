@@ -14,30 +14,43 @@ eyes over the frames seen so far) and laid onto the source in units of the sourc
   landmark from the source's own geometry).
 - eyes, each on its own side: the lids' gap becomes the source's neutral gap times the
   driver's openness over its neutral, remapped so that the driver's shut eye (whose rims
-  MediaPipe still places apart) shuts the source's fully; the iris centre stays between the
-  lids so that a shut eye leaves no fold in the warp.
+  MediaPipe still places apart) shuts the source's fully; where the tracker gives the
+  learned blendshapes, the eyeBlink scores over their running median deepen the measured
+  closing. An eye photographed shut has a typical open eye as its neutral (the model draws
+  its eyeball, eyeball.py), opening into a typical eye's shape.
+- gaze, each eye on its side (eyes.py): the iris centre is placed at the source's neutral
+  gaze (its own, within a tolerance of a typical centred gaze) plus the driver's change
+  from its own neutral (the median over recent frames), in eye widths; up and down only
+  while the eye is open; its ring keeps its round shape; it stays between the lids so that
+  a shut eye leaves no fold in the warp.
+- brows (eyes.py): each brow's height over its eye and the inner ends' raise become the
+  source's own plus the driver's change from its neutral (the median over recent frames);
+  the forehead and upper-lid skin follow with weights from the source's geometry.
 
 - mouth corners (smile.py): the width and lift of the source's mouth become its neutral
   ones (its own, within a typical range: a photographed smile is not its neutral) moved by
   the driver's change from its own neutral (the median over recent frames).
 
-Brows and gaze stay relative. All functions are pure except `DriverNeutral`,
-which holds the running neutral of one animation.
+All functions are pure except `DriverNeutral`, which holds the running neutral of one
+animation, and the filters.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
+from facemotion.landmarks.arkit import INDEX
 from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.motion.expression import (
     LEFT_BELOW,
     LEFT_CREASE,
     LEFT_EYE_CORNERS,
     LEFT_IRIS_CENTER,
+    LEFT_IRIS_RING,
     LEFT_LOWER_LID,
     LEFT_UPPER_LID,
     LOWER_INNER_LIP,
@@ -46,6 +59,7 @@ from facemotion.motion.expression import (
     RIGHT_CREASE,
     RIGHT_EYE_CORNERS,
     RIGHT_IRIS_CENTER,
+    RIGHT_IRIS_RING,
     RIGHT_LOWER_LID,
     RIGHT_UPPER_LID,
     UPPER_INNER_LIP,
@@ -53,6 +67,13 @@ from facemotion.motion.expression import (
     FaceAxes,
     face_axes,
     measure,
+)
+from facemotion.motion.eyes import (
+    blink_factor,
+    brow_weights,
+    neutral_gaze,
+    place_iris,
+    set_brows,
 )
 from facemotion.motion.mesh import harmonic
 from facemotion.motion.similarity import Similarity
@@ -82,30 +103,54 @@ class RetargetOptions:
     lower_lid_share: the share of a closing (or opening) that the lower lid takes (in a blink
     the lids meet below the eye's middle). typical_corners / corner_tolerance: the (mouth
     width, corner lift) of a neutral mouth and how far a source's own may lie from it and
-    still count as its neutral (smile.py). smoothing_*: the One-Euro
+    still count as its neutral (smile.py). shut_eye: a source eye whose lid gap over its width
+    is below this counts as photographed shut; its neutral is then `opened_eye` (the
+    opened eye is drawn by the model, eyeball.py) when open_shut_eyes, else it stays shut.
+    typical_gaze / gaze_tolerance: a neutral gaze (outwards, down: iris centre from the eye
+    corners' midpoint, in eye widths) and how far a source's own may lie from it and still
+    count as its neutral (eyes.py); gaze_limit: the furthest sideways an iris centre goes;
+    vertical_gaze: the share of the driver's up-and-down gaze change the source takes.
+    blink_weight / blink_full: where the tracker gives the learned blendshapes, each eye's
+    openness is also lowered by up to blink_weight as its eyeBlink score rises above its
+    running median towards blink_full (eyes.py `blink_factor`; 0 turns this off).
+    smoothing_*: the One-Euro
     filter on the driver's openings (face units per second for beta), measured on the raw
     landmarks: steady lids on a still face, yet a one-frame blink keeps most of its depth
-    (the landmark filter, tuned for the head, would halve it)."""
+    (the landmark filter, tuned for the head, would halve it); eye_smoothing_min_cutoff_hz:
+    the same for the eyes, gaze and brows (the mouth's filter lags a blink by a frame)."""
 
     closed_mouth: float = 0.03
     eye_closed_ratio: float = 0.35
     eye_wide_limit: float = 1.3
     typical_eye_open: float = 0.28
     neutral_frames: int = 150
-    crease_follow: float = 0.5
+    crease_follow: float = 1.0
     lower_lid_share: float = 0.2
     typical_corners: tuple[float, float] = (0.82, 0.0)
     corner_tolerance: tuple[float, float] = (0.07, 0.04)
+    shut_eye: float = 0.1
+    opened_eye: float = 0.25
+    open_shut_eyes: bool = True
+    typical_gaze: tuple[float, float] = (0.03, -0.05)
+    gaze_tolerance: tuple[float, float] = (0.05, 0.03)
+    gaze_limit: float = 0.3
+    vertical_gaze: float = 1.0
+    blink_weight: float = 0.5
+    blink_full: float = 0.6
     smoothing_min_cutoff_hz: float = 2.0
     smoothing_beta: float = 30.0
+    eye_smoothing_min_cutoff_hz: float = 30.0
 
 
 @dataclass(frozen=True)
 class SourceRig:
     """What retargeting needs of the source, computed once: its face axes, the jaw weights
     (478,) (how far each landmark follows the lower lip's opening), and the neutral openness
-    of each eye (its own: an eye photographed shut stays shut, as opening it would show a
-    dark hole where the warp has no eyeball to show); mouth_rest: the
+    of each eye (its own; `opened_eye` for an eye photographed shut, whose eyeball the model
+    draws, see `RetargetOptions`); gaze_*: each eye's neutral gaze (2,) (eyes.py);
+    iris_*: each iris ring's offsets (4, 2) from its centre, face units, on a circle of the
+    source's own iris radius; brows: its (right, left, inner) brow heights (expression.py);
+    brow_weights: (3, 478) how far each landmark follows them (eyes.py); mouth_rest: the
     gap its lips keep when closed (its own gap up to `closed_mouth`: landmarks on closed lips
     are rarely exactly together); corner_weights: how far each landmark follows each mouth
     corner (2 x (478,)); corners_rest: its neutral (mouth width, corner lift)."""
@@ -117,6 +162,12 @@ class SourceRig:
     corners_rest: tuple[float, float]
     eye_neutral_right: float
     eye_neutral_left: float
+    gaze_right: np.ndarray
+    gaze_left: np.ndarray
+    iris_right: np.ndarray
+    iris_left: np.ndarray
+    brows: tuple[float, float, float]
+    brow_weights: np.ndarray
 
 
 def jaw_weights(points: np.ndarray, axes: FaceAxes | None = None) -> np.ndarray:
@@ -162,66 +213,125 @@ def jaw_weights(points: np.ndarray, axes: FaceAxes | None = None) -> np.ndarray:
     return np.clip(harmonic(weights, free), 0.0, 1.0)
 
 
+def _iris_ring(local: np.ndarray, centre: int, ring: tuple[int, ...], width: float) -> np.ndarray:
+    """(4, 2) the ring's offsets from its centre, put on a circle of their mean radius (kept
+    within 0.17-0.26 eye widths: the ring of an eye shut in the photo is a guess)."""
+    offsets = local[list(ring)] - local[centre]
+    lengths = np.maximum(np.linalg.norm(offsets, axis=1, keepdims=True), 1e-9)
+    radius = float(np.clip(lengths.mean(), 0.17 * width, 0.26 * width))
+    return offsets / lengths * radius
+
+
+def _eye_neutral(openness: float, options: RetargetOptions) -> float:
+    if openness >= options.shut_eye or not options.open_shut_eyes:
+        return max(openness, 0.0)
+    return options.opened_eye
+
+
 def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions()) -> SourceRig:
     """The rig of a source face from its landmarks (478, >=2) px."""
     axes = face_axes(points)
     expression = measure(points, axes)
+    local = axes.local(np.asarray(points, np.float64)[:, :2])
+    outwards, down = options.typical_gaze
+    widths = [
+        float(np.hypot(*(local[a] - local[b]))) for a, b in (RIGHT_EYE_CORNERS, LEFT_EYE_CORNERS)
+    ]
     return SourceRig(
         axes,
         jaw_weights(points, axes),
         float(np.clip(expression.mouth_open, 0.0, options.closed_mouth)),
-        corner_weights(axes.local(np.asarray(points, np.float64)[:, :2])),
+        corner_weights(local),
         neutral_corners(
             expression.mouth_width,
             expression.corner_lift,
             options.typical_corners,
             options.corner_tolerance,
         ),
-        max(expression.eye_open_right, 0.0),
-        max(expression.eye_open_left, 0.0),
+        _eye_neutral(expression.eye_open_right, options),
+        _eye_neutral(expression.eye_open_left, options),
+        # The face's x runs from the right eye to the left one: outwards is -x on the right.
+        neutral_gaze(expression.gaze_right, np.array([-outwards, down]), options.gaze_tolerance),
+        neutral_gaze(expression.gaze_left, np.array([outwards, down]), options.gaze_tolerance),
+        _iris_ring(local, RIGHT_IRIS_CENTER, RIGHT_IRIS_RING, widths[0]),
+        _iris_ring(local, LEFT_IRIS_CENTER, LEFT_IRIS_RING, widths[1]),
+        (expression.brow_right, expression.brow_left, expression.brow_inner),
+        brow_weights(local),
     )
 
 
 class OpeningFilter:
-    """One-Euro smoothing of a driver's mouth and eye openings over one animation."""
+    """One-Euro smoothing of a driver's mouth and eye openings, gaze and brows over one
+    animation."""
 
     def __init__(self, options: RetargetOptions = RetargetOptions()) -> None:
         self._filter = OneEuroFilter(options.smoothing_min_cutoff_hz, options.smoothing_beta)
+        self._eyes = OneEuroFilter(options.eye_smoothing_min_cutoff_hz, options.smoothing_beta)
 
     def __call__(self, expression: Expression, time_s: float) -> Expression:
         """The expression with its openings smoothed (frames in order, time in seconds)."""
-        values = [expression.mouth_open, expression.eye_open_right, expression.eye_open_left]
-        values += [expression.mouth_width, expression.corner_lift]
-        smoothed = self._filter(np.array(values), time_s)
-        mouth, right, left, width, lift = (float(v) for v in smoothed)
+        values = [expression.mouth_open, expression.mouth_width, expression.corner_lift]
+        mouth, width, lift = (float(v) for v in self._filter(np.array(values), time_s))
+        values = [expression.eye_open_right, expression.eye_open_left]
+        values += [expression.brow_right, expression.brow_left, expression.brow_inner]
+        values += [*expression.gaze_right, *expression.gaze_left]
+        smoothed = self._eyes(np.array(values), time_s)
+        right, left, brow_right, brow_left, brow_inner = (float(v) for v in smoothed[:5])
         return Expression(
             mouth,
             width,
             lift,
             right,
             left,
-            expression.gaze_right,
-            expression.gaze_left,
+            smoothed[5:7],
+            smoothed[7:9],
+            brow_right,
+            brow_left,
+            brow_inner,
         )
 
 
 class DriverNeutral:
     """The driver's neutral over one animation: the closed-lips baseline of its mouth gap (the
     smallest gap seen so far, at most `closed_mouth`), the median openness of each eye over
-    the last `neutral_frames` frames (blinks are brief, so the median is the open eye) and
-    the median width and corner lift of its mouth over the same frames."""
+    the last `neutral_frames` frames (blinks are brief, so the median is the open eye), and
+    the median width and corner lift of its mouth, gaze of each eye and height of its brows
+    over the same frames (`gaze` and `brows` after at least one `update`)."""
 
     def __init__(self, options: RetargetOptions = RetargetOptions()) -> None:
         self.options = options
         self.mouth = options.closed_mouth
         self._eyes: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
         self._corners: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
+        self._gaze: deque[np.ndarray] = deque(maxlen=options.neutral_frames)
+        self._blinks: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
+        self._brows: deque[tuple[float, float, float]] = deque(maxlen=options.neutral_frames)
 
     def update(self, expression: Expression) -> None:
         """Take one driving frame's expression into the neutral."""
         self.mouth = min(self.mouth, expression.mouth_open)
         self._eyes.append((expression.eye_open_right, expression.eye_open_left))
         self._corners.append((expression.mouth_width, expression.corner_lift))
+        self._gaze.append(np.concatenate([expression.gaze_right, expression.gaze_left]))
+        self._brows.append((expression.brow_right, expression.brow_left, expression.brow_inner))
+
+    def update_blinks(self, right: float, left: float) -> tuple[float, float]:
+        """Take one frame's eyeBlink scores (right, left eye); returns their neutral (the
+        median over the recent frames given scores, this one included)."""
+        self._blinks.append((right, left))
+        neutral_right, neutral_left = np.median(np.asarray(self._blinks), axis=0)
+        return float(neutral_right), float(neutral_left)
+
+    @property
+    def gaze(self) -> tuple[np.ndarray, np.ndarray]:
+        """The neutral gaze (2,) of the right and the left eye."""
+        median = np.median(np.asarray(self._gaze), axis=0)
+        return median[:2], median[2:]
+
+    @property
+    def brows(self) -> np.ndarray:
+        """The neutral (right, left, inner) brow heights (3,)."""
+        return np.median(np.asarray(self._brows), axis=0)
 
     @property
     def corners(self) -> tuple[float, float]:
@@ -242,14 +352,18 @@ class DriverNeutral:
 
 @dataclass(frozen=True)
 class Wanted:
-    """The source's openings for one frame, in the source's face units: the inner lips' gap,
-    and each eye's lid gap over its width."""
+    """The source's expression for one frame, in the source's face units: the inner lips'
+    gap, each eye's lid gap over its width, the mouth's width and corner lift, each eye's gaze
+    (2,) and the (right, left, inner) brow heights."""
 
     mouth_open: float
     eye_open_right: float
     eye_open_left: float
     mouth_width: float
     corner_lift: float
+    gaze_right: np.ndarray
+    gaze_left: np.ndarray
+    brows: tuple[float, float, float]
 
 
 def eye_ratio(openness: float, neutral: float, options: RetargetOptions) -> float:
@@ -265,16 +379,34 @@ def eye_ratio(openness: float, neutral: float, options: RetargetOptions) -> floa
 def wanted_openings(
     driver: Expression, neutral: DriverNeutral, rig: SourceRig, options: RetargetOptions
 ) -> Wanted:
-    """What the source's mouth and eyes should show for the driver's expression."""
+    """What the source's face should show for the driver's expression."""
     right, left = neutral.eyes
     width, lift = neutral.corners
+    gaze_right, gaze_left = neutral.gaze
+    driver_brows = np.array([driver.brow_right, driver.brow_left, driver.brow_inner])
+    brows = np.asarray(rig.brows) + driver_brows - neutral.brows
+    open_right = eye_ratio(driver.eye_open_right, right, options)
+    open_left = eye_ratio(driver.eye_open_left, left, options)
     return Wanted(
         mouth_open=rig.mouth_rest + max(driver.mouth_open - neutral.mouth, 0.0),
-        eye_open_right=rig.eye_neutral_right * eye_ratio(driver.eye_open_right, right, options),
-        eye_open_left=rig.eye_neutral_left * eye_ratio(driver.eye_open_left, left, options),
+        eye_open_right=rig.eye_neutral_right * open_right,
+        eye_open_left=rig.eye_neutral_left * open_left,
         mouth_width=rig.corners_rest[0] + driver.mouth_width - width,
         corner_lift=rig.corners_rest[1] + driver.corner_lift - lift,
+        gaze_right=rig.gaze_right
+        + _gaze_change(driver.gaze_right - gaze_right, open_right, options.vertical_gaze),
+        gaze_left=rig.gaze_left
+        + _gaze_change(driver.gaze_left - gaze_left, open_left, options.vertical_gaze),
+        brows=(float(brows[0]), float(brows[1]), float(brows[2])),
     )
+
+
+def _gaze_change(change: np.ndarray, openness: float, vertical: float) -> np.ndarray:
+    """The driver's gaze change (2,) to lay onto the source, for an eye open by `openness`
+    (`eye_ratio`): sideways whole; `vertical` of it up and down, and only while the eye is
+    open past halfway (the tracker's iris centre drops with closing lids: no look down)."""
+    share = vertical * float(np.clip((openness - 0.5) / 0.5, 0.0, 1.0))
+    return np.array([change[0], change[1] * share])
 
 
 def _set_mouth(local: np.ndarray, weights: np.ndarray, gap: float) -> None:
@@ -299,6 +431,7 @@ class _Eye:
     below: tuple[int, ...]
     corners: tuple[int, int]
     iris: int
+    ring: tuple[int, ...]
 
 
 _RIGHT_EYE = _Eye(
@@ -308,22 +441,40 @@ _RIGHT_EYE = _Eye(
     RIGHT_BELOW,
     RIGHT_EYE_CORNERS,
     RIGHT_IRIS_CENTER,
+    RIGHT_IRIS_RING,
 )
 _LEFT_EYE = _Eye(
-    LEFT_CREASE, LEFT_UPPER_LID, LEFT_LOWER_LID, LEFT_BELOW, LEFT_EYE_CORNERS, LEFT_IRIS_CENTER
+    LEFT_CREASE,
+    LEFT_UPPER_LID,
+    LEFT_LOWER_LID,
+    LEFT_BELOW,
+    LEFT_EYE_CORNERS,
+    LEFT_IRIS_CENTER,
+    LEFT_IRIS_RING,
 )
+
+
+def _lid_profile(local: np.ndarray, eye: _Eye) -> np.ndarray:
+    """(7,) a typical open eye's lid gaps along one eye (mean 1): highest in the middle,
+    nothing at the corners (for an eye whose own gaps, shut, say nothing of its shape)."""
+    outer, inner = local[eye.corners[0], 0], local[eye.corners[1], 0]
+    across = (local[list(eye.upper), 0] - outer) / (inner - outer if inner != outer else 1e-6)
+    profile = np.sin(np.pi * np.clip(across, 0.02, 0.98)) ** 0.7
+    return profile / profile.mean()
 
 
 def _set_eye(local: np.ndarray, eye: _Eye, openness: float, options: RetargetOptions) -> None:
     """Move one eye's lids in face-unit landmarks (478, 2), in place, so that their gap over
     the eye's width is `openness`: the lower lid takes `lower_lid_share` of the move, the
-    rings beyond the lids `crease_follow` of their lid's; keep the iris centre between."""
+    rings beyond the lids `crease_follow` of their lid's. An eye open by less than `shut_eye`
+    opens into a typical eye's shape."""
     upper, lower = list(eye.upper), list(eye.lower)
     width = max(float(np.hypot(*(local[eye.corners[0]] - local[eye.corners[1]]))), 1e-6)
     gaps = local[lower, 1] - local[upper, 1]
     now = float(np.mean(gaps)) / width
-    # An eye shut in the photo (neutral 0) stays shut: the scale keeps a zero gap at zero.
-    new_gaps = gaps * (openness / now) if now > 1e-6 else gaps
+    own = float(np.clip(now / options.shut_eye, 0.0, 1.0))
+    shape = own * gaps / max(now * width, 1e-9) + (1.0 - own) * _lid_profile(local, eye)
+    new_gaps = openness * width * shape
     closing = gaps - np.maximum(new_gaps, 0.0)
     down = (1.0 - options.lower_lid_share) * closing
     up = options.lower_lid_share * closing
@@ -331,10 +482,6 @@ def _set_eye(local: np.ndarray, eye: _Eye, openness: float, options: RetargetOpt
     local[list(eye.crease), 1] += options.crease_follow * down
     local[lower, 1] -= up
     local[list(eye.below), 1] -= options.crease_follow * up
-    middle = len(upper) // 2
-    top, bottom = local[upper[middle], 1], local[lower[middle], 1]
-    inset = 0.3 * (bottom - top)
-    local[eye.iris, 1] = np.clip(local[eye.iris, 1], top + inset, bottom - inset)
 
 
 def retarget(
@@ -344,7 +491,7 @@ def retarget(
     wanted: Wanted,
     options: RetargetOptions = RetargetOptions(),
 ) -> np.ndarray:
-    """Target landmarks (478, 2) px with the mouth and eyes set to `wanted`.
+    """Target landmarks (478, 2) px with the mouth, eyes, gaze and brows set to `wanted`.
 
     head: the similarity taking the source's face to the targets' pose (fitted on stable
     points); the openings are set in the source's own face frame, then posed again.
@@ -355,8 +502,14 @@ def retarget(
     local = axes.local(unposed)
     set_corners(local, rig.corner_weights, wanted.mouth_width, wanted.corner_lift)
     _set_mouth(local, rig.jaw_weights, wanted.mouth_open)
-    _set_eye(local, _RIGHT_EYE, wanted.eye_open_right, options)
-    _set_eye(local, _LEFT_EYE, wanted.eye_open_left, options)
+    for eye, openness, gaze, ring in (
+        (_RIGHT_EYE, wanted.eye_open_right, wanted.gaze_right, rig.iris_right),
+        (_LEFT_EYE, wanted.eye_open_left, wanted.gaze_left, rig.iris_left),
+    ):
+        _set_eye(local, eye, openness, options)
+        lids = (eye.upper, eye.lower)
+        place_iris(local, eye.corners, lids, eye.iris, eye.ring, gaze, ring, options.gaze_limit)
+    set_brows(local, rig.brow_weights, wanted.brows)
     frame = np.stack([axes.x, axes.y])  # rows: the face's axes in image px
     back = axes.origin + axes.scale * local @ frame
     return head(back)
@@ -374,10 +527,25 @@ class Retargeter:
         self._openings = OpeningFilter(options)
         self._wanted: Wanted | None = None
 
-    def observe(self, points: np.ndarray, time_s: float) -> None:
+    def observe(
+        self, points: np.ndarray, time_s: float, blendshapes: np.ndarray | None = None
+    ) -> None:
         """Take a driving frame's landmarks, before any landmark smoothing (a blink lasts a
-        frame or two, which that filter would halve), at `time_s` seconds."""
+        frame or two, which that filter would halve), at `time_s` seconds; blendshapes: the
+        learned model's scores (52,) of the frame (ARKit order), None where there are none."""
         expression = measure(points)
+        if blendshapes is not None and self.options.blink_weight > 0:
+            right = float(blendshapes[INDEX["eyeBlinkRight"]])
+            left = float(blendshapes[INDEX["eyeBlinkLeft"]])
+            neutral_right, neutral_left = self._neutral.update_blinks(right, left)
+            weight, full = self.options.blink_weight, self.options.blink_full
+            expression = dataclasses.replace(
+                expression,
+                eye_open_right=expression.eye_open_right
+                * blink_factor(right, neutral_right, weight, full),
+                eye_open_left=expression.eye_open_left
+                * blink_factor(left, neutral_left, weight, full),
+            )
         self._neutral.update(expression)
         smoothed = self._openings(expression, time_s)
         self._wanted = wanted_openings(smoothed, self._neutral, self.rig, self.options)

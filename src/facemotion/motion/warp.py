@@ -1,7 +1,13 @@
 """Dense backward warp of an image from source landmarks to target landmarks.
 
-The face is warped piecewise-affinely over the face-mesh triangles, with the eyes fanned from
-the iris centres (so the gaze follows) and the mouth fanned from its centre. Outside the face,
+The face is warped piecewise-affinely over the face-mesh triangles, the mouth fanned from its
+centre. Each eye's opening is drawn behind the mesh (the lids always cover it): a disc around
+the iris centre, a little wider than the iris, moves rigidly (the source's disc turned and
+scaled by the head's similarity around the target iris centre), so an iris keeps its round
+shape when the gaze turns, on top of the sclera, which stretches between the lid rims and a
+loop around the iris (the loop pulled inside the rims where the disc reaches under a lid).
+Painted before the lids, the disc never shows through them, even when they are shut.
+Outside the face,
 rings of points on rays from the face centre through the oval carry the motion outwards: the
 first ring blends the oval's own motion with the head's similarity (hair, ears, neck follow),
 the next ones keep a decaying share of the head's similarity, and the last ring, beyond the
@@ -30,6 +36,15 @@ from facemotion.motion.similarity import Similarity
 
 _SUBPIXEL_BITS = 4
 _LANDMARKS = 478
+_RIGHT_IRIS = np.arange(469, 473)  # the ring around RIGHT_IRIS_CENTER
+_LEFT_IRIS = np.arange(474, 478)
+_RIGHT_CORNERS, _LEFT_CORNERS = (33, 133), (263, 362)
+_DISC_POINTS = 16  # points on each iris disc's rim
+# The disc's radius over the iris ring's (the limbus is soft: a little sclera moves with it),
+# and within what share of each ray from the iris centre to the lid rims the disc and the
+# sclera's inner loop stay.
+_DISC_MARGIN = 1.15
+_SCLERA_INSET = 0.85
 
 
 @dataclass(frozen=True)
@@ -49,11 +64,15 @@ class RingOptions:
 @dataclass(frozen=True)
 class WarpLayout:
     """Triangles over the extended point set: the 478 landmarks, the mouth centre (index
-    478), then the rings (478 + 1 + ring * len(oval) + i). `face` marks the triangles that are
-    depth-ordered; the others (rings) are drawn first."""
+    478), the rings (478 + 1 + ring * len(oval) + i), then per eye (the image's left one
+    first) the sclera's inner loop (one point per lid-rim point) and the iris disc's rim
+    (`eye_index`). `face` marks the triangles that are depth-ordered, `eyes` those of the eye
+    openings (sclera, then discs, drawn in their order before the face); the others (rings)
+    are drawn first of all."""
 
     triangles: np.ndarray  # (F, 3) int32
     face: np.ndarray  # (F,) bool
+    eyes: np.ndarray  # (F,) bool
     topology: FaceTopology
     rings: RingOptions
 
@@ -63,6 +82,12 @@ class WarpLayout:
 
     def ring_index(self, ring: int) -> int:
         return _LANDMARKS + 1 + ring * len(self.topology.oval)
+
+    def eye_index(self, eye: int) -> int:
+        """The first extended point of eye 0 (the image's left) or 1: its sclera loop, then
+        its disc rim."""
+        rim = len(self.topology.right_eye)
+        return self.ring_index(len(self.rings.factors)) + eye * (rim + _DISC_POINTS)
 
 
 def _fan(loop: np.ndarray, center: int) -> np.ndarray:
@@ -85,14 +110,10 @@ def warp_layout(source: np.ndarray, rings: RingOptions = RingOptions()) -> WarpL
     triangles = topology.triangles
     if np.count_nonzero(signed_areas(source, triangles) > 0) < len(triangles) / 2:
         triangles = triangles[:, ::-1]
-    fans = [
-        _fan(topology.right_eye, RIGHT_IRIS_CENTER),
-        _fan(topology.left_eye, LEFT_IRIS_CENTER),
-        _fan(topology.inner_lips, _LANDMARKS),
-    ]
     # A fan shares its rim with the mesh: it must run each rim edge the other way round.
-    fixed = [triangles] + [_match_orientation(fan, triangles) for fan in fans]
-    face = np.concatenate(fixed)
+    face = np.concatenate(
+        [triangles, _match_orientation(_fan(topology.inner_lips, _LANDMARKS), triangles)]
+    )
     oval = topology.oval
     ring_parts = []
     inner = oval
@@ -100,11 +121,23 @@ def warp_layout(source: np.ndarray, rings: RingOptions = RingOptions()) -> WarpL
         outer = _LANDMARKS + 1 + ring * len(oval) + np.arange(len(oval), dtype=np.int32)
         ring_parts.append(_strip(inner, outer))
         inner = outer
+    base = _LANDMARKS + 1 + len(rings.factors) * len(oval)
+    sclera, discs = [], []
+    for eye, (rim, centre) in enumerate(
+        ((topology.right_eye, RIGHT_IRIS_CENTER), (topology.left_eye, LEFT_IRIS_CENTER))
+    ):
+        start = base + eye * (len(rim) + _DISC_POINTS)
+        loop = start + np.arange(len(rim), dtype=np.int32)
+        disc = start + len(rim) + np.arange(_DISC_POINTS, dtype=np.int32)
+        sclera += [_strip(rim, loop), _fan(loop, centre)]
+        discs.append(_fan(disc, centre))
+    eyes = np.concatenate(sclera + discs)
+    rings_all = np.concatenate(ring_parts)
+    kind = np.repeat(np.arange(3), [len(face), len(eyes), len(rings_all)])
     layout = WarpLayout(
-        triangles=np.concatenate([face, *ring_parts]).astype(np.int32),
-        face=np.concatenate(
-            [np.ones(len(face), bool), np.zeros(sum(len(p) for p in ring_parts), bool)]
-        ),
+        triangles=np.concatenate([face, eyes, rings_all]).astype(np.int32),
+        face=kind == 0,
+        eyes=kind == 1,
         topology=topology,
         rings=rings,
     )
@@ -121,10 +154,117 @@ def _match_orientation(fan: np.ndarray, mesh: np.ndarray) -> np.ndarray:
 
 def _orient_rings(layout: WarpLayout, points: np.ndarray) -> WarpLayout:
     triangles = layout.triangles.copy()
-    rings = ~layout.face
+    rings = ~(layout.face | layout.eyes)
     backwards = rings & (signed_areas(points, triangles) < 0)
     triangles[backwards] = triangles[backwards][:, ::-1]
-    return WarpLayout(triangles, layout.face, layout.topology, layout.rings)
+    return WarpLayout(triangles, layout.face, layout.eyes, layout.topology, layout.rings)
+
+
+def _circle(count: int) -> np.ndarray:
+    angles = 2 * np.pi * np.arange(count) / count
+    return np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+
+def _sclera_loop(
+    rim: np.ndarray, centre: np.ndarray, radius: float, squash: float = 1.0, across=None
+) -> np.ndarray:
+    """(R, 2): on each ray from the iris centre (2,) to a lid-rim point (R, 2), the point on
+    the ellipse of `radius` along `across` (2,) (unit; default x) and `squash` * radius
+    across it, or `_SCLERA_INSET` of the way to the rim if that is nearer."""
+    rays = rim - centre
+    lengths = np.linalg.norm(rays, axis=1, keepdims=True)
+    directions = rays / np.maximum(lengths, 1e-9)
+    across = np.array([1.0, 0.0]) if across is None else across
+    along = directions @ across
+    normal = directions @ np.array([-across[1], across[0]])
+    ellipse = radius / np.sqrt(along**2 + (normal / max(squash, 1e-6)) ** 2)
+    reach = np.minimum(ellipse[:, None], _SCLERA_INSET * lengths)
+    return centre + directions * reach
+
+
+def _lid_gap(rim: np.ndarray) -> float:
+    """The mean distance between the paired upper and lower lid points of a lid loop (16, 2)
+    (MediaPipe's order: outer corner, upper lid, inner corner at 8, lower lid back)."""
+    return float(np.linalg.norm(rim[1:8] - rim[15:8:-1], axis=1).mean())
+
+
+def iris_radius(
+    points: np.ndarray, ring: np.ndarray, centre: int, corners: tuple[int, int]
+) -> float:
+    """The radius (px) of an iris disc of landmarks (478, >=2): the mean distance of its ring
+    points (4,) from its centre, kept within 0.15-0.3 of the eye's width
+    (corners: its two corner indices) where the ring is implausible (an eye shut in the
+    photo), times `_DISC_MARGIN`."""
+    points = np.asarray(points, np.float64)[:, :2]
+    width = float(np.hypot(*(points[corners[0]] - points[corners[1]])))
+    ring_radius = float(np.linalg.norm(points[ring] - points[centre], axis=1).mean())
+    return _DISC_MARGIN * float(np.clip(ring_radius, 0.15 * width, 0.3 * width))
+
+
+def _ray_reach(centre: np.ndarray, directions: np.ndarray, loop: np.ndarray) -> np.ndarray:
+    """(K,) how far each ray from `centre` (2,) along unit `directions` (K, 2) runs before it
+    leaves the closed polygon `loop` (L, 2) (infinite where it never meets it)."""
+    start, edge = loop, np.roll(loop, -1, axis=0) - loop  # (L, 2)
+    to_start = start - centre
+
+    def cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+
+    denominator = cross(directions[:, None], edge[None])  # (K, L)
+    safe = np.where(np.abs(denominator) < 1e-12, np.nan, denominator)
+    along = cross(to_start[None], edge[None]) / safe
+    at = cross(to_start[None], directions[:, None]) / safe
+    hit = (along > 0) & (at >= 0) & (at <= 1)
+    return np.where(hit, along, np.inf).min(axis=1)
+
+
+def _source_eyes(points: np.ndarray, layout: WarpLayout) -> np.ndarray:
+    """Each eye's sclera loop and disc rim (extended points in `layout` order) for source
+    landmarks (478, 2) px. The disc is the iris's (`iris_radius`) where the lid rims let it be
+    seen and stops short of them (at `_SCLERA_INSET` of the way) where they cover it: what
+    lies under the lids in the photo is lid, not iris, and must not move with the gaze."""
+    topology = layout.topology
+    circle = _circle(_DISC_POINTS)
+    parts = []
+    for rim, centre, ring, corners in (
+        (topology.right_eye, RIGHT_IRIS_CENTER, _RIGHT_IRIS, _RIGHT_CORNERS),
+        (topology.left_eye, LEFT_IRIS_CENTER, _LEFT_IRIS, _LEFT_CORNERS),
+    ):
+        middle = points[centre]
+        radius = iris_radius(points, ring, centre, corners)
+        reach = np.minimum(radius, _SCLERA_INSET * _ray_reach(middle, circle, points[rim]))
+        parts += [_sclera_loop(points[rim], middle, radius), middle + reach[:, None] * circle]
+    return np.vstack(parts)
+
+
+def _target_eyes(
+    targets: np.ndarray, source_extended: np.ndarray, layout: WarpLayout, head: Similarity
+) -> np.ndarray:
+    """Each eye's sclera loop and disc rim for target landmarks (478, 2) px: the source's disc
+    turned and scaled by `head` about the target iris centre, the sclera loop from the target
+    lid rims. As the lids close beyond the source's (a blink), the disc and the loop flatten
+    across the eye with the lids' gap, so that the closing slit shows the whole eye pressed
+    together, dark, as a closing eye does (a rigid disc left a band of white there)."""
+    topology = layout.topology
+    count = len(topology.right_eye)
+    parts = []
+    for eye, (rim, centre) in enumerate(
+        ((topology.right_eye, RIGHT_IRIS_CENTER), (topology.left_eye, LEFT_IRIS_CENTER))
+    ):
+        first = layout.eye_index(eye) + count
+        offsets = source_extended[first : first + _DISC_POINTS] - source_extended[centre]
+        offsets = head.scale * offsets @ head.rotation.T
+        radius = float(np.linalg.norm(offsets, axis=1).max())
+        lids = targets[rim]
+        across = lids[8] - lids[0]
+        across = across / max(float(np.hypot(*across)), 1e-9)
+        normal = np.array([-across[1], across[0]])
+        source_gap = head.scale * _lid_gap(source_extended[rim])
+        squash = float(np.clip(_lid_gap(lids) / max(source_gap, 1e-9), 0.0, 1.0))
+        offsets = offsets - (1.0 - squash) * np.outer(offsets @ normal, normal)
+        middle = targets[centre]
+        parts += [_sclera_loop(lids, middle, radius, squash, across), middle + offsets]
+    return np.vstack(parts)
 
 
 def source_points(
@@ -148,7 +288,8 @@ def source_points(
             rings.append(center + rays / lengths * max(far, factor * lengths.max()))
         else:
             rings.append(center + factor * rays)
-    return np.vstack([points, mouth[None], *rings])
+    eyes = _source_eyes(points, layout)
+    return np.vstack([points, mouth[None], *rings, eyes])
 
 
 def target_points(
@@ -176,7 +317,9 @@ def target_points(
             + layout.rings.head_weights[ring] * head_motion
         )
 
-    return np.vstack([targets[:_LANDMARKS, :2], mouth[None], *rings])
+    targets = np.asarray(targets, np.float64)[:_LANDMARKS, :2]
+    eyes = _target_eyes(targets, source_extended, layout, head)
+    return np.vstack([targets, mouth[None], *rings, eyes])
 
 
 def _affine_coefficients(
@@ -200,17 +343,19 @@ def _affine_coefficients(
     return np.concatenate([linear, offset[:, :, None]], axis=2).astype(np.float32)
 
 
-def _face_order(layout: WarpLayout, target: np.ndarray, depth: np.ndarray | None) -> np.ndarray:
-    """Face triangles in painting order: those turned away first, then the front ones from far
-    to near (depth: (478,) MediaPipe z, smaller is nearer)."""
+def _face_order(
+    layout: WarpLayout, target: np.ndarray, depth: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Face triangles in painting order: (those turned away, the front ones from far to near)
+    (depth: (478,) MediaPipe z, smaller is nearer)."""
     face = np.flatnonzero(layout.face)
     triangles = layout.triangles[face]
     front = signed_areas(target, triangles) > 0
     if depth is None:
-        return np.concatenate([face[~front], face[front]])
+        return face[~front], face[front]
     depth_extended = np.append(depth[:_LANDMARKS], depth[layout.topology.inner_lips].mean())
     face_depth = depth_extended[triangles[front]].mean(axis=1)
-    return np.concatenate([face[~front], face[front][np.argsort(-face_depth, kind="stable")]])
+    return face[~front], face[front][np.argsort(-face_depth, kind="stable")]
 
 
 def _paint_rings(
@@ -222,7 +367,7 @@ def _paint_rings(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The map over the ring triangles (they tile everything outside the face) at the grid
     samples: large triangles, painted with OpenCV. grid: (h, w) sample positions per axis."""
-    rings = np.flatnonzero(~layout.face)
+    rings = np.flatnonzero(~(layout.face | layout.eyes))
     triangles = layout.triangles[rings]
     ids = np.zeros(shape, dtype=np.int32)
     step = grid[1] - grid[0] if len(grid) > 1 else 1.0
@@ -323,7 +468,11 @@ def coarse_map(
     coarse = (-(-height // step), -(-width // step))
     grid = np.arange(max(coarse), dtype=np.float64) * step + (step - 1) / 2
     map_x, map_y = _paint_rings(target, source, layout, grid, coarse)
-    order = _face_order(layout, target, depth)
+    away, front = _face_order(layout, target, depth)
+    # The eye openings lie behind the lids: painted before the front of the face, which
+    # covers them, but over triangles turned away (lid skin folded over by a moving lid
+    # would otherwise hide part of the opening). One call: later triangles win.
+    order = np.concatenate([away, np.flatnonzero(layout.eyes), front])
     paint_triangles(target, source, layout.triangles[order], grid, (map_x, map_y))
     return map_x, map_y
 

@@ -1,0 +1,92 @@
+"""Drawing an eye where the source's is shut: a sclera and an iris, in the source's colours,
+inside the target lids, nothing when the lids are shut or the source's own eye is open."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from facemotion.motion.eyeball import RIGHT_EYE_LOOP, EyeOptions, eye_interior, eye_strength
+from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
+from tests.motion.landmark_faces import ScriptedTracker, face_landmarks, textured_image
+from tests.solver.synthetic_face import close_right_eye
+
+SIZE = 320
+SKIN = np.array([0.78, 0.6, 0.5], np.float32)
+
+
+def _lightness(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(np.ascontiguousarray(image, np.float32), cv2.COLOR_RGB2Lab)[..., 0]
+
+
+def _right_eye_box(points: np.ndarray) -> tuple[slice, slice]:
+    rim = points[list(RIGHT_EYE_LOOP), :2]
+    return (
+        slice(int(rim[:, 1].min()) - 1, int(rim[:, 1].max()) + 2),
+        slice(int(rim[:, 0].min()) - 1, int(rim[:, 0].max()) + 2),
+    )
+
+
+def _last_frame(driving: list[np.ndarray], fill_eyes: bool = True) -> np.ndarray:
+    """The last frame of a model run on a skin-coloured source whose right eye is shut."""
+    source_marks = face_landmarks(SIZE, face=close_right_eye())
+    options = LandmarkOptions(
+        smoothing=False, settle_calls=0, body_motion=False, fill_eyes=fill_eyes
+    )
+    model = LandmarkModel(
+        options,
+        tracker_factory=lambda: ScriptedTracker([(points, True) for points in driving]),
+        source_detector=lambda _: source_marks,
+    )
+    source = SKIN * (0.9 + 0.1 * textured_image(SIZE))
+    frames = [np.zeros((SIZE, SIZE, 3), np.float32)] * len(driving)
+    return list(model.animate(source, frames))[-1]
+
+
+def test_a_shut_source_eye_shows_an_eye_when_the_driver_opens_its_own():
+    neutral = face_landmarks(SIZE)
+    output = _last_frame([neutral] * 4)
+    skin = float(_lightness(SKIN[None, None])[0, 0])
+    eye = _lightness(output)[_right_eye_box(neutral)]
+    assert (eye > skin + 10).sum() > 20  # sclera
+    assert (eye < 25).sum() > 5  # iris and pupil
+    # Without the drawn eye, the warp has only the shut lids' skin to stretch there.
+    bare = _lightness(_last_frame([neutral] * 4, fill_eyes=False))[_right_eye_box(neutral)]
+    assert (bare > skin + 10).sum() == 0 and (bare < 25).sum() == 0
+    # The open left eye of the source is left to the warp.
+    left = output[int(neutral[386, 1]) : int(neutral[374, 1]), int(neutral[263, 0]) - 5]
+    assert np.abs(left - SKIN).max() < 0.2
+
+
+def test_no_eye_is_drawn_when_the_driver_blinks():
+    neutral, blink = face_landmarks(SIZE), face_landmarks(SIZE, face=close_right_eye())
+    output = _last_frame([neutral] * 10 + [blink] * 3)
+    skin = float(_lightness(SKIN[None, None])[0, 0])
+    eye = _lightness(output)[_right_eye_box(neutral)]
+    assert (eye > skin + 10).sum() == 0
+    assert (eye < 25).sum() == 0
+
+
+def test_eye_strength_is_full_for_shut_eyes_and_none_for_open_ones():
+    options = EyeOptions()
+    assert eye_strength(0.0, options) == 1.0
+    assert eye_strength(0.25, options) == 0.0
+    assert 0.0 < eye_strength((options.shut + options.open) / 2, options) < 1.0
+
+
+@pytest.mark.parametrize("gaze", [-12.0, 12.0])
+def test_the_drawn_iris_sits_at_the_gaze_and_the_sclera_is_lighter_than_the_skin(gaze):
+    t = np.linspace(0, np.pi, 9)
+    upper = np.stack([60 + 50 * np.cos(np.pi - t), 50 - 22 * np.sin(t)], 1)
+    lower = np.stack([60 + 50 * np.cos(t[1:-1]), 50 + 14 * np.sin(t[1:-1])], 1)
+    loop = np.vstack([upper, lower])
+    skin = np.array([60.0, 8.0, 19.0])
+    drawn = eye_interior(loop, np.array([60.0 + gaze, 52.0]), (100, 120), skin, EyeOptions())
+    lightness = _lightness(drawn)
+    dark = lightness < 25
+    ys, xs = np.nonzero(dark)
+    assert xs.mean() == pytest.approx(60.0 + gaze, abs=1.5)
+    # The pupil is round: as wide as tall.
+    assert xs.std() == pytest.approx(ys.std(), rel=0.1)
+    assert lightness[50, 60 - int(2.5 * gaze)] > skin[0] + 10
