@@ -42,3 +42,27 @@ def test_preview_without_gui_warns_once():
     preview.close()
     # opencv-python-headless (the dependency) has no windows.
     assert len(warnings) == 1 and "no preview window" in warnings[0]
+
+
+def test_the_live_loops_observation_reaches_the_landmark_model_with_its_scores():
+    from facemotion.landmarks.landmarker import FaceObservation
+    from facemotion.live.portrait import _reusing_landmarks
+    from facemotion.motion.landmark_model import LandmarkModel
+
+    given: list[FaceObservation] = []
+    model = _reusing_landmarks(LandmarkModel(), lambda: given[-1])
+    tracker = model._tracker()
+    seen = FaceObservation(
+        np.full((478, 3), 5.0, np.float32),
+        np.linspace(0.0, 1.0, 52, dtype=np.float32),
+        np.eye(4, dtype=np.float32),
+    )
+    given.append(seen)
+    points, found = tracker(np.zeros((8, 8, 3), np.uint8))
+    assert found and np.array_equal(points, seen.landmarks)
+    assert np.array_equal(tracker.blendshapes(), seen.blendshapes)
+    given.append(FaceObservation.missing())
+    points, found = tracker(np.zeros((8, 8, 3), np.uint8))
+    assert not found and tracker.blendshapes() is None
+    tracker.close()
+    assert not model.options.overlap  # one camera frame at a time

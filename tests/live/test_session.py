@@ -96,7 +96,7 @@ def test_slow_consumer_drops_frames_instead_of_queueing(carphone):
         def close(self):
             pass
 
-    def hook(frame, points, solution):
+    def hook(frame, observation, solution):
         indices.append(frame.index)
 
     source = VideoFileSource(carphone, realtime=True)
@@ -130,7 +130,7 @@ def test_unreachable_receiver_warns_once_and_keeps_running(carphone):
 def test_ctrl_c_writes_the_recording(carphone, tmp_path):
     calls = []
 
-    def interrupting_hook(frame, points, solution):
+    def interrupting_hook(frame, observation, solution):
         calls.append(frame.index)
         if len(calls) == 12:
             raise KeyboardInterrupt

@@ -155,8 +155,8 @@ def _portrait_hook(args: argparse.Namespace, fps: float, closers: list, warn):
         warn("warning: no display: the animated portrait is not shown; add --virtual-camera")
     closers.extend(shown)
 
-    def hook(frame, points, solution) -> None:
-        image = portrait(frame.image, (points, solution.detected))
+    def hook(frame, observation, solution) -> None:
+        image = portrait(frame.image, observation)
         for output in shown:
             output.show(image)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from facemotion.errors import FacemotionError, MissingDependency
+from facemotion.landmarks.landmarker import FaceObservation
 
 DEFAULT_PORTRAIT_SIZE = 256  # side of the portrait crop for models that take any size
 DRIVING_MAX_SIDE = 480  # larger camera frames are shrunk to this before they drive the portrait
@@ -33,9 +34,10 @@ class _NewestDriving:
         return frame
 
 
-def _reusing_landmarks(model, known: Callable[[np.ndarray], tuple[np.ndarray, bool]]):
-    """The landmark model made to take each frame's landmarks from `known` when they are given,
-    instead of running a second MediaPipe tracker; other models unchanged."""
+def _reusing_landmarks(model, known: Callable[[], FaceObservation | None]):
+    """The landmark model made to take each frame's landmarks and learned blendshape scores
+    from `known()` (the live loop's observation of that frame) when it gives one, instead of
+    running a second MediaPipe tracker; other models unchanged."""
     from facemotion.motion.landmark_model import LandmarkModel
 
     if not isinstance(model, LandmarkModel):
@@ -44,20 +46,23 @@ def _reusing_landmarks(model, known: Callable[[np.ndarray], tuple[np.ndarray, bo
     class Tracker:
         def __init__(self) -> None:
             self._own = None
+            self._scores: np.ndarray | None = None
 
         def __call__(self, image: np.ndarray) -> tuple[np.ndarray, bool]:
-            try:
-                return known(image)
-            except RuntimeError:
+            observation = known()
+            if observation is None:
                 if self._own is None:
                     from facemotion.landmarks import LandmarkTracker
 
                     self._own = LandmarkTracker(static=False, face=model.face)
-                return self._own(image)
+                points, found = self._own(image)
+                self._scores = self._own.blendshapes()
+                return points, found
+            self._scores = observation.blendshapes if observation.found else None
+            return observation.landmarks, observation.found
 
         def blendshapes(self) -> np.ndarray | None:
-            # The session's own tracking gives landmarks only (explicitly no scores).
-            return None if self._own is None else self._own.blendshapes()
+            return self._scores
 
         def close(self) -> None:
             if self._own is not None:
@@ -76,17 +81,12 @@ class LivePortrait:
     def __init__(self, model, source: np.ndarray, size: int = DEFAULT_PORTRAIT_SIZE) -> None:
         from facemotion.io.images import as_float_image, center_square, resize_square
 
-        self.model = _reusing_landmarks(model, self._known_landmarks)
+        self.model = _reusing_landmarks(model, lambda: self._observation)
         self.size = model.frame_size or size
         self.source = resize_square(center_square(as_float_image(source)), self.size)
         self._driving = _NewestDriving()
-        self._landmarks: tuple[np.ndarray, bool] | None = None
+        self._observation: FaceObservation | None = None
         self._frames = self.model.animate(self.source, self._driving)
-
-    def _known_landmarks(self, frame: np.ndarray) -> tuple[np.ndarray, bool]:
-        if self._landmarks is None:
-            raise RuntimeError("the portrait was called without the frame's landmarks")
-        return self._landmarks
 
     def _driving_frame(self, frame: np.ndarray) -> np.ndarray:
         from facemotion.io.images import as_float_image, center_square, resize_square
@@ -96,11 +96,10 @@ class LivePortrait:
             image = resize_square(center_square(image), self.model.frame_size)
         return image
 
-    def __call__(
-        self, frame: np.ndarray, landmarks: tuple[np.ndarray, bool] | None = None
-    ) -> np.ndarray:
-        """frame: (H, W, 3) uint8 RGB; landmarks: its (points (478, 3), found) when already
-        tracked (the live loop has them), so the landmark model does not track it again."""
+    def __call__(self, frame: np.ndarray, observation: FaceObservation | None = None) -> np.ndarray:
+        """frame: (H, W, 3) uint8 RGB; observation: its landmarks and learned blendshape
+        scores when already tracked (the live loop has them), so the landmark model does not
+        track it again (its blinks are measured with the scores, as from a video)."""
         if self.model.frame_size is None and max(frame.shape[:2]) > DRIVING_MAX_SIDE:
             # The warp needs only the landmarks and, for the mouth, a few hundred pixels.
             import cv2
@@ -108,9 +107,10 @@ class LivePortrait:
             scale = DRIVING_MAX_SIDE / max(frame.shape[:2])
             size = (round(frame.shape[1] * scale), round(frame.shape[0] * scale))
             frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
-            if landmarks is not None:
-                landmarks = (np.asarray(landmarks[0]) * np.float32(scale), landmarks[1])
-        self._landmarks = landmarks
+            if observation is not None:
+                landmarks = np.asarray(observation.landmarks) * np.float32(scale)
+                observation = dataclasses.replace(observation, landmarks=landmarks)
+        self._observation = observation
         self._driving.frame = self._driving_frame(frame)
         result = next(self._frames)
         return (np.clip(result, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)

@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 from tqdm import tqdm
 
-from facemotion.landmarks.landmarker import FaceObserver
+from facemotion.landmarks.landmarker import FaceObservation, FaceObserver
 from facemotion.live.record import RECORD_FORMATS, Recorder
 from facemotion.live.source import Frame, ThreadedSource
 from facemotion.live.targets import DatagramSender, Target
@@ -30,8 +30,9 @@ class Output(Protocol):
     def close(self) -> None: ...
 
 
-# Called after the frame is sent: the frame, its landmarks (478, 3) and the solution.
-FrameHook = Callable[[Frame, np.ndarray, FrameSolution], None]
+# Called after the frame is sent: the frame, the face observed in it (landmarks, learned
+# blendshape scores) and the solution.
+FrameHook = Callable[[Frame, FaceObservation, FrameSolution], None]
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,6 @@ def run_live(
     try:
         for frame in source.start():
             observation = tracker.observe(frame.image, frame.time_s)
-            points = observation.landmarks
             solution = solver.step(observation, frame.time_s)
             for output in outputs:
                 output.send(solution)
@@ -166,7 +166,7 @@ def run_live(
             report.frames += 1
             report.faces += int(solution.detected)
             if hook is not None:
-                hook(frame, points, solution)
+                hook(frame, observation, solution)
                 report.hook_latency_ms.append((time.perf_counter() - frame.read_at) * 1000.0)
             if bar is not None:
                 bar.update(1)

@@ -135,11 +135,10 @@ class LiveSessions:
         with state.lock:
             now_s = time.perf_counter() - state.started
             observation = state.tracker.observe(frame, now_s)
-            points = observation.landmarks
             solution = state.solver.step(observation, now_s)
             animated = None
             if state.portrait is not None:
-                animated = state.portrait(frame, (points, solution.detected))
+                animated = state.portrait(frame, observation)
             state.frames += 1
             frames = state.frames
         face = "face tracked" if solution.detected else "no face: holding, then easing to neutral"
