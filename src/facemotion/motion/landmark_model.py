@@ -87,7 +87,9 @@ class LandmarkOptions:
     further out); relative_head_extent: in relative mode, the face oval is scaled by this
     about its centre before that blend, so hair, ears and a hat move with the head's mesh and
     rings (rigidly) rather than with the driving head's flow, whose outline is another's
-    (carphone frames 85 and 105 stretched the sources' hair sideways at 1.0);
+    (carphone frames 85 and 105 stretched the sources' hair sideways at 1.0; at 1.6 the
+    outer part of a full hairdo still went with the car sliding past the driver's turning head
+    at frame 90, drawn out to a point);
     flow_*: its resolution, smoothing and DIS settings (see flow.py); flow_smoothing /
     relative_flow_smoothing: the flow's blur in absolute / relative mode (in absolute mode the
     driving scene lies where the output's does, so its motion edges, a head before the window,
@@ -115,7 +117,7 @@ class LandmarkOptions:
     body_motion: bool = True
     feather: float = 0.15
     relative_feather: float = 0.8
-    relative_head_extent: float = 1.6
+    relative_head_extent: float = 2.2
     flow_side: int = 176
     flow_smoothing: float = 0.01
     relative_flow_smoothing: float = 0.025
