@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from facemotion.motion.expression import face_axes, measure
-from facemotion.motion.eyes import brow_weights, neutral_gaze, set_brows
+from facemotion.motion.eyes import brow_rig, brow_weights, neutral_gaze, set_brows
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.retarget import Retargeter, RetargetOptions
 from facemotion.motion.similarity import fit_similarity
@@ -103,7 +103,7 @@ def _raise_brows(points: np.ndarray, right: float, left: float, inner: float) ->
     from facemotion.motion.expression import brow_heights
 
     wanted = np.array(brow_heights(local)) + [right, left, inner]
-    set_brows(local, brow_weights(local), tuple(wanted))
+    set_brows(local, brow_rig(local), tuple(wanted))
     moved = points.copy()
     moved[:, :2] = axes.origin + axes.scale * local @ np.stack([axes.x, axes.y])
     return moved

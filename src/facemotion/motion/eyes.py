@@ -15,6 +15,8 @@ Pure functions on face-unit landmarks (478, 2) (see expression.py), in place whe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from facemotion.motion.expression import (
@@ -119,16 +121,31 @@ def brow_weights(local: np.ndarray) -> np.ndarray:
     return weights
 
 
-def set_brows(local: np.ndarray, weights: np.ndarray, wanted: tuple[float, float, float]) -> None:
-    """Move the brows in face-unit landmarks (478, 2), in place, with `weights` (3, 478) from
-    `brow_weights`, so that `brow_heights` gives `wanted` (right, left, inner)."""
-    now = np.array(brow_heights(local))
-    # The heights are linear in the moves: the response of each to each weight's unit rise.
+@dataclass(frozen=True)
+class BrowRig:
+    """A source's brow rig: weights (3, 478) from `brow_weights`, and response (3, 3): how
+    much each of `brow_heights` (right, left, inner) changes per unit rise of each weight
+    (the heights are linear in the landmarks, so it is fixed per source)."""
+
+    weights: np.ndarray
+    response: np.ndarray
+
+
+def brow_rig(local: np.ndarray) -> BrowRig:
+    """The brow rig of a source face, from its face-unit landmarks (478, 2)."""
+    weights = brow_weights(local)
     base = np.array(brow_heights(np.zeros_like(local)))
     response = np.empty((3, 3))
     for k, weight in enumerate(weights):
         raised = np.zeros_like(local)
         raised[:, 1] = -weight
         response[:, k] = np.array(brow_heights(raised)) - base
-    moves = np.linalg.lstsq(response, np.asarray(wanted) - now, rcond=None)[0]
-    local[:, 1] -= moves @ weights
+    return BrowRig(weights, response)
+
+
+def set_brows(local: np.ndarray, rig: BrowRig, wanted: tuple[float, float, float]) -> None:
+    """Move the brows in face-unit landmarks (478, 2), in place, with the source's `rig`, so
+    that `brow_heights` gives `wanted` (right, left, inner)."""
+    now = np.array(brow_heights(local))
+    moves = np.linalg.lstsq(rig.response, np.asarray(wanted) - now, rcond=None)[0]
+    local[:, 1] -= moves @ rig.weights

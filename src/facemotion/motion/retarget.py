@@ -69,8 +69,9 @@ from facemotion.motion.expression import (
     measure,
 )
 from facemotion.motion.eyes import (
+    BrowRig,
     blink_factor,
-    brow_weights,
+    brow_rig,
     neutral_gaze,
     place_iris,
     set_brows,
@@ -150,7 +151,7 @@ class SourceRig:
     draws, see `RetargetOptions`); gaze_*: each eye's neutral gaze (2,) (eyes.py);
     iris_*: each iris ring's offsets (4, 2) from its centre, face units, on a circle of the
     source's own iris radius; brows: its (right, left, inner) brow heights (expression.py);
-    brow_weights: (3, 478) how far each landmark follows them (eyes.py); mouth_rest: the
+    brows_rig: how far each landmark follows them (eyes.py); mouth_rest: the
     gap its lips keep when closed (its own gap up to `closed_mouth`: landmarks on closed lips
     are rarely exactly together); corner_weights: how far each landmark follows each mouth
     corner (2 x (478,)); corners_rest: its neutral (mouth width, corner lift)."""
@@ -167,7 +168,7 @@ class SourceRig:
     iris_right: np.ndarray
     iris_left: np.ndarray
     brows: tuple[float, float, float]
-    brow_weights: np.ndarray
+    brows_rig: BrowRig
 
 
 def jaw_weights(points: np.ndarray, axes: FaceAxes | None = None) -> np.ndarray:
@@ -256,7 +257,7 @@ def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions())
         _iris_ring(local, RIGHT_IRIS_CENTER, RIGHT_IRIS_RING, widths[0]),
         _iris_ring(local, LEFT_IRIS_CENTER, LEFT_IRIS_RING, widths[1]),
         (expression.brow_right, expression.brow_left, expression.brow_inner),
-        brow_weights(local),
+        brow_rig(local),
     )
 
 
@@ -509,7 +510,7 @@ def retarget(
         _set_eye(local, eye, openness, options)
         lids = (eye.upper, eye.lower)
         place_iris(local, eye.corners, lids, eye.iris, eye.ring, gaze, ring, options.gaze_limit)
-    set_brows(local, rig.brow_weights, wanted.brows)
+    set_brows(local, rig.brows_rig, wanted.brows)
     frame = np.stack([axes.x, axes.y])  # rows: the face's axes in image px
     back = axes.origin + axes.scale * local @ frame
     return head(back)
