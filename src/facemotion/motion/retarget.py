@@ -302,19 +302,26 @@ class DriverNeutral:
     def __init__(self, options: RetargetOptions = RetargetOptions()) -> None:
         self.options = options
         self.mouth = options.closed_mouth
-        self._eyes: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
-        self._corners: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
-        self._gaze: deque[np.ndarray] = deque(maxlen=options.neutral_frames)
+        # One row per frame: eyes (2), corners (2), gaze (4), brows (3); their medians are
+        # taken once per frame, together.
+        self._rows: deque[np.ndarray] = deque(maxlen=options.neutral_frames)
+        self._median: np.ndarray | None = None
         self._blinks: deque[tuple[float, float]] = deque(maxlen=options.neutral_frames)
-        self._brows: deque[tuple[float, float, float]] = deque(maxlen=options.neutral_frames)
 
     def update(self, expression: Expression) -> None:
         """Take one driving frame's expression into the neutral."""
         self.mouth = min(self.mouth, expression.mouth_open)
-        self._eyes.append((expression.eye_open_right, expression.eye_open_left))
-        self._corners.append((expression.mouth_width, expression.corner_lift))
-        self._gaze.append(np.concatenate([expression.gaze_right, expression.gaze_left]))
-        self._brows.append((expression.brow_right, expression.brow_left, expression.brow_inner))
+        row = np.empty(11)
+        row[0:4] = (
+            expression.eye_open_right,
+            expression.eye_open_left,
+            expression.mouth_width,
+            expression.corner_lift,
+        )
+        row[4:6], row[6:8] = expression.gaze_right, expression.gaze_left
+        row[8:11] = (expression.brow_right, expression.brow_left, expression.brow_inner)
+        self._rows.append(row)
+        self._median = np.median(np.asarray(self._rows), axis=0)
 
     def update_blinks(self, right: float, left: float) -> tuple[float, float]:
         """Take one frame's eyeBlink scores (right, left eye); returns their neutral (the
@@ -323,32 +330,35 @@ class DriverNeutral:
         neutral_right, neutral_left = np.median(np.asarray(self._blinks), axis=0)
         return float(neutral_right), float(neutral_left)
 
+    def _medians(self) -> np.ndarray:
+        if self._median is None:
+            raise RuntimeError("the driver's neutral gaze and brows need a frame first")
+        return self._median
+
     @property
     def gaze(self) -> tuple[np.ndarray, np.ndarray]:
         """The neutral gaze (2,) of the right and the left eye."""
-        median = np.median(np.asarray(self._gaze), axis=0)
-        return median[:2], median[2:]
+        median = self._medians()
+        return median[4:6].copy(), median[6:8].copy()
 
     @property
     def brows(self) -> np.ndarray:
         """The neutral (right, left, inner) brow heights (3,)."""
-        return np.median(np.asarray(self._brows), axis=0)
+        return self._medians()[8:11].copy()
 
     @property
     def corners(self) -> tuple[float, float]:
         """The neutral mouth width and corner lift (typical before any frame)."""
-        if not self._corners:
+        if self._median is None:
             return self.options.typical_corners
-        width, lift = np.median(np.asarray(self._corners), axis=0)
-        return float(width), float(lift)
+        return float(self._median[2]), float(self._median[3])
 
     @property
     def eyes(self) -> tuple[float, float]:
         """The neutral openness of the right and the left eye (typical before any frame)."""
-        if not self._eyes:
+        if self._median is None:
             return self.options.typical_eye_open, self.options.typical_eye_open
-        right, left = np.median(np.asarray(self._eyes), axis=0)
-        return float(right), float(left)
+        return float(self._median[0]), float(self._median[1])
 
 
 @dataclass(frozen=True)
