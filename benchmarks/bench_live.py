@@ -92,8 +92,8 @@ def _portrait_hook():
 
     portrait = LivePortrait(load_model("landmarks"), load_image(sample_path("astronaut.png")))
 
-    def hook(frame, points, solution) -> None:
-        portrait(frame.image, (points, solution.detected))
+    def hook(frame, observation, solution) -> None:
+        portrait(frame.image, observation)
 
     return hook, portrait
 
