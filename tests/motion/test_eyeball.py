@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from facemotion.motion.eyeball import RIGHT_EYE_LOOP, EyeOptions, eye_interior, eye_strength
+from facemotion.motion.eyeball import EyeOptions, eye_interior, eye_loops, eye_strength
 from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 from tests.motion.landmark_faces import ScriptedTracker, face_landmarks, textured_image
 from tests.solver.synthetic_face import close_right_eye
@@ -21,7 +21,7 @@ def _lightness(image: np.ndarray) -> np.ndarray:
 
 
 def _right_eye_box(points: np.ndarray) -> tuple[slice, slice]:
-    rim = points[list(RIGHT_EYE_LOOP), :2]
+    rim = points[eye_loops()[0], :2]
     return (
         slice(int(rim[:, 1].min()) - 1, int(rim[:, 1].max()) + 2),
         slice(int(rim[:, 0].min()) - 1, int(rim[:, 0].max()) + 2),

@@ -109,17 +109,23 @@ def mouth_opening(local: np.ndarray) -> float:
     return float(np.mean(lower - upper))
 
 
+def eye_width(points: np.ndarray, corners: tuple[int, int]) -> float:
+    """The distance between an eye's two corners (indices) in landmarks (478, 2), in their
+    units."""
+    return float(np.hypot(*(points[corners[0]] - points[corners[1]])))
+
+
 def eye_opening(local: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...]) -> float:
     """One eye's lid gap over its width, from landmarks in face units (478, 2)."""
     corners = RIGHT_EYE_CORNERS if upper == RIGHT_UPPER_LID else LEFT_EYE_CORNERS
-    width = float(np.hypot(*(local[corners[0]] - local[corners[1]])))
+    width = eye_width(local, corners)
     gap = local[list(lower), 1] - local[list(upper), 1]
     return float(np.mean(gap)) / max(width, 1e-9)
 
 
 def _gaze(local: np.ndarray, corners: tuple[int, int], iris: int) -> np.ndarray:
     middle = (local[corners[0]] + local[corners[1]]) / 2
-    width = float(np.hypot(*(local[corners[0]] - local[corners[1]])))
+    width = eye_width(local, corners)
     return (local[iris] - middle) / max(width, 1e-9)
 
 

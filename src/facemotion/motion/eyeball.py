@@ -27,26 +27,22 @@ from facemotion.motion.expression import (
     eye_opening,
     face_axes,
 )
+from facemotion.motion.mesh import face_topology
+from facemotion.motion.paint import colour_between, paint_inside
 
-_SUBPIXEL_BITS = 4
-
-# The lid rims of each eye as one loop (MediaPipe's order: outer corner, upper lid, inner
-# corner at index 8, lower lid back).
-RIGHT_EYE_LOOP = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)
-LEFT_EYE_LOOP = (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)
-_UPPER = slice(0, 9)
+_UPPER = slice(0, 9)  # a lid loop's outer corner, upper lid and inner corner (see eye_loops)
+_UPPER_LIDS = frozenset(RIGHT_UPPER_LID + LEFT_UPPER_LID)
 
 
-def _polygon_mask(points: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    mask = np.zeros(shape, dtype=np.float32)
-    corners = np.round((points - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
-    cv2.fillPoly(mask, [corners], 1.0, lineType=cv2.LINE_AA, shift=_SUBPIXEL_BITS)
-    return mask
-
-
-def _lab(image: np.ndarray) -> np.ndarray:
-    """(..., 3) float32 RGB in [0, 1] -> CIE Lab (L in [0, 100])."""
-    return cv2.cvtColor(np.ascontiguousarray(image, dtype=np.float32), cv2.COLOR_RGB2Lab)
+def eye_loops() -> tuple[list[int], list[int]]:
+    """The right and the left eye's lid-rim loops (16 indices each) as `eye_interior` takes
+    them: from the outer corner along the upper lid, the inner corner at index 8, back along
+    the lower lid (the topology's loops, the left one walked the other way round)."""
+    loops = []
+    for loop in (face_topology().right_eye, face_topology().left_eye):
+        loop = [int(i) for i in loop]
+        loops.append(loop if loop[1] in _UPPER_LIDS else [loop[0], *reversed(loop[1:])])
+    return loops[0], loops[1]
 
 
 @dataclass(frozen=True)
@@ -89,19 +85,7 @@ def skin_colour(image: np.ndarray, loop: np.ndarray) -> np.ndarray:
     """(3,) median Lab colour of the skin around an eye: in the ring between its lid loop
     (16, 2) px and that loop grown 1.8 times about its centre, in an (H, W, 3) float32 image."""
     centre = loop.mean(axis=0)
-    grown = centre + 1.8 * (loop - centre)
-    height, width = image.shape[:2]
-    x0, y0 = np.maximum(np.floor(grown.min(axis=0)).astype(int) - 1, 0)
-    x1 = min(int(np.ceil(grown[:, 0].max())) + 1, width)
-    y1 = min(int(np.ceil(grown[:, 1].max())) + 1, height)
-    patch = image[y0:y1, x0:x1]
-    if patch.shape[0] < 2 or patch.shape[1] < 2:
-        return _lab(image.reshape(-1, 1, 3)).reshape(-1, 3).mean(axis=0)
-    shape = patch.shape[:2]
-    ring = (_polygon_mask(grown - [x0, y0], shape) - _polygon_mask(loop - [x0, y0], shape)) > 0.5
-    if ring.sum() < 4:
-        ring = np.ones(shape, dtype=bool)
-    return np.median(_lab(patch)[ring], axis=0)
+    return colour_between(image, centre + 1.8 * (loop - centre), loop, 1)
 
 
 def eye_interior(
@@ -175,14 +159,15 @@ class EyeFill:
         points = np.asarray(points, np.float64)[:, :2]
         local = face_axes(points).local(points)
         self._eyes = []
+        right, left = eye_loops()
         for loop, iris, upper, lower in (
-            (RIGHT_EYE_LOOP, RIGHT_IRIS_CENTER, RIGHT_UPPER_LID, RIGHT_LOWER_LID),
-            (LEFT_EYE_LOOP, LEFT_IRIS_CENTER, LEFT_UPPER_LID, LEFT_LOWER_LID),
+            (right, RIGHT_IRIS_CENTER, RIGHT_UPPER_LID, RIGHT_LOWER_LID),
+            (left, LEFT_IRIS_CENTER, LEFT_UPPER_LID, LEFT_LOWER_LID),
         ):
             strength = eye_strength(eye_opening(local, upper, lower), options)
             if strength > 0:
-                colour = skin_colour(source, points[list(loop)])
-                self._eyes.append((list(loop), iris, strength, colour))
+                colour = skin_colour(source, points[loop])
+                self._eyes.append((loop, iris, strength, colour))
 
     @property
     def active(self) -> bool:
@@ -192,27 +177,24 @@ class EyeFill:
     def __call__(self, output: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Blend the drawn eyes into `output` (H, W, 3) float32 (changed in place and
         returned) at the target landmarks (478, 2) px."""
-        height, width = output.shape[:2]
         for loop, iris, strength, colour in self._eyes:
             rim = np.asarray(targets[loop], np.float64)
             eye_width = float(np.hypot(*(rim[8] - rim[0])))
             margin = int(np.ceil(eye_width * self.options.iris_radius)) + 3
-            x0 = max(int(np.floor(rim[:, 0].min())) - margin, 0)
-            y0 = max(int(np.floor(rim[:, 1].min())) - margin, 0)
-            x1 = min(int(np.ceil(rim[:, 0].max())) + margin, width)
-            y1 = min(int(np.ceil(rim[:, 1].max())) + margin, height)
-            if x1 - x0 < 2 or y1 - y0 < 2:
-                continue
-            patch = output[y0:y1, x0:x1]
-            local = rim - [x0, y0]
-            centre = np.asarray(targets[iris], np.float64) - [x0, y0]
-            fill = eye_interior(local, centre, patch.shape[:2], colour, self.options)
+            centre = np.asarray(targets[iris], np.float64)
+
+            def draw(
+                local: np.ndarray,
+                shape: tuple[int, int],
+                origin: np.ndarray,
+                colour: np.ndarray = colour,
+                centre: np.ndarray = centre,
+            ) -> np.ndarray:
+                return eye_interior(local, centre - origin, shape, colour, self.options)
+
             sigma = max(self.options.feather * eye_width, 0.5)
             # Feather inwards: the mask reaches 1 a little inside the lid rims, 0 at them.
-            middle = local.mean(axis=0)
             across = max(1 - sigma / max(eye_width / 2, 1.0), 0.3)
-            down = max(1 - sigma / max(float(np.ptp(local[:, 1])) / 2, 1.0), 0.3)
-            mask = _polygon_mask(middle + (local - middle) * [across, down], patch.shape[:2])
-            mask = cv2.GaussianBlur(mask, (0, 0), sigma) * np.float32(strength)
-            patch += (fill - patch) * mask[..., None]
+            down = max(1 - sigma / max(float(np.ptp(rim[:, 1])) / 2, 1.0), 0.3)
+            paint_inside(output, rim, margin, draw, sigma, (across, down), strength)
         return output

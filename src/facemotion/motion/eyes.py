@@ -27,6 +27,7 @@ from facemotion.motion.expression import (
     RIGHT_INNER_BROW,
     RIGHT_UPPER_LID,
     brow_heights,
+    eye_width,
 )
 
 MESH_POINTS = 468
@@ -68,7 +69,7 @@ def place_iris(
     (upper, lower rims, paired) by 0.3 of their gap, so that a shut eye leaves no fold in the
     warp; its ring points (4,) at `ring_offsets` (4, 2) face units from the centre."""
     middle = local[list(corners)].mean(axis=0)
-    width = max(float(np.hypot(*(local[corners[0]] - local[corners[1]]))), 1e-6)
+    width = max(eye_width(local, corners), 1e-6)
     x = middle[0] + float(np.clip(gaze[0], -limit, limit)) * width
     upper, lower = list(lids[0]), list(lids[1])
     pair = len(upper) // 2

@@ -62,6 +62,8 @@ class Tracker(Protocol):
 
 
 Tracked = tuple[np.ndarray, bool, np.ndarray | None]  # points, found, blendshape scores
+# A driving frame as given, as uint8, and its Tracked.
+TrackedFrame = tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray | None]
 
 
 _STABLE = np.array(STABLE_POINTS)
@@ -162,7 +164,7 @@ def _settled(tracker: Tracker, calls: int) -> Callable[[np.ndarray], Tracked]:
 
 def _tracked(
     driving: Iterable[np.ndarray], tracker: Tracker, overlap: bool, settle_calls: int
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray | None]]:
+) -> Iterator[TrackedFrame]:
     """(frame, frame as uint8, points, found, scores) per driving frame. With overlap, the landmarks
     of the next frame are found on a worker thread while the caller warps the current one
     (MediaPipe releases the GIL): the driving iterable is then read one frame ahead."""
@@ -174,7 +176,7 @@ def _tracked(
         return
     frames = iter(driving)
 
-    def detect() -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray | None] | None:
+    def detect() -> TrackedFrame | None:
         frame = next(frames, None)
         if frame is None:
             return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-_SUBPIXEL_BITS = 4
+from facemotion.motion.paint import colour_between, paint_inside, polygon_mask
 
 
 @dataclass(frozen=True)
@@ -70,44 +70,19 @@ def fill_strength(target_lips: np.ndarray, source_lips: np.ndarray, face_scale: 
     return float(np.clip(1.5 * (target_area - source_area) / target_area, 0.0, 1.0))
 
 
-def _polygon_mask(points: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    mask = np.zeros(shape, dtype=np.float32)
-    corners = np.round((points - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
-    cv2.fillPoly(mask, [corners], 1.0, lineType=cv2.LINE_AA, shift=_SUBPIXEL_BITS)
-    return mask
-
-
 def _lip_band(lips: np.ndarray, shape: tuple[int, int], width: float) -> np.ndarray:
     """(H, W) bool: a band around the inner-lip polygon (the lips themselves)."""
     center = lips.mean(axis=0)
     outer = center + (lips - center) * (1 + 2 * width) + np.sign(lips - center) * 2
-    return (_polygon_mask(outer, shape) - _polygon_mask(lips, shape)) > 0.5
-
-
-def _lab(image: np.ndarray) -> np.ndarray:
-    """(..., 3) float32 RGB in [0, 1] -> CIE Lab (L in [0, 100])."""
-    return cv2.cvtColor(np.ascontiguousarray(image, dtype=np.float32), cv2.COLOR_RGB2Lab)
+    return (polygon_mask(outer, shape) - polygon_mask(lips, shape)) > 0.5
 
 
 def lip_colour(image: np.ndarray, outer_lips: np.ndarray, inner_lips: np.ndarray) -> np.ndarray:
     """(3,) median Lab colour of the lips: between the outer and the inner lip loops (20, 2)
     of an (H, W, 3) float32 image; the band around the inner loop when that is empty."""
-    height, width = image.shape[:2]
-    x0 = max(int(np.floor(outer_lips[:, 0].min())) - 2, 0)
-    y0 = max(int(np.floor(outer_lips[:, 1].min())) - 2, 0)
-    x1 = min(int(np.ceil(outer_lips[:, 0].max())) + 2, width)
-    y1 = min(int(np.ceil(outer_lips[:, 1].max())) + 2, height)
-    if x1 - x0 < 2 or y1 - y0 < 2:
-        return _lab(image.reshape(-1, 1, 3)).reshape(-1, 3).mean(axis=0)
-    patch = image[y0:y1, x0:x1]
-    shape = patch.shape[:2]
-    outer, inner = outer_lips - [x0, y0], inner_lips - [x0, y0]
-    lips = (_polygon_mask(outer, shape) - _polygon_mask(inner, shape)) > 0.5
-    if lips.sum() < 4:
-        lips = _lip_band(inner, shape, 0.08)
-    if not lips.any():
-        lips = np.ones(shape, dtype=bool)
-    return np.median(_lab(patch)[lips], axis=0)
+    return colour_between(
+        image, outer_lips, inner_lips, 2, lambda inner, shape: _lip_band(inner, shape, 0.08)
+    )
 
 
 def _mouth_coordinates(
@@ -199,23 +174,13 @@ class MouthFill:
         options = self.options
         if strength <= 0:
             return output
-        height, width = output.shape[:2]
         mouth_width = float(np.ptp(target_lips[:, 0])) or 1.0
         margin = int(np.ceil(mouth_width * options.feather)) + 3
-        x0 = max(int(np.floor(target_lips[:, 0].min())) - margin, 0)
-        y0 = max(int(np.floor(target_lips[:, 1].min())) - margin, 0)
-        x1 = min(int(np.ceil(target_lips[:, 0].max())) + margin, width)
-        y1 = min(int(np.ceil(target_lips[:, 1].max())) + margin, height)
-        if x1 - x0 < 2 or y1 - y0 < 2:
-            return output
-        patch = output[y0:y1, x0:x1]
-        local_lips = target_lips - [x0, y0]
-        fill = mouth_interior(local_lips, patch.shape[:2], self.lips, options)
         # Feather inwards: the mask reaches 1 a little inside the lip line, 0 just outside it.
         sigma = max(options.feather * mouth_width, 0.5)
-        center = local_lips.mean(axis=0)
-        shrunk = center + (local_lips - center) * max(1 - sigma / max(mouth_width / 2, 1), 0.5)
-        mask = _polygon_mask(shrunk, patch.shape[:2])
-        mask = cv2.GaussianBlur(mask, (0, 0), sigma) * np.float32(strength)
-        patch += (fill - patch) * mask[..., None]
-        return output
+        shrink = max(1 - sigma / max(mouth_width / 2, 1), 0.5)
+
+        def draw(lips: np.ndarray, shape: tuple[int, int], origin: np.ndarray) -> np.ndarray:
+            return mouth_interior(lips, shape, self.lips, options)
+
+        return paint_inside(output, target_lips, margin, draw, sigma, (shrink, shrink), strength)

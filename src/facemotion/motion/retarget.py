@@ -65,6 +65,7 @@ from facemotion.motion.expression import (
     UPPER_INNER_LIP,
     Expression,
     FaceAxes,
+    eye_width,
     face_axes,
     measure,
 )
@@ -235,9 +236,7 @@ def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions())
     expression = measure(points, axes)
     local = axes.local(np.asarray(points, np.float64)[:, :2])
     outwards, down = options.typical_gaze
-    widths = [
-        float(np.hypot(*(local[a] - local[b]))) for a, b in (RIGHT_EYE_CORNERS, LEFT_EYE_CORNERS)
-    ]
+    widths = [eye_width(local, corners) for corners in (RIGHT_EYE_CORNERS, LEFT_EYE_CORNERS)]
     return SourceRig(
         axes,
         jaw_weights(points, axes),
@@ -480,7 +479,7 @@ def _set_eye(local: np.ndarray, eye: _Eye, openness: float, options: RetargetOpt
     rings beyond the lids `crease_follow` of their lid's. An eye open by less than `shut_eye`
     opens into a typical eye's shape."""
     upper, lower = list(eye.upper), list(eye.lower)
-    width = max(float(np.hypot(*(local[eye.corners[0]] - local[eye.corners[1]]))), 1e-6)
+    width = max(eye_width(local, eye.corners), 1e-6)
     gaps = local[lower, 1] - local[upper, 1]
     now = float(np.mean(gaps)) / width
     own = float(np.clip(now / options.shut_eye, 0.0, 1.0))

@@ -25,6 +25,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from facemotion.motion.expression import (
+    LEFT_EYE_CORNERS,
+    LEFT_IRIS_RING,
+    RIGHT_EYE_CORNERS,
+    RIGHT_IRIS_RING,
+    eye_width,
+)
 from facemotion.motion.mesh import (
     LEFT_IRIS_CENTER,
     RIGHT_IRIS_CENTER,
@@ -36,9 +43,6 @@ from facemotion.motion.similarity import Similarity
 
 _SUBPIXEL_BITS = 4
 _LANDMARKS = 478
-_RIGHT_IRIS = np.arange(469, 473)  # the ring around RIGHT_IRIS_CENTER
-_LEFT_IRIS = np.arange(474, 478)
-_RIGHT_CORNERS, _LEFT_CORNERS = (33, 133), (263, 362)
 _DISC_POINTS = 16  # points on each iris disc's rim
 # The disc's radius over the iris ring's (the limbus is soft: a little sclera moves with it),
 # and within what share of each ray from the iris centre to the lid rims the disc and the
@@ -90,6 +94,17 @@ class WarpLayout:
         return self.ring_index(len(self.rings.factors)) + eye * (rim + _DISC_POINTS)
 
 
+def _eyes(
+    topology: FaceTopology,
+) -> tuple[tuple[np.ndarray, int, list[int], tuple[int, int]], ...]:
+    """Per eye, the image's left one first: its lid-rim loop, iris centre, iris ring (4
+    indices) and corners (outer, inner)."""
+    return (
+        (topology.right_eye, RIGHT_IRIS_CENTER, list(RIGHT_IRIS_RING), RIGHT_EYE_CORNERS),
+        (topology.left_eye, LEFT_IRIS_CENTER, list(LEFT_IRIS_RING), LEFT_EYE_CORNERS),
+    )
+
+
 def _fan(loop: np.ndarray, center: int) -> np.ndarray:
     return np.stack([loop, np.roll(loop, -1), np.full_like(loop, center)], axis=1)
 
@@ -123,9 +138,7 @@ def warp_layout(source: np.ndarray, rings: RingOptions = RingOptions()) -> WarpL
         inner = outer
     base = _LANDMARKS + 1 + len(rings.factors) * len(oval)
     sclera, discs = [], []
-    for eye, (rim, centre) in enumerate(
-        ((topology.right_eye, RIGHT_IRIS_CENTER), (topology.left_eye, LEFT_IRIS_CENTER))
-    ):
+    for eye, (rim, centre, _, _) in enumerate(_eyes(topology)):
         start = base + eye * (len(rim) + _DISC_POINTS)
         loop = start + np.arange(len(rim), dtype=np.int32)
         disc = start + len(rim) + np.arange(_DISC_POINTS, dtype=np.int32)
@@ -196,7 +209,7 @@ def iris_radius(
     (corners: its two corner indices) where the ring is implausible (an eye shut in the
     photo), times `_DISC_MARGIN`."""
     points = np.asarray(points, np.float64)[:, :2]
-    width = float(np.hypot(*(points[corners[0]] - points[corners[1]])))
+    width = eye_width(points, corners)
     ring_radius = float(np.linalg.norm(points[ring] - points[centre], axis=1).mean())
     return _DISC_MARGIN * float(np.clip(ring_radius, 0.15 * width, 0.3 * width))
 
@@ -226,10 +239,7 @@ def _source_eyes(points: np.ndarray, layout: WarpLayout) -> np.ndarray:
     topology = layout.topology
     circle = _circle(_DISC_POINTS)
     parts = []
-    for rim, centre, ring, corners in (
-        (topology.right_eye, RIGHT_IRIS_CENTER, _RIGHT_IRIS, _RIGHT_CORNERS),
-        (topology.left_eye, LEFT_IRIS_CENTER, _LEFT_IRIS, _LEFT_CORNERS),
-    ):
+    for rim, centre, ring, corners in _eyes(topology):
         middle = points[centre]
         radius = iris_radius(points, ring, centre, corners)
         reach = np.minimum(radius, _SCLERA_INSET * _ray_reach(middle, circle, points[rim]))
@@ -248,9 +258,7 @@ def _target_eyes(
     topology = layout.topology
     count = len(topology.right_eye)
     parts = []
-    for eye, (rim, centre) in enumerate(
-        ((topology.right_eye, RIGHT_IRIS_CENTER), (topology.left_eye, LEFT_IRIS_CENTER))
-    ):
+    for eye, (rim, centre, _, _) in enumerate(_eyes(topology)):
         first = layout.eye_index(eye) + count
         offsets = source_extended[first : first + _DISC_POINTS] - source_extended[centre]
         offsets = head.scale * offsets @ head.rotation.T
