@@ -32,24 +32,39 @@ def write_video(
     *,
     audio: bool = True,
     sample_rate: int = 44100,
+    times: np.ndarray | None = None,
+    rotation: int = 0,
 ) -> Path:
-    """Write frames (T, H, W, 3) uint8 as H.264 mp4, with an AAC sine tone as long as the video."""
+    """Write frames (T, H, W, 3) uint8 as H.264 mp4, with an AAC sine tone as long as the video.
+
+    times: (T,) seconds of each frame (a variable frame rate; default: 1/fps apart), kept to the
+    millisecond; rotation: a display matrix turning the stored frames counterclockwise by this
+    many degrees when shown, as a phone writes for portrait video."""
     fps = Fraction(fps)
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=fps)
         stream.height, stream.width = frames.shape[1:3]
         stream.pix_fmt = "yuv420p"
+        if rotation:
+            stream.set_display_rotation(rotation)
+        if times is not None:
+            stream.codec_context.time_base = stream.time_base = Fraction(1, 1000)
         audio_stream = None
         if audio:
             audio_stream = container.add_stream("aac", rate=sample_rate)
             audio_stream.layout = "mono"
-        for frame in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+        for index, frame in enumerate(frames):
+            video_frame = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            if times is not None:
+                video_frame.pts = round(float(times[index]) * 1000)
+                video_frame.time_base = Fraction(1, 1000)
+            for packet in stream.encode(video_frame):
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
         if audio_stream is not None:
-            total = int(round(len(frames) / fps * sample_rate))
+            seconds = len(frames) / fps if times is None else float(times[-1]) + 1 / fps
+            total = int(round(seconds * sample_rate))
             t = np.arange(total) / sample_rate
             tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)[None]
             chunk = 1024

@@ -97,3 +97,25 @@ def test_a_stop_swallowed_by_a_weakref_callback_is_delivered_again():
             time.sleep(0.01)
         raise AssertionError(f"no stop delivered ({ref})")
     assert stopped.value.signum == signal.SIGTERM
+
+
+def test_a_long_output_name_gets_a_temporary_name_that_fits(tmp_path):
+    # 250 bytes fit in a 255-byte name; with '.tmp-XXXXXXXX' added they would not
+    for name in ("a" * 246 + ".mp4", "é" * 125 + ".mp4"):
+        target = tmp_path / name
+        assert len(os.fsencode(name)) <= 255
+        with atomic_outputs([target]) as (tmp,):
+            assert len(os.fsencode(tmp.name)) <= 255 and tmp.suffix == ".mp4"
+            assert tmp.parent == tmp_path
+            tmp.write_text("whole")
+        assert target.read_text() == "whole"
+    assert sorted(os.listdir(tmp_path)) == sorted(["a" * 246 + ".mp4", "é" * 125 + ".mp4"])
+
+
+def test_an_output_name_too_long_for_the_file_system_is_one_line(tmp_path):
+    target = tmp_path / "new" / ("b" * 300 + ".mp4")
+    with pytest.raises(OutputError, match="shorter output name") as caught:
+        with atomic_outputs([target]):
+            pass
+    assert "\n" not in str(caught.value) and len(str(caught.value)) < 200
+    assert list(tmp_path.iterdir()) == []

@@ -141,3 +141,44 @@ def test_rate_from_timestamps_when_the_container_has_none(tmp_path):
     with VideoReader(path) as reader:
         assert abs(reader.fps - 25.0) < 0.5
         assert len(list(reader)) == 6
+
+
+@pytest.mark.parametrize("rotation", [90, -90, 180])
+def test_a_phone_video_stored_sideways_is_read_upright(tmp_path, rotation):
+    # A phone stores portrait video as landscape frames plus a display matrix that turns them.
+    upright = moving_frames(3, 64, 48)  # portrait: 64 high, 48 wide
+    stored = np.ascontiguousarray(np.rot90(upright, -rotation // 90, axes=(1, 2)))
+    path = write_video(tmp_path / "phone.mp4", stored, 30, rotation=rotation)
+    with VideoReader(path) as reader:
+        assert (reader.width, reader.height) == (48, 64)
+        frames = list(reader)
+    assert [frame.shape for frame in frames] == [(64, 48, 3)] * 3
+    assert all(frame.flags.c_contiguous for frame in frames)
+    # lossy, but a wrong turn or mirror of a noise texture differs by ~50 levels
+    assert np.abs(frames[1].astype(int) - upright[1]).mean() < 12
+    assert read_first_frame(path).shape == (64, 48, 3)
+
+
+def test_a_variable_frame_rate_keeps_its_frame_times(tmp_path):
+    # 60 frames 33 ms apart, then 60 frames 67 ms apart, as a phone does when the light falls
+    times = np.concatenate([np.arange(60) * 0.033, 60 * 0.033 + np.arange(60) * 0.067])
+    clip = write_video(tmp_path / "vfr.mp4", moving_frames(120, 32, 32), 30, times=times)
+    out = tmp_path / "out.mp4"
+    with VideoReader(clip) as reader, open_video_writer(out, reader.rate, audio_from=clip) as w:
+        for time, frame in reader.timed_frames():
+            w.write(frame, time)
+        assert w.variable_rate
+    with VideoReader(out) as reader:
+        written = np.array([time for time, _ in reader.timed_frames()])
+    assert len(written) == 120
+    assert abs(written[60] - 1.98) < 0.002  # at the mean rate it would be at 2.95 s
+    assert np.allclose(written, times, atol=0.002)
+    assert abs(probe(out)["audio_seconds"] - probe(clip)["audio_seconds"]) < 0.03
+
+
+def test_an_even_frame_rate_is_not_called_variable(tmp_path, clip):
+    with VideoReader(clip) as reader, open_video_writer(tmp_path / "o.mp4", reader.rate) as w:
+        for time, frame in reader.timed_frames():
+            w.write(frame, time)
+        assert not w.variable_rate
+    assert probe(tmp_path / "o.mp4")["fps"] == Fraction(30000, 1001)

@@ -70,9 +70,40 @@ def output_dir(directory: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
+# Bytes in one path component on ext4, XFS, btrfs, APFS and tmpfs; NTFS counts 255 UTF-16 units.
+DEFAULT_NAME_MAX = 255
+
+
+def name_limit(directory: Path) -> int:
+    """The longest file name, in bytes, the file system holding `directory` takes."""
+    try:
+        return int(os.pathconf(_existing_ancestor(Path(directory).absolute()), "PC_NAME_MAX"))
+    except (OSError, ValueError):  # no such query on this system (Windows)
+        return DEFAULT_NAME_MAX
+
+
+def check_name_length(path: Path) -> None:
+    """Raise OutputError when the last component of `path` is longer than its file system
+    allows (a name that cannot be created, whatever is written into it)."""
+    size = len(os.fsencode(path.name))
+    limit = name_limit(path.parent if str(path.parent) else Path("."))
+    if size > limit:
+        shown = path.name if len(path.name) <= 40 else f"{path.name[:24]}...{path.name[-12:]}"
+        raise OutputError(
+            f"output name {shown} is {size} bytes long, more than the {limit} its file system "
+            "allows; give a shorter output name"
+        )
+
+
 def temporary_sibling(path: Path) -> Path:
-    """A fresh name beside `path` with the same suffix: `name.tmp-XXXX.ext`."""
-    return path.with_name(f"{path.stem}.tmp-{secrets.token_hex(4)}{path.suffix}")
+    """A fresh name beside `path` with the same suffix: `name.tmp-XXXX.ext`, the stem shortened
+    when needed so that the temporary name is no longer than the file system allows."""
+    marker = f".tmp-{secrets.token_hex(4)}{path.suffix}"
+    limit = name_limit(path.parent if str(path.parent) else Path("."))
+    room = max(1, limit - len(os.fsencode(marker)))
+    # cut whole characters: a multi-byte UTF-8 character split in half is no valid name
+    stem = os.fsencode(path.stem)[:room].decode("utf-8", errors="ignore") or "out"
+    return path.with_name(f"{stem}{marker}")
 
 
 def _fsync_path(path: Path) -> None:
@@ -117,6 +148,8 @@ def atomic_outputs(paths: Sequence[str | os.PathLike[str]]) -> Iterator[list[Pat
     OutputError.
     """
     targets = [Path(path) for path in paths]
+    for target in targets:
+        check_name_length(target)
     created: list[Path] = []
     for parent in dict.fromkeys(t.parent if str(t.parent) else Path(".") for t in targets):
         created += make_dirs(parent)

@@ -7,6 +7,7 @@ Nothing here holds more than one decoded frame: memory stays flat in the video's
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 from collections.abc import Iterator
 from fractions import Fraction
@@ -18,12 +19,16 @@ import numpy as np
 from facemotion.errors import InputError, OutputError
 from facemotion.io.atomic import atomic_output, check_writable_dir
 from facemotion.io.images import as_uint8_image, save_image
+from facemotion.io.orientation import Orientation
 
 DEFAULT_FPS = Fraction(25)
 MAX_PLAUSIBLE_FPS = 240
 # Audio codecs the mp4 muxer takes as they are; anything else is re-encoded to AAC.
 MP4_AUDIO_CODECS = {"aac", "mp3", "alac", "ac3", "eac3"}
 PNG_FRAME = re.compile(r"^frame_\d{6}\.png$")
+# The mp4 clock of written frames: 90 kHz (MPEG's) holds every common rate exactly (24, 25, 30,
+# 30000/1001, 50, 60, 120, 240) and a variable rate's frame times to 11 microseconds.
+TIME_BASE = Fraction(1, 90000)
 
 
 def as_fraction(fps: float | Fraction) -> Fraction:
@@ -76,8 +81,10 @@ class VideoReader:
         self._stream = stream
         self.rate = self._frame_rate(stream)
         self.fps = float(self.rate)
-        self.width = int(stream.codec_context.width)
-        self.height = int(stream.codec_context.height)
+        self._stored_size = (int(stream.codec_context.width), int(stream.codec_context.height))
+        self._decoded = self._decode()
+        self._first: av.VideoFrame | None = None
+        self._orientation: Orientation | None = None
         self.frame_count = int(stream.frames) if stream.frames else None
         self.has_audio = bool(self._container.streams.audio)
         if stream.duration is not None and stream.time_base is not None:
@@ -113,19 +120,57 @@ class VideoReader:
     def close(self) -> None:
         self._container.close()
 
-    def __iter__(self) -> Iterator[np.ndarray]:
+    @property
+    def orientation(self) -> Orientation:
+        """How the stored frames turn upright (a phone's display matrix); decodes the first
+        frame to learn it, since the matrix reaches PyAV only on decoded frames."""
+        if self._orientation is None:
+            self._first = next(self._decoded, None)
+            if self._first is None:
+                raise InputError(f"{self.path} has no decodable video frames; it may be truncated")
+            self._orientation = Orientation.of_frame(self._first, self._stream.metadata)
+        return self._orientation
+
+    @property
+    def width(self) -> int:
+        """Width of the upright frames, in pixels."""
+        return self.orientation.upright_size(*self._stored_size)[0]
+
+    @property
+    def height(self) -> int:
+        """Height of the upright frames, in pixels."""
+        return self.orientation.upright_size(*self._stored_size)[1]
+
+    def _decode(self) -> Iterator[av.VideoFrame]:
         decoded = 0
         try:
             for frame in self._container.decode(self._stream):
                 decoded += 1
-                yield frame.to_ndarray(format="rgb24")
+                yield frame
         except av.FFmpegError as exc:
             raise InputError(
                 f"{self.path} is damaged after frame {decoded} ({_reason(exc)}); "
                 "re-encode it (e.g. ffmpeg -i in.mp4 out.mp4) or trim it"
             ) from exc
-        if decoded == 0:
-            raise InputError(f"{self.path} has no decodable video frames; it may be truncated")
+
+    def timed_frames(self) -> Iterator[tuple[float, np.ndarray]]:
+        """(seconds from the first frame, (H, W, 3) uint8 upright frame) in display order; the
+        times are the frames' own (a variable frame rate keeps its timing)."""
+        orientation = self.orientation
+        assert self._first is not None  # orientation decoded it
+        frames = itertools.chain((self._first,), self._decoded)
+        self._first = None
+        start = None
+        for index, frame in enumerate(frames):
+            time = frame.time
+            if time is None:  # a raw stream without timestamps: the nominal rate
+                time = index / self.fps
+            start = time if start is None else start
+            yield time - start, orientation.apply(frame.to_ndarray(format="rgb24"))
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        for _, frame in self.timed_frames():
+            yield frame
 
     def timestamps(self) -> np.ndarray:
         """(T,) float64 presentation times in seconds from the first frame, in display order,
@@ -156,7 +201,12 @@ class Mp4Writer:
     """Writes frames to an H.264 (yuv420p) mp4 that browsers play; copies the audio of another
     file in when asked. Opened by `open_video_writer`; the container starts with the first
     frame, whose size fixes the video's size (odd sides are padded by one edge pixel, since
-    4:2:0 chroma needs even sides)."""
+    4:2:0 chroma needs even sides).
+
+    Each frame may carry its time (seconds from the first frame): a variable frame rate video
+    keeps its timing, so the picture stays in step with the copied sound. Without times the
+    frames are 1/fps apart.
+    """
 
     def __init__(self, path: Path, fps: Fraction, audio_from: Path | None, crf: int):
         self.path, self.fps, self.audio_from, self.crf = path, fps, audio_from, crf
@@ -164,8 +214,20 @@ class Mp4Writer:
         self._stream = None
         self._audio: AudioCopy | None = None
         self.frames = 0
+        self._last_pts: int | None = None
+        self._intervals: tuple[int, int] | None = None  # shortest and longest, in TIME_BASE
 
-    def write(self, frame: np.ndarray) -> None:
+    @property
+    def variable_rate(self) -> bool:
+        """Whether the frames written are unevenly spaced (a quarter of the shortest interval
+        or more apart: a phone's light-dependent rate or dropped frames, not timestamp jitter)."""
+        if self._intervals is None:
+            return False
+        shortest, longest = self._intervals
+        return longest - shortest >= shortest / 4
+
+    def write(self, frame: np.ndarray, time: float | None = None) -> None:
+        """frame: (H, W, 3) uint8 or float in [0, 1]; time: seconds from the first frame."""
         image = as_uint8_image(frame)
         height, width = image.shape[:2]
         if height % 2 or width % 2:
@@ -173,8 +235,23 @@ class Mp4Writer:
         if self._container is None:
             self._open(image.shape[1], image.shape[0])
         video_frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
+        video_frame.pts = self._next_pts(time)
+        video_frame.time_base = TIME_BASE
         self._container.mux(self._stream.encode(video_frame))
         self.frames += 1
+
+    def _next_pts(self, time: float | None) -> int:
+        if time is None:
+            pts = round(self.frames / self.fps / TIME_BASE)
+        else:
+            pts = round(time / TIME_BASE)
+        if self._last_pts is not None:
+            pts = max(pts, self._last_pts + 1)  # the muxer refuses times that do not increase
+            interval = pts - self._last_pts
+            shortest, longest = self._intervals or (interval, interval)
+            self._intervals = (min(shortest, interval), max(longest, interval))
+        self._last_pts = pts
+        return pts
 
     def _open(self, width: int, height: int) -> None:
         self._container = av.open(
@@ -182,6 +259,8 @@ class Mp4Writer:
         )
         stream = self._container.add_stream("libx264", rate=self.fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.codec_context.time_base = TIME_BASE
+        stream.time_base = TIME_BASE
         # veryfast: ~3.5x the frame rate of "medium" at 1080p for a similar file size at crf 18
         stream.options = {"crf": str(self.crf), "preset": "veryfast"}
         self._stream = stream
@@ -258,7 +337,12 @@ class PngSequenceWriter:
         self.folder = folder
         self.frames = 0
 
-    def write(self, frame: np.ndarray) -> None:
+    @property
+    def variable_rate(self) -> bool:
+        return False  # a PNG sequence has no times
+
+    def write(self, frame: np.ndarray, time: float | None = None) -> None:
+        """frame: (H, W, 3) uint8 or float in [0, 1]; time: ignored (PNGs carry none)."""
         save_image(frame, self.folder / f"frame_{self.frames:06d}.png")
         self.frames += 1
 

@@ -49,6 +49,7 @@ def _frame_files(folder: Path) -> list[Path]:
 
 
 def _probe_video(path: Path) -> tuple[int, tuple[int, int]]:
+    """Frame count and upright (height, width): a phone video's display matrix turns it."""
     import av
 
     try:
@@ -57,9 +58,10 @@ def _probe_video(path: Path) -> tuple[int, tuple[int, int]]:
             count = stream.frames
             if count <= 0:  # some containers do not store it; packets are cheap to count
                 count = sum(1 for p in container.demux(stream) if p.size)
-            return int(count), (stream.height, stream.width)
     except (av.error.FFmpegError, IndexError) as exc:
         raise InputError(f"{path} is not a readable video ({exc}); remove or re-encode it") from exc
+    with VideoReader(path) as reader:
+        return int(count), (reader.height, reader.width)
 
 
 def probe(path: Path) -> VideoEntry | None:

@@ -43,10 +43,11 @@ def side_by_side(
         audio = result if result_reader.has_audio else None
         total = result_reader.frame_count
         with open_video_writer(output, result_reader.rate, audio_from=audio) as writer:
-            pairs = zip(driving_reader, result_reader, strict=False)
-            for done, (driving_frame, result_frame) in enumerate(pairs, start=1):
+            # the result's frame times: a variable frame rate stays in step with the sound
+            pairs = zip(driving_reader, result_reader.timed_frames(), strict=False)
+            for done, (driving_frame, (time, result_frame)) in enumerate(pairs, start=1):
                 writer.write(
-                    np.concatenate([still, compose([driving_frame, result_frame], side)], 1)
+                    np.concatenate([still, compose([driving_frame, result_frame], side)], 1), time
                 )
                 if on_frame is not None:
                     on_frame(done, total)

@@ -35,7 +35,7 @@ def fit_on_canvas(frame: np.ndarray, width: int, height: int) -> np.ndarray:
 def convert_to_full_hd(
     video: str | Path, output: str | Path, *, on_frame: FrameCallback | None = None
 ) -> Path:
-    """Write `output` (mp4): `video` at 1920x1080 with the same frame rate, frames and audio.
+    """Write `output` (mp4): `video` at 1920x1080 with the same frames, frame times and audio.
 
     on_frame(done, total) is called after each frame (total may be None); it may raise to stop,
     in which case nothing is left at `output`.
@@ -47,8 +47,8 @@ def convert_to_full_hd(
         audio = video if reader.has_audio else None
         total = reader.frame_count
         with open_video_writer(output, reader.rate, audio_from=audio) as writer:
-            for done, frame in enumerate(reader, start=1):
-                writer.write(fit_on_canvas(frame, width, height))
+            for done, (time, frame) in enumerate(reader.timed_frames(), start=1):
+                writer.write(fit_on_canvas(frame, width, height), time)
                 if on_frame is not None:
                     on_frame(done, total)
     return Path(output)
