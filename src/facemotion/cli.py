@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "facemotion.commands.export_onnx",
     "facemotion.commands.live",
     "facemotion.commands.prepare",
+    "facemotion.commands.retarget",
     "facemotion.commands.serve",
     "facemotion.commands.train",
 )

@@ -135,7 +135,12 @@ class _Blob:
 
 
 def _continuous_quaternions(rotation: np.ndarray) -> np.ndarray:
-    quaternions = Rotation.from_matrix(rotation).as_quat()  # x, y, z, w as glTF wants
+    return continuous(Rotation.from_matrix(rotation).as_quat())  # x, y, z, w as glTF wants
+
+
+def continuous(quaternions: np.ndarray) -> np.ndarray:
+    """(T, 4) quaternions with signs flipped so that neighbours agree."""
+    quaternions = np.array(quaternions, dtype=np.float64)
     # q and -q are the same rotation; flipping keeps linear interpolation on the short arc.
     signs = np.sign(np.sum(quaternions[1:] * quaternions[:-1], axis=1))
     signs[signs == 0] = 1.0
@@ -143,7 +148,8 @@ def _continuous_quaternions(rotation: np.ndarray) -> np.ndarray:
     return quaternions
 
 
-def _increasing(times_s: np.ndarray) -> np.ndarray:
+def key_times(times_s: np.ndarray) -> np.ndarray:
+    """(T,) float32 seconds from the first frame, strictly increasing as glTF requires."""
     times = np.asarray(times_s, dtype=np.float64) - float(times_s[0])
     # glTF requires strictly increasing key times; duplicated VFR timestamps get nudged apart.
     for i in range(1, len(times)):
@@ -201,7 +207,7 @@ def build_glb(
     gltf.scenes.append(pygltflib.Scene(nodes=[0]))
     gltf.scene = 0
 
-    times = blob.add(_increasing(times_s), SCALAR, FLOAT, bounds=True)
+    times = blob.add(key_times(times_s), SCALAR, FLOAT, bounds=True)
     weights_out = blob.add(np.asarray(blendshapes, dtype=np.float32).reshape(-1), SCALAR, FLOAT)
     rotation_out = blob.add(_continuous_quaternions(rotation).astype(np.float32), VEC4, FLOAT)
     translation_out = blob.add(

@@ -6,6 +6,10 @@ import json
 
 import numpy as np
 
+from facemotion.errors import InputError
+from facemotion.export.tracks import FaceMotion
+from facemotion.landmarks.arkit import ARKIT_NAMES
+
 
 def build_json(
     *,
@@ -72,3 +76,31 @@ def build_json(
         "frames": frames,
     }
     return json.dumps(document, separators=(",", ":")) + "\n"
+
+
+def parse_json(text: str, source: str = "the capture") -> FaceMotion:
+    """The motion of a JSON written by `build_json` (`facemotion capture`, `live --record`).
+
+    InputError when it is not one.
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{source} is not JSON ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(document, dict) or document.get("format") != "facemotion-capture":
+        raise InputError(f"{source} is not a facemotion capture JSON (no format field)")
+    frames = document.get("frames") or []
+    if not frames:
+        raise InputError(f"{source} has no frames")
+    names = document.get("names") or []
+    missing = [name for name in ARKIT_NAMES if name not in names]
+    if missing:
+        raise InputError(f"{source} lacks the blendshape {missing[0]}")
+    order = [names.index(name) for name in ARKIT_NAMES]
+    try:
+        scores = np.array([frame["blendshapes"] for frame in frames], dtype=np.float64)[:, order]
+        rotation = np.array([frame["head"]["rotation"] for frame in frames], dtype=np.float64)
+        times = np.array([frame["time_s"] for frame in frames], dtype=np.float64)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise InputError(f"{source}: a frame lacks its blendshapes, head or time ({exc})") from None
+    return FaceMotion(times - times[0], float(document.get("fps") or 30.0), scores, rotation)

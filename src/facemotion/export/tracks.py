@@ -40,3 +40,22 @@ class CaptureTracks:
     frame_size: tuple[int, int]
     names: tuple[str, ...] = ARKIT_NAMES
     source: Path | None = None
+
+
+@dataclass(frozen=True)
+class FaceMotion:
+    """What a character takes from a capture: times_s (T,) seconds from the first frame; fps;
+    blendshapes (T, 52) in ARKIT_NAMES order, [0, 1]; rotation (T, 3, 3) head -> camera frame
+    (x right, y up, z toward the viewer)."""
+
+    times_s: np.ndarray
+    fps: float
+    blendshapes: np.ndarray
+    rotation: np.ndarray
+
+    @classmethod
+    def of(cls, tracks: CaptureTracks) -> FaceMotion:
+        """The motion of a capture's tracks (blendshapes reordered to ARKIT_NAMES)."""
+        order = [tracks.names.index(name) for name in ARKIT_NAMES]
+        scores = np.asarray(tracks.blendshapes)[:, order]
+        return cls(np.asarray(tracks.times_s), tracks.fps, scores, np.asarray(tracks.rotation))
