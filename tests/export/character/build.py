@@ -156,7 +156,22 @@ def skeleton(builder: Builder) -> dict[str, int]:
     neck = builder.node({"name": "Neck", "rotation": rest(20, 0, 0)}, spine)
     head = builder.node({"name": "mixamorig:Head", "rotation": rest(-35, 10, 0)}, neck)
     builder.node({"name": "HeadTop_End"}, head)
-    return {"armature": armature, "hips": hips, "spine": spine, "neck": neck, "head": head}
+    joints = {"armature": armature, "hips": hips, "spine": spine, "neck": neck, "head": head}
+    # The limbs a VRM humanoid requires (three-vrm refuses a model without them).
+    for side, sign in (("left", 1), ("right", -1)):
+        parent = hips
+        for bone, offset in (("UpperLeg", [0.1 * sign, -0.1, 0]), ("LowerLeg", [0, -0.4, 0]),
+                             ("Foot", [0, -0.4, 0])):  # fmt: skip
+            parent = joints[side + bone] = builder.node(
+                {"name": side + bone, "translation": offset}, parent
+            )
+        parent = spine
+        for bone, offset in (("UpperArm", [0.2 * sign, 0.3, 0]), ("LowerArm", [0.25 * sign, 0, 0]),
+                             ("Hand", [0.25 * sign, 0, 0])):  # fmt: skip
+            parent = joints[side + bone] = builder.node(
+                {"name": side + bone, "translation": offset}, parent
+            )
+    return joints
 
 
 def arkit_character() -> GltfDocument:
@@ -200,10 +215,14 @@ def vrm1_character() -> GltfDocument:
     document["extensions"] = {
         "VRMC_vrm": {
             "specVersion": "1.0",
-            "meta": {"name": "test", "authors": ["facemotion"], "licenseUrl": "https://vrm.dev/"},
+            "meta": {
+                "name": "test",
+                "authors": ["facemotion"],
+                "licenseUrl": "https://vrm.dev/licenses/1.0/",
+            },
             "humanoid": {
                 "humanBones": {
-                    bone: {"node": joints[bone]} for bone in ("hips", "spine", "neck", "head")
+                    bone: {"node": node} for bone, node in joints.items() if bone != "armature"
                 }
             },
             "expressions": {"preset": preset, "custom": custom},

@@ -31,7 +31,8 @@ def build_vrma(
     """The .vrma bytes. expressions: VRM 1.0 name -> (T,) weights in [0, 1] (presets by their
     1.0 names, others as custom); turn: scipy Rotation of T head turns (capture frame)."""
     neck_part, head_part = split_turn(turn, has_neck)
-    nodes: list[dict] = [{"name": "hips", "children": []}]
+    # Hips above the ground: three-vrm-animation checks the rest pose looks like a T-pose.
+    nodes: list[dict] = [{"name": "hips", "translation": [0.0, 1.0, 0.0], "children": []}]
     bones = {"hips": {"node": 0}}
     channels = []
     parent = 0
