@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
+        # the flags an error's hints may name (argparse lists a parser's options nowhere public)
+        flags = frozenset(text for action in command._actions for text in action.option_strings)
+        command.set_defaults(command_flags=flags)
     return parser
 
 
@@ -77,7 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise error
     from facemotion.commands.wording import error_text
 
-    print(f"facemotion {args.command}: error: {error_text(error)}", file=sys.stderr)
+    line = error_text(error, args.command_flags)
+    print(f"facemotion {args.command}: error: {line}", file=sys.stderr)
     return error.exit_code
 
 

@@ -21,6 +21,10 @@ CASES = {
         ["portrait.png", "drive.mp4", "--crop", "auto", "--face", "5"],
         "no face number 5",
     ),
+    "source-face-0-of-none": (
+        ["blank.png", "drive.mp4", "--crop", "auto", "--face", "0"],
+        "no face number 0 (?!.*--face 0)",  # not "try --face 0"
+    ),
     # driving video
     "driving-missing": (["portrait.png", "nope.mp4"], "does not exist"),
     "driving-text": (["portrait.png", "text.txt", *TINY], "not a readable video"),

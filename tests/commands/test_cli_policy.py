@@ -28,3 +28,17 @@ def test_usage_error_is_one_line_with_where_to_look(capsys):
     err = capsys.readouterr().err
     assert info.value.code == 2 and err.count("\n") == 1
     assert err.startswith("facemotion capture: error: ") and "facemotion capture --help" in err
+
+
+def test_a_hint_names_only_flags_the_command_has(capsys, monkeypatch):
+    # a pipeline error offers every remedy; `capture` has --face but no --model
+    from facemotion.commands import capture
+    from facemotion.errors import NoFaceError, Remedy
+
+    def refuse(args):
+        raise NoFaceError("no face found in x.png", Remedy("face", 0), Remedy("model", "vox"))
+
+    monkeypatch.setattr(capture, "run", refuse)
+    assert main(["capture", "x.png"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("no face found in x.png; try --face 0"), err

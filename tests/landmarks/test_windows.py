@@ -59,3 +59,36 @@ def test_animate_face_1_crop_auto_animates_the_right_portrait(tmp_path):
                            tmp_path / "out.mp4", crop="auto", face=1, progress=False)  # fmt: skip
     x0, _, side = report.crop_box
     assert x0 + side / 2 > image.shape[1] / 2 and report.frames == 4
+
+
+def astronaut_in_a_wide_photo(width: int, height: int, side: int = 800) -> tuple[np.ndarray, int]:
+    """The astronaut at `side` px pasted a third of the way across a (height, width) gradient,
+    and the x where it starts."""
+    image = np.empty((height, width, 3), np.uint8)
+    image[:] = np.linspace(60, 180, width, dtype=np.uint8)[None, :, None]
+    astronaut = Image.open(sample_path("astronaut.png")).convert("RGB").resize((side, side))
+    left, top = (width - side) // 3, (height - side) // 2
+    image[top : top + side, left : left + side] = np.asarray(astronaut)
+    return image, left
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (6000, 4000)])
+def test_a_medium_face_in_a_large_photo_is_found_without_a_face_number(size):
+    # Too small for the detector in the whole picture (8% of 1920, 2% of 6000 px): windows
+    image, left = astronaut_in_a_wide_photo(*size)
+    for face in (None, 0):
+        points = detect_image_landmarks(image, face=face)
+        centre_x = (points[:, 0].min() + points[:, 0].max()) / 2
+        width = points[:, 0].max() - points[:, 0].min()
+        # the astronaut's face is ~ 0.37 of the way across her picture and ~ 0.18 of it wide
+        assert abs(centre_x - (left + 0.37 * 800)) < 60 and 100 < width < 200
+
+
+def test_a_missing_face_0_does_not_suggest_face_0():
+    blank = np.full((300, 400, 3), 128, np.uint8)
+    with pytest.raises(NoFaceError) as caught:
+        detect_image_landmarks(blank, face=0)
+    assert [remedy.parameter for remedy in caught.value.remedies] == ["model"]
+    with pytest.raises(NoFaceError) as caught:
+        detect_image_landmarks(blank, face=2)
+    assert ("face", 0) in [(r.parameter, r.value) for r in caught.value.remedies]

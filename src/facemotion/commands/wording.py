@@ -3,6 +3,8 @@ by matching message text)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from facemotion.errors import FacemotionError, MissingDependency, ModelNotDownloaded, Remedy
 
 # API parameter -> flag, where the flag is not the parameter with dashes.
@@ -30,12 +32,17 @@ def flag(remedy: Remedy) -> str:
     return f"{name.split()[0]} {remedy.value}"
 
 
-def error_text(error: FacemotionError) -> str:
-    """The one line `facemotion COMMAND: error: ...` shows for `error`."""
+def error_text(error: FacemotionError, options: Collection[str] | None = None) -> str:
+    """The one line `facemotion COMMAND: error: ...` shows for `error`. options: the flags the
+    command has (e.g. {'--face', '--crop'}); a remedy naming another flag is left out, since a
+    pipeline's error does not know which command called it (`capture` has no --model)."""
     if isinstance(error, ModelNotDownloaded):
         return f"model {error.name} is not downloaded; run: facemotion download {error.name}"
     if isinstance(error, MissingDependency):
         return error.message
-    if not error.remedies:
+    flags = [flag(remedy) for remedy in error.remedies]
+    if options is not None:
+        flags = [text for text in flags if text.split()[0] in options]
+    if not flags:
         return error.message
-    return f"{error.message}; try {' or '.join(flag(r) for r in error.remedies)}"
+    return f"{error.message}; try {' or '.join(flags)}"

@@ -58,35 +58,53 @@ def detect_image_face(
     image: (H, W, 3) uint8 RGB (grey, RGBA, float [0, 1] converted). face: None for the
     largest face, N for the N-th counted left to right (0-based). When the first try finds no
     face: the image upscaled (longer side <= 256 px) or downscaled (>= 2000 px), padded (a face
-    cut by the border), both, then the same with a lower detection threshold (0.3, 0.1).
+    cut by the border), both, then square windows of several sizes (a face too small for the
+    detector in the whole image: `windows.py`), then the same with a lower detection threshold
+    (0.3, 0.1; no windows at 0.1). face=N searches the windows at once: it needs every face.
     The blendshapes do not depend on the copy; the matrix is that of the copy that found it.
     Raises NoFaceError naming `name` when none of these finds the face.
     """
     image = as_rgb_uint8(image)
     for confidence in CONFIDENCES:
+        # not at the last-resort threshold, where windows of hair and background pass for faces
+        windows = confidence >= WINDOW_MIN_CONFIDENCE
         with LandmarkTracker(static=True, face=face, min_confidence=confidence) as tracker:
-            for variant in _variants(image):
+            for number, variant in enumerate(_variants(image)):
                 found = tracker.faces(variant.image)
-                # counting faces from the left needs every face; not at the last-resort
-                # threshold, where windows of hair and background pass for small faces
-                if face is not None and confidence >= WINDOW_MIN_CONFIDENCE:
+                # counting faces from the left needs every face, small ones too; the windows
+                # of the image as it is stand for those of its rescaled copies
+                if face is not None and windows and number == 0:
                     windowed = faces_in_windows(variant.image, tracker.faces)
                     found = merge_faces(found, windowed, landmarks=lambda seen: seen.landmarks)
-                faces = [
-                    replace(seen, landmarks=variant.to_original(seen.landmarks)) for seen in found
-                ]
-                faces = [seen for seen in faces if _inside(seen.landmarks, image.shape)]
-                index = choose_index([seen.landmarks for seen in faces], face)
-                if index is not None:
-                    return faces[index]
-    tried = "(tried padding, rescaling and a lower threshold)"
+                chosen = _chosen(found, variant, image.shape, face)
+                if chosen is not None:
+                    return chosen
+            if face is None and windows:
+                # a face too small for the detector in the whole image (a wide or large photo)
+                found = faces_in_windows(image, tracker.faces, first_level=True)
+                chosen = _chosen(found, _Variant(image), image.shape, face)
+                if chosen is not None:
+                    return chosen
+    tried = "(tried windows, padding, rescaling and a lower threshold)"
     if face is not None:
+        # naming --face 0 only helps when another number was asked for
+        others = (Remedy("face", 0),) if face else ()
         raise NoFaceError(
             f"no face number {face} (counted left to right from 0) found in {name} {tried}",
-            Remedy("face", 0),
+            *others,
             Remedy("model", "vox"),
         )
     raise NoFaceError(f"no face found in {name} {tried}", Remedy("model", "vox"))
+
+
+def _chosen(
+    found: list[FaceObservation], variant: _Variant, shape: tuple[int, ...], face: int | None
+) -> FaceObservation | None:
+    """The requested face of those found in `variant`, its landmarks in the image's pixels."""
+    faces = [replace(seen, landmarks=variant.to_original(seen.landmarks)) for seen in found]
+    faces = [seen for seen in faces if _inside(seen.landmarks, shape)]
+    index = choose_index([seen.landmarks for seen in faces], face)
+    return None if index is None else faces[index]
 
 
 def _variants(image: np.ndarray) -> Iterator[_Variant]:
