@@ -14,8 +14,13 @@ import pytest
 
 from facemotion.assets import sample_path
 from facemotion.cli import main
+from facemotion.export.livelink_csv import build_csv
+from facemotion.io.gltf_file import parse_glb
 from facemotion.io.video import VideoReader
+from facemotion.solver.pose import euler_angles
 from facemotion.train.data import stable_fraction
+from tests.conftest import DATA
+from tests.export.character.motion import captured
 from tests.media import probe, write_video
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -125,6 +130,13 @@ def _check_live_record(work: Path) -> None:
     assert (work / "out" / "live.csv").is_file() or any((work / "out").glob("*.csv"))
 
 
+def _check_character(work: Path) -> None:
+    names = sorted(path.name for path in (work / "out").iterdir())
+    assert names == ["take_avatar.glb", "take_avatar.vrma"]
+    document = parse_glb((work / "out" / "take_avatar.glb").read_bytes()).document
+    assert document["animations"] and "VRM" in document["extensions"]
+
+
 CHECKS = {
     "facemotion animate portrait.jpg talking.mp4 -o result.mp4": _check_result_mp4,
     "facemotion animate portrait.jpg talking.mp4 -o frames/": _check_frames,
@@ -138,6 +150,7 @@ CHECKS = {
     "facemotion live --camera talk.mp4 --send livelink://127.0.0.1 --record out/": (
         _check_live_record
     ),
+    "facemotion retarget take.csv avatar.vrm -o out/": _check_character,
 }
 
 
@@ -164,6 +177,11 @@ def samples(tmp_path_factory) -> Path:
     (root / "clips").mkdir()
     for name, start in (("take1", 0), ("take2", 10)):
         write_video(root / "clips" / f"{name}.mp4", frames[start : start + 12], 30)
+    shutil.copy(DATA / "characters" / "vrm0_simple_morph.vrm", root / "avatar.vrm")
+    motion = captured()
+    angles = euler_angles(motion.rotation)
+    eyes = np.zeros((len(angles), 2, 3))
+    (root / "take.csv").write_text(build_csv(motion.times_s, 25, motion.blendshapes, angles, eyes))
     (root / "raw_videos").mkdir()
     for test in (True, False):
         write_video(root / "raw_videos" / f"{_name_in_split(test)}.mp4", frames[:12], 30)

@@ -75,3 +75,20 @@ def test_a_drive_is_a_clipped_weighted_sum():
     scores[:, INDEX["eyeBlinkRight"]] = [0.2, 0.8, 1.0]
     np.testing.assert_allclose(evaluate(match("blink"), scores), [0.1, 0.6, 1.0])
     np.testing.assert_allclose(evaluate(((0, 2.0),), scores), [0.0, 0.8, 1.0])
+
+
+def test_the_docs_table_is_the_code_table():
+    """docs/characters.md lists every combined name with the scores that drive it."""
+    import re
+    from pathlib import Path
+
+    from facemotion.export.character.names import DERIVED
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "characters.md").read_text()
+    listed = set()
+    for names, sources in re.findall(r"^\| (`[^|]+`) \| ([a-zA-Z, ]+) \|$", text, re.M):
+        expected = {INDEX[source.strip()] for source in sources.split(",")}
+        for name in re.findall(r"`([^`]+)`", names):
+            assert {index for index, _ in match(name)} == expected, name
+            listed.add(name)
+    assert set(DERIVED) <= listed

@@ -76,6 +76,7 @@ function frame(scene, camera, root, vrm) {
   const head = headOf(root, vrm);
   const box = new THREE.Box3().setFromObject(root);
   const target = head ? head.getWorldPosition(new THREE.Vector3()) : box.getCenter(new THREE.Vector3());
+  if (head) target.y += 0.07; // a head joint sits at the skull's base; aim at the face
   const size = box.getSize(new THREE.Vector3());
   const distance = head ? Math.max(0.6, size.y * 0.35) : Math.max(size.x, size.y, size.z) * 1.6;
   camera.position.set(target.x, target.y + distance * 0.05, target.z + distance);
@@ -92,6 +93,7 @@ async function start() {
   const loaded = await load(modelUrl, params.get("animation"));
   const { root, vrm, mixer } = loaded;
   const scene = new THREE.Scene();
+  scene.background = new THREE.Color(0x282b33);
   scene.add(root);
   scene.add(new THREE.HemisphereLight(0xffffff, 0x444455, 2.2));
   const light = new THREE.DirectionalLight(0xffffff, 1.6);
