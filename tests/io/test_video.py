@@ -182,3 +182,23 @@ def test_an_even_frame_rate_is_not_called_variable(tmp_path, clip):
             w.write(frame, time)
         assert not w.variable_rate
     assert probe(tmp_path / "o.mp4")["fps"] == Fraction(30000, 1001)
+
+
+def test_a_name_ending_in_a_slash_is_a_folder_of_pngs(tmp_path):
+    # `-o out/frames.v2/`: a suffix, but the slash says folder
+    name = f"{tmp_path}/out/frames.v2/"
+    with open_video_writer(name, 25) as writer:
+        writer.write(moving_frames(1, 16, 16)[0])
+    assert [p.name for p in (tmp_path / "out" / "frames.v2").iterdir()] == ["frame_000000.png"]
+
+
+def test_the_writer_says_whether_it_replaced_an_output_written_meanwhile(tmp_path):
+    out = tmp_path / "same.mp4"
+    frame = moving_frames(1, 16, 16)[0]
+    with open_video_writer(out, 25) as first, open_video_writer(out, 25) as second:
+        first.write(frame)
+        second.write(frame)
+        assert not out.exists()  # both started before either finished
+    # the inner block (the second writer) finishes first: it wrote, the other replaced
+    assert not second.replaced and first.replaced
+    assert [p.name for p in tmp_path.iterdir()] == ["same.mp4"]

@@ -139,13 +139,16 @@ def _named_target(exc: OSError, temporaries: list[Path], targets: list[Path]) ->
 
 
 @contextlib.contextmanager
-def atomic_outputs(paths: Sequence[str | os.PathLike[str]]) -> Iterator[list[Path]]:
+def atomic_outputs(
+    paths: Sequence[str | os.PathLike[str]], replaced: list[Path] | None = None
+) -> Iterator[list[Path]]:
     """Yield one temporary path per target (each a file or a directory to create); when the
     block ends without error all are renamed into place together, else all are deleted.
 
     Missing parent folders are created, and removed again on failure. Ctrl-C and SIGTERM wait
     for the clean-up or the renames. A full disk or a permission problem becomes an
-    OutputError.
+    OutputError. replaced: receives the targets that existed when renamed over, so that a job
+    says "replaced" even when another run wrote the same name while it worked.
     """
     targets = [Path(path) for path in paths]
     for target in targets:
@@ -162,6 +165,8 @@ def atomic_outputs(paths: Sequence[str | os.PathLike[str]]) -> Iterator[list[Pat
                 raise IsADirectoryError(errno.EISDIR, "a folder has that name", str(target))
         with shielded():
             for tmp, target in zip(temporaries, targets, strict=True):
+                if replaced is not None and os.path.lexists(target):
+                    replaced.append(target)
                 _replace(tmp, target)
     except BaseException as exc:
         with shielded():
@@ -175,11 +180,14 @@ def atomic_outputs(paths: Sequence[str | os.PathLike[str]]) -> Iterator[list[Pat
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_output(
+    path: str | os.PathLike[str], replaced: list[Path] | None = None
+) -> Iterator[Path]:
     """Yield a temporary path to write (a file or a directory); rename it to `path` on success.
 
     On any exception, Ctrl-C and SIGTERM included, the temporary output is deleted and `path`
-    is untouched. A full disk or a permission problem becomes an OutputError.
+    is untouched. A full disk or a permission problem becomes an OutputError. replaced: as
+    for `atomic_outputs`.
     """
-    with atomic_outputs([path]) as (tmp,):
+    with atomic_outputs([path], replaced) as (tmp,):
         yield tmp

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import re
 from collections.abc import Iterator
 from fractions import Fraction
@@ -23,6 +24,7 @@ from facemotion.io.orientation import Orientation
 
 DEFAULT_FPS = Fraction(25)
 MAX_PLAUSIBLE_FPS = 240
+WRITTEN_SUFFIXES = (".mp4", ".mov", ".m4v")  # what open_video_writer writes as H.264
 # Audio codecs the mp4 muxer takes as they are; anything else is re-encoded to AAC.
 MP4_AUDIO_CODECS = {"aac", "mp3", "alac", "ac3", "eac3"}
 PNG_FRAME = re.compile(r"^frame_\d{6}\.png$")
@@ -215,6 +217,7 @@ class Mp4Writer:
         self._audio: AudioCopy | None = None
         self.frames = 0
         self._last_pts: int | None = None
+        self.replaced = False  # set when the output is in place: whether it replaced one
         self._intervals: tuple[int, int] | None = None  # shortest and longest, in TIME_BASE
 
     @property
@@ -336,6 +339,7 @@ class PngSequenceWriter:
     def __init__(self, folder: Path):
         self.folder = folder
         self.frames = 0
+        self.replaced = False  # set when the output is in place: whether it replaced one
 
     @property
     def variable_rate(self) -> bool:
@@ -347,7 +351,13 @@ class PngSequenceWriter:
         self.frames += 1
 
 
-def _is_folder_output(path: Path) -> bool:
+def is_folder_output(path: str | Path) -> bool:
+    """Whether `path` names a folder for a PNG sequence rather than a video file: an existing
+    folder, a name without suffix, or a name given ending in a slash (`out/frames.v2/`; a
+    Path drops that slash, so only a str keeps it)."""
+    if isinstance(path, str) and path.endswith(("/", os.sep)):
+        return True
+    path = Path(path)
     return path.is_dir() or not path.suffix
 
 
@@ -372,24 +382,29 @@ def open_video_writer(
     """A writer with `.write(frame)` for (H, W, 3) uint8 or float frames.
 
     `path` ending in .mp4/.mov/.m4v: H.264 yuv420p at `fps` with the audio of `audio_from`
-    copied in. An existing folder or a path without suffix: a PNG sequence (fps and audio do
-    not apply). Everything is written under a temporary name and renamed when the block ends
-    without error; on error or Ctrl-C nothing is left behind.
+    copied in. An existing folder, a path without suffix or a str ending in a slash: a PNG
+    sequence (fps and audio do not apply). Everything is written under a temporary name and
+    renamed when the block ends without error; on error or Ctrl-C nothing is left behind.
+    After the block, the writer's `replaced` says whether an existing output was replaced
+    (checked at the rename: another run may have written the name meanwhile).
     """
     target = Path(path)
     rate = as_fraction(fps)
-    if _is_folder_output(target):
+    replaced: list[Path] = []
+    if is_folder_output(path):
         _check_folder_output(target)
         check_writable_dir(target.parent if str(target.parent) else Path("."))
-        with atomic_output(target) as temporary:
+        with atomic_output(target, replaced) as temporary:
             temporary.mkdir()
-            yield PngSequenceWriter(temporary)
+            png_writer = PngSequenceWriter(temporary)
+            yield png_writer
+        png_writer.replaced = bool(replaced)
         return
-    if target.suffix.lower() not in (".mp4", ".mov", ".m4v"):
+    if target.suffix.lower() not in WRITTEN_SUFFIXES:
         raise OutputError(
             f"cannot write video {target}: use an .mp4 name, or a folder for a PNG sequence"
         )
-    with atomic_output(target) as temporary:
+    with atomic_output(target, replaced) as temporary:
         writer = Mp4Writer(temporary, rate, Path(audio_from) if audio_from else None, crf)
         try:
             yield writer
@@ -397,6 +412,7 @@ def open_video_writer(
         except BaseException:
             writer.abort()
             raise
+    writer.replaced = bool(replaced)
 
 
 def count_frames(path: str | Path, stop_after: int | None = None) -> int:
