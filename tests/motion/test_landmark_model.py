@@ -239,6 +239,8 @@ def _around_the_face(points: np.ndarray, inner: float, outer: float) -> np.ndarr
     return band
 
 
+# The hair tests below are of scene="follow", where the driving video's flow moves the
+# surroundings; the still scene's are in test_scene.py.
 def _turned_head_error(
     extent: float,
     body_motion: bool = True,
@@ -258,7 +260,11 @@ def _turned_head_error(
     moved = marks.copy()
     moved[:, :2] = head(marks[:, :2])
     options = LandmarkOptions(
-        smoothing=False, settle_calls=0, relative_head_extent=extent, body_motion=body_motion
+        smoothing=False,
+        settle_calls=0,
+        relative_head_extent=extent,
+        body_motion=body_motion,
+        scene="follow",
     )
     model, _ = _model([(marks, True), (moved, True)], marks, options)
     frame = textured_image(seed=1)
@@ -301,7 +307,7 @@ def test_the_flow_is_blurred_less_in_absolute_mode(monkeypatch):
 
     monkeypatch.setattr(landmark_model, "DrivingFlow", Recording)
     marks = face_landmarks()
-    options = LandmarkOptions(smoothing=False, settle_calls=0)
+    options = LandmarkOptions(smoothing=False, settle_calls=0, scene="follow")
     for relative in (False, True):
         model, _ = _model([(marks, True)], marks, options)
         list(model.animate(textured_image(), [textured_image(seed=1)] * 2, relative=relative))

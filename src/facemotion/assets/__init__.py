@@ -10,6 +10,9 @@
 And the models that run without a download (`model_path`):
 - models/face_landmarker.task: Google's MediaPipe Face Landmarker bundle (Apache-2.0, see
   models/NOTICE): face detector, 478-point landmarks, learned blendshapes, canonical geometry.
+- models/selfie_segmentation.tflite: MediaPipe's selfie (person) segmentation model
+  (Apache-2.0, see models/NOTICE): where the person is in the source, kept apart from the
+  scene behind it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ MODELS_DIR = Path(__file__).resolve().parent / "models"
 # sha256 of each bundled model: a file that differs (truncated, replaced) is refused.
 MODEL_SHA256: dict[str, str] = {
     "face_landmarker.task": "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff",
+    "selfie_segmentation.tflite": (
+        "9ee168ec7c8f2a16c56fe8e1cfbc514974cbbb7e434051b455635f1bd1462f5c"
+    ),
 }
 
 

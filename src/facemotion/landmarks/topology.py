@@ -22,6 +22,8 @@ from functools import cache, lru_cache
 import numpy as np
 
 NOSE_TIP = 1
+FOREHEAD_TOP = 10  # the face oval's top point, at the hairline
+CHIN = 152  # the face oval's bottom point
 LEFT_IRIS_CENTER = 473
 RIGHT_IRIS_CENTER = 468
 MESH_POINTS = 468  # the face mesh proper; 468..477 are the irises

@@ -3,10 +3,16 @@
 Per driving frame: track the face's 478 landmarks (on a worker thread, one frame ahead),
 smooth them lightly (One-Euro), turn them into target landmarks for the source (relative
 motion with the head as a similarity, or absolute), warp the source piecewise-affinely over
-the face mesh with rings carrying the head's motion outwards (warp.py), move the surroundings
-(shoulders, hair, camera) with the driving video's smoothed optical flow (flow.py) blended in
-outside the face, and fill the mouth where it opens wider than the source's (mouth.py) and
-the eyes where the source's are shut (eyeball.py), in the source's colours.
+the face mesh with rings carrying the head's motion outwards (warp.py), and lay the person
+over the still scene (scene.py, `scene="still"`, the default): the source is segmented once
+(the bundled selfie segmentation model) into the person and a background plate, the person's
+inpainted away; hair, ears, a hat and the neck move rigidly with the head, the shoulders
+follow a share of its translation, and outside the person every pixel is the source's, the
+scene uncovered by the head filled the same way in every frame. `scene="follow"` moves the
+surroundings (shoulders, hair, camera) with the driving video's smoothed optical flow
+(flow.py) blended in outside the face instead, as before. Then fill the mouth where it opens
+wider than the source's (mouth.py) and the eyes where the source's are shut (eyeball.py), in
+the source's colours.
 Needs no download and runs in real time on a CPU. Frames where the driving face is lost hold
 the last pose and are counted (`LandmarkModel.lost_frames`, `last_report`).
 """
@@ -30,6 +36,7 @@ from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthFill, MouthOptions, fill_strength
 from facemotion.motion.retarget import Retargeter, RetargetOptions
+from facemotion.motion.scene import PersonLayers, SceneOptions
 from facemotion.motion.similarity import Similarity, fit_similarity
 from facemotion.motion.targets import (
     absolute_targets,
@@ -68,6 +75,7 @@ TrackedFrame = tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray | None
 
 _STABLE = np.array(STABLE_POINTS)
 EXPRESSION_MODES = ("retarget", "relative")
+SCENE_MODES = ("still", "follow")
 
 
 @dataclass(frozen=True)
@@ -79,19 +87,23 @@ class LandmarkOptions:
     (the filter's clock; the driving video's own rate is not known to the model).
     map_pixels: the dense map is computed exactly every max(1, side // map_pixels) pixels and
     interpolated between (the warp is affine within each triangle, so little is lost).
+    scene: 'still' (default): the person moves over the source's scene, which stays still
+    (scene.py, settings in `person`); 'follow': the surroundings of the face move with the
+    driving video's optical flow (`body_motion` and the flow settings below; the scene waves
+    with the driver's head and camera).
     overlap: find the next frame's landmarks on a worker thread while the current frame is
     warped (reads the driving frames one ahead; False keeps reading strictly on demand).
     settle_calls: extra tracker runs on the frame where a face is (re)found (see `_settled`).
-    body_motion: move the surroundings of the face (hair, shoulders, camera) with the driving
-    video's optical flow; feather / relative_feather: the width of the blend between the face
-    mesh and that flow, in oval radii, in absolute / relative mode (in relative mode the source's
-    hair or hat need not match the driving head's outline, so the head's own motion reaches
-    further out); relative_head_extent: in relative mode, the face oval is scaled by this
-    about its centre before that blend, so hair, ears and a hat move with the head's mesh and
-    rings (rigidly) rather than with the driving head's flow, whose outline is another's
-    (carphone frames 85 and 105 stretched the sources' hair sideways at 1.0; at 1.6 the
-    outer part of a full hairdo still went with the car sliding past the driver's turning head
-    at frame 90, drawn out to a point);
+    body_motion: with scene 'follow', move the surroundings of the face (hair, shoulders,
+    camera) with the driving video's optical flow; feather / relative_feather: the width of the
+    blend between the face mesh and that flow, in oval radii, in absolute / relative mode (in
+    relative mode the source's hair or hat need not match the driving head's outline, so the
+    head's own motion reaches further out); relative_head_extent: in relative mode, the face
+    oval is scaled by this about its centre before that blend, so hair, ears and a hat move with
+    the head's mesh and rings (rigidly) rather than with the driving head's flow, whose outline
+    is another's (carphone frames 85 and 105 stretched the sources' hair sideways at 1.0; at 1.6
+    the outer part of a full hairdo still went with the car sliding past the driver's turning
+    head at frame 90, drawn out to a point);
     flow_*: its resolution, smoothing and DIS settings (see flow.py); flow_smoothing /
     relative_flow_smoothing: the flow's blur in absolute / relative mode (in absolute mode the
     driving scene lies where the output's does, so its motion edges, a head before the window,
@@ -130,8 +142,15 @@ class LandmarkOptions:
     eyes: EyeOptions = field(default_factory=EyeOptions)
     expression: str = "retarget"
     retarget: RetargetOptions = field(default_factory=RetargetOptions)
+    scene: str = "still"
+    person: SceneOptions = field(default_factory=SceneOptions)
 
     def __post_init__(self) -> None:
+        if self.scene not in SCENE_MODES:
+            raise InputError(
+                f"scene must be one of {', '.join(SCENE_MODES)}, not {self.scene!r}",
+                Remedy("scene", "still"),
+            )
         if self.expression not in EXPRESSION_MODES:
             raise InputError(
                 f"expression must be one of {', '.join(EXPRESSION_MODES)}, not {self.expression!r}",
@@ -211,12 +230,15 @@ class LandmarkModel:
         face: int | None = None,
         tracker_factory: Callable[[], Tracker] | None = None,
         source_detector: Callable[[np.ndarray], np.ndarray] | None = None,
+        source_segmenter: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> None:
         self.options = options or LandmarkOptions()
         self.face = face
         self._tracker_factory = tracker_factory
         self._source_detector = source_detector
+        self._source_segmenter = source_segmenter
         self._source_cache: tuple[bytes, np.ndarray] | None = None
+        self._layers_cache: tuple[bytes, PersonLayers] | None = None
         self.last_report: PassReport | None = None
         self._lost_total = 0
 
@@ -260,6 +282,25 @@ class LandmarkModel:
         self._source_cache = (key, points)
         return points
 
+    def person_layers(self, source: np.ndarray) -> PersonLayers:
+        """The source (S, S', 3) split into a moving person and a still background plate
+        (scene.py), segmented once per source image (remembered for the same image)."""
+        image = as_uint8_image(source)
+        key = self._source_key(image)
+        if self._layers_cache is not None and self._layers_cache[0] == key:
+            return self._layers_cache[1]
+        marks = self.source_landmarks(source)
+        if self._source_segmenter is not None:
+            confidence = np.asarray(self._source_segmenter(image), dtype=np.float32)
+        else:
+            from facemotion.landmarks.segmentation import segment_person
+
+            confidence = segment_person(image)
+        source = np.asarray(source, dtype=np.float32)
+        layers = PersonLayers(source, confidence, marks, self.options.person)
+        self._layers_cache = (key, layers)
+        return layers
+
     def _tracker(self) -> Tracker:
         if self._tracker_factory is not None:
             return self._tracker_factory()
@@ -290,7 +331,11 @@ class LandmarkModel:
         flow_smoothing = (
             self.options.relative_flow_smoothing if relative else self.options.flow_smoothing
         )
-        face_mask = face_weight(source_marks[layout.topology.oval, :2], shape, 1, feather)
+        layers = face_mask = None
+        if self.options.scene == "still":
+            layers = self.person_layers(source)
+        else:
+            face_mask = face_weight(source_marks[layout.topology.oval, :2], shape, 1, feather)
         mouth = None
         if self.options.fill_mouth:
             from facemotion.landmarks.topology import LIPS_OUTER
@@ -333,7 +378,7 @@ class LandmarkModel:
                     reference = points
                     scale = adapt_scale_factor(source_marks, reference) if adapt_scale else 1.0
                     placement = source_placement(source_marks, reference)
-                    if self.options.body_motion:
+                    if self.options.body_motion and layers is None:
                         flow = DrivingFlow(
                             image,
                             self.options.flow_side,
@@ -367,7 +412,10 @@ class LandmarkModel:
                 flow_map = None
                 if flow is not None:
                     flow_map = flow.source_map(map_x.shape, step, to_source, vector_scale)
-                if flow_map is not None:
+                if layers is not None:
+                    oval = targets[layout.topology.oval]
+                    map_x, map_y = layers.person_map(map_x, map_y, oval, head, step)
+                elif flow_map is not None:
                     oval = targets[layout.topology.oval]
                     if relative:
                         centre = oval.mean(axis=0)
@@ -377,7 +425,10 @@ class LandmarkModel:
                     map_x = flow_map[0] + (map_x - flow_map[0]) * weight
                     map_y = flow_map[1] + (map_y - flow_map[1]) * weight
                 map_x, map_y = upsample_map(map_x, map_y, shape, step)
-                output = remap(source, map_x, map_y)
+                if layers is not None:
+                    output = layers.composite(map_x, map_y)
+                else:
+                    output = remap(source, map_x, map_y)
                 if mouth is not None:
                     strength = fill_strength(targets[lips], source_marks[lips, :2], head.scale)
                     mouth(output, targets[lips], strength)
