@@ -5,6 +5,7 @@ expressions and head at sampled times are the capture's. Every non-local request
 from __future__ import annotations
 
 import functools
+import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,11 +15,12 @@ from scipy.spatial.transform import Rotation
 
 from facemotion.export.character import animate_character
 from facemotion.export.character.names import evaluate, match
-from facemotion.io.gltf_file import read_gltf
+from facemotion.export.character.pose import CharacterPose
+from facemotion.io.gltf_file import glb_bytes, read_gltf
 from facemotion.web.character import STATIC_DIR
 from tests.conftest import DATA
 from tests.export.character.build import PERFECT_SYNC, vrm1_character
-from tests.export.character.motion import captured
+from tests.export.character.motion import captured, scene_rotation
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser]
@@ -46,6 +48,10 @@ def site(tmp_path_factory):
         result = animate_character(character, motion.times_s, motion.blendshapes, motion.rotation)
         (root / "files" / f"{name}.glb").write_bytes(result.glb)
         (root / "files" / f"{name}.vrma").write_bytes(result.vrma)
+    # The characters as they are, for the live view.
+    shutil.copy(DATA / "characters" / "rpm_preview_5_morphs.glb", root / "files" / "rpm.glb")
+    rest = characters["vrm1"]
+    (root / "files" / "vrm1-rest.vrm").write_bytes(glb_bytes(rest.document, rest.binary))
     server = ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root))
     )
@@ -118,3 +124,38 @@ def test_the_vrm_head_turns_as_captured(page, site):
         shown = Rotation.from_quat(frame["head"])
         assert np.degrees((shown * turns[index].inv()).magnitude()) < 0.5
     assert np.degrees(Rotation.from_quat(samples[-1]["head"]).magnitude()) > 40
+
+
+def live_pose(page, site: str, model: str, pose: dict) -> dict:
+    page.goto(f"{site}/static/character.html?model={model}&live=1")
+    return page.evaluate("async (pose) => (await window.viewer.ready).applyPose(pose)", pose)
+
+
+def test_the_live_view_poses_a_glb_avatar_frame_by_frame(page, site):
+    character = read_gltf(DATA / "characters" / "rpm_preview_5_morphs.glb")
+    motion = captured()
+    pose = CharacterPose(character.document).frame(motion.blendshapes[-1], motion.rotation[-1])
+    shown = live_pose(page, site, "/files/rpm.glb", pose)
+    assert not page.errors and not page.external
+    document = character.document
+    head_mesh = next(i for i, m in enumerate(document["meshes"]) if m["name"] == "Wolf3D_Head")
+    np.testing.assert_allclose(
+        shown["influences"][str(head_mesh)], pose["morphs"][str(head_mesh)], atol=1e-6
+    )
+    assert shown["influences"][str(head_mesh)][0] == pytest.approx(1.0, abs=1e-6)  # jawOpen
+    joints = {int(node): q for node, q in pose["joints"].items()}
+    head = next(i for i, n in enumerate(document["nodes"]) if n.get("name") == "Head")
+    expected = scene_rotation(document, head, joints)
+    assert (Rotation.from_quat(shown["head"]) * expected.inv()).magnitude() < 1e-4
+
+
+def test_the_live_view_poses_a_vrm_through_three_vrm(page, site):
+    character = vrm1_character()
+    motion = captured()
+    pose = CharacterPose(character.document).frame(motion.blendshapes[10], motion.rotation[10])
+    shown = live_pose(page, site, "/files/vrm1-rest.vrm", pose)
+    assert not page.errors
+    for name, weight in pose["expressions"].items():
+        assert shown["expressions"][name] == pytest.approx(weight, abs=1e-6), name
+    turn = Rotation.from_matrix(motion.rotation[10])
+    assert (Rotation.from_quat(shown["head"]) * turn.inv()).magnitude() < 1e-4

@@ -8,7 +8,7 @@ from scipy.spatial.transform import Rotation
 
 from facemotion.export.tracks import FaceMotion
 from facemotion.io.gltf_file import parse_glb
-from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX
+from facemotion.landmarks.arkit import INDEX
 
 FRAMES = 20
 
@@ -50,4 +50,13 @@ def read_animation(glb: bytes, index: int = -1) -> tuple[dict, dict]:
     return document, channels
 
 
-__all__ = ["ARKIT_NAMES", "FRAMES", "captured", "read_animation"]
+def scene_rotation(document: dict, node: int, posed: dict[int, np.ndarray]) -> Rotation:
+    """A node's rotation in the scene with the local rotations `posed` in place of the rest."""
+    parents = {c: i for i, n in enumerate(document["nodes"]) for c in n.get("children", [])}
+    rotation = Rotation.identity()
+    while True:
+        local = posed.get(node, document["nodes"][node].get("rotation", [0, 0, 0, 1]))
+        rotation = Rotation.from_quat(local) * rotation
+        if node not in parents:
+            return rotation
+        node = parents[node]

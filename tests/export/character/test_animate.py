@@ -26,7 +26,7 @@ from tests.export.character.build import (
     beard_name,
     vrm1_character,
 )
-from tests.export.character.motion import FRAMES, captured, read_animation
+from tests.export.character.motion import FRAMES, captured, read_animation, scene_rotation
 
 CHARACTERS = DATA / "characters"
 
@@ -40,18 +40,6 @@ def animate(character, **options):
 
 def node_index(document: dict, name: str) -> int:
     return next(i for i, node in enumerate(document["nodes"]) if node.get("name") == name)
-
-
-def scene_rotation(document: dict, node: int, posed: dict[int, np.ndarray]) -> Rotation:
-    """A node's rotation in the scene with the local rotations `posed` in place of the rest."""
-    parents = {c: i for i, n in enumerate(document["nodes"]) for c in n.get("children", [])}
-    rotation = Rotation.identity()
-    while True:
-        local = posed.get(node, document["nodes"][node].get("rotation", [0, 0, 0, 1]))
-        rotation = Rotation.from_quat(local) * rotation
-        if node not in parents:
-            return rotation
-        node = parents[node]
 
 
 def kept_byte_for_byte(before, after_glb: bytes) -> None:

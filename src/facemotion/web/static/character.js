@@ -1,5 +1,8 @@
-// The character viewer: loads a .glb/.vrm (and a VRM Animation .vrma for a VRM) and plays it.
-// window.viewer exposes what the tests read: ready (a promise), vrm, mixer, duration,
+// The character viewer: loads a .glb/.vrm (and a VRM Animation .vrma for a VRM) and plays it;
+// with ?live=1 it plays nothing and takes poses instead (postMessage {type: "facemotion-pose",
+// pose}, as export/character/pose.py makes them: morph weights by glTF mesh, joint rotations by
+// glTF node, VRM expressions and normalised neck and head rotations).
+// window.viewer exposes what the tests read: ready (a promise), vrm, mixer, duration, applyPose,
 // setTime(seconds) -> {expressions: {name: weight}, head: world quaternion [x, y, z, w]} after
 // posing the character at that time.
 import * as THREE from "three";
@@ -40,7 +43,7 @@ function headOf(root, vrm) {
   if (bone) return bone;
   let found = null;
   root.traverse((node) => {
-    if (!found && /(^|[:_|])head$/i.test(node.name)) found = node;
+    if (!found && /(^|[:|])head$/i.test(node.name)) found = node;
   });
   return found;
 }
@@ -66,9 +69,56 @@ async function load(modelUrl, animationUrl) {
   } else if (gltf.animations.length) {
     clip = gltf.animations[gltf.animations.length - 1];
   }
-  const action = clip ? mixer.clipAction(clip) : null;
+  const action = clip && params.get("live") !== "1" ? mixer.clipAction(clip) : null;
   action?.play();
-  return { gltf, vrm, root, mixer, clip, duration: clip ? clip.duration : 0 };
+  return { gltf, vrm, root, mixer, clip: action ? clip : null, duration: action ? clip.duration : 0 };
+}
+
+function glTFIndex(gltf) {
+  // three.js objects by the glTF mesh (every primitive's mesh) and node they came from.
+  const meshes = new Map();
+  const nodes = new Map();
+  gltf.scene.traverse((object) => {
+    const association = gltf.parser.associations.get(object);
+    if (!association) return;
+    if (association.meshes !== undefined && object.morphTargetInfluences) {
+      if (!meshes.has(association.meshes)) meshes.set(association.meshes, []);
+      meshes.get(association.meshes).push(object);
+    }
+    if (association.nodes !== undefined) nodes.set(association.nodes, object);
+  });
+  return { meshes, nodes };
+}
+
+function poser(loaded) {
+  const { gltf, vrm } = loaded;
+  const index = glTFIndex(gltf);
+  // three-vrm turns a VRM 0.x round; its normalised bones then take x and z mirrored, as
+  // three-vrm-animation does for the same tracks.
+  const mirrored = vrm?.meta?.metaVersion === "0";
+  return (pose) => {
+    for (const [mesh, weights] of Object.entries(pose.morphs ?? {})) {
+      for (const object of index.meshes.get(Number(mesh)) ?? []) {
+        weights.forEach((weight, k) => {
+          if (k < object.morphTargetInfluences.length) object.morphTargetInfluences[k] = weight;
+        });
+      }
+    }
+    if (vrm) {
+      for (const [name, weight] of Object.entries(pose.expressions ?? {})) {
+        vrm.expressionManager?.setValue(name, weight);
+      }
+      for (const [bone, q] of Object.entries(pose.humanoid ?? {})) {
+        const node = vrm.humanoid?.getNormalizedBoneNode(bone);
+        if (node) node.quaternion.set(mirrored ? -q[0] : q[0], q[1], mirrored ? -q[2] : q[2], q[3]);
+      }
+      vrm.update(0);
+    } else {
+      for (const [node, q] of Object.entries(pose.joints ?? {})) {
+        index.nodes.get(Number(node))?.quaternion.fromArray(q);
+      }
+    }
+  };
 }
 
 function frame(scene, camera, root, vrm) {
@@ -108,7 +158,16 @@ async function start() {
     controls.target.copy(target);
     controls.update();
   }
-  const paused = params.get("paused") === "1";
+  const live = params.get("live") === "1";
+  const paused = params.get("paused") === "1" || live;
+  const applyPose = poser(loaded);
+  if (live) {
+    window.addEventListener("message", (event) => {
+      if (event.data?.type !== "facemotion-pose") return;
+      applyPose(event.data.pose);
+      draw();
+    });
+  }
   const timer = new THREE.Timer();
 
   function pose(seconds) {
@@ -138,30 +197,48 @@ async function start() {
     draw();
     requestAnimationFrame(tick);
   }
-  if (!renderer || paused) {
+  if (live) {
+    status.textContent = "waiting for the camera";
+  } else if (!renderer || paused) {
     pose(0);
     draw();
   } else {
     requestAnimationFrame(tick);
   }
-  status.textContent = loaded.clip ? `${loaded.duration.toFixed(2)} s` : "no animation";
+  if (!live) status.textContent = loaded.clip ? `${loaded.duration.toFixed(2)} s` : "no animation";
   return {
     ...loaded,
     hasWebGL: renderer !== null,
+    applyPose(pose) {
+      applyPose(pose);
+      root.updateMatrixWorld(true);
+      draw();
+      status.textContent = "";
+      return read();
+    },
     setTime(seconds) {
       pose(seconds);
       draw();
-      const expressions = {};
-      if (vrm?.expressionManager) {
-        for (const expression of vrm.expressionManager.expressions) {
-          const name = expression.expressionName;
-          expressions[name] = vrm.expressionManager.getValue(name);
-        }
-      }
-      const head = headOf(root, vrm);
-      return { expressions, head: head ? head.getWorldQuaternion(new THREE.Quaternion()).toArray() : null };
+      return read();
     },
   };
+
+  function read() {
+    const expressions = {};
+    if (vrm?.expressionManager) {
+      for (const expression of vrm.expressionManager.expressions) {
+        const name = expression.expressionName;
+        expressions[name] = vrm.expressionManager.getValue(name);
+      }
+    }
+    const head = headOf(root, vrm);
+    const influences = {};
+    for (const [mesh, objects] of glTFIndex(loaded.gltf).meshes) {
+      influences[mesh] = Array.from(objects[0].morphTargetInfluences);
+    }
+    const rotation = head ? head.getWorldQuaternion(new THREE.Quaternion()).toArray() : null;
+    return { expressions, influences, head: rotation };
+  }
 }
 
 window.viewer = { ready: start().catch((error) => {
