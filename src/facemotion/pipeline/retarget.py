@@ -77,17 +77,16 @@ def character_output(outdir: Path, stem: str, character: Path) -> Path:
     return Path(outdir) / f"{stem}_{Path(character).stem}.glb"
 
 
-def retarget(
+def character_files(
     motion: FaceMotion,
     character: Path,
     target: Path,
     *,
     user_map: dict[str, Drive] | None = None,
     name: str = "capture",
-) -> Retargeted:
-    """Write the character animated by `motion` to `target` (.glb) and, for a VRM, the .vrma
-    beside it; all or nothing. The character file is only read."""
-    from facemotion.io.atomic import atomic_outputs
+) -> tuple[list[tuple[Path, bytes]], str]:
+    """The animated character's files, (path, content) for `target` (.glb) and for a VRM the
+    .vrma beside it, with the summary line; nothing is written."""
     from facemotion.io.gltf_file import read_gltf
 
     character = check_character(character)
@@ -102,7 +101,23 @@ def retarget(
     )
     paths = output_paths(character, Path(target))
     contents = (animated.glb, animated.vrma)
-    with atomic_outputs(paths) as temporaries:
-        for tmp, content in zip(temporaries, contents, strict=False):
+    return list(zip(paths, contents, strict=False)), animated.summary
+
+
+def retarget(
+    motion: FaceMotion,
+    character: Path,
+    target: Path,
+    *,
+    user_map: dict[str, Drive] | None = None,
+    name: str = "capture",
+) -> Retargeted:
+    """Write the character animated by `motion` to `target` (.glb) and, for a VRM, the .vrma
+    beside it; all or nothing. The character file is only read."""
+    from facemotion.io.atomic import atomic_outputs
+
+    files, summary = character_files(motion, character, target, user_map=user_map, name=name)
+    with atomic_outputs([path for path, _ in files]) as temporaries:
+        for tmp, (_, content) in zip(temporaries, files, strict=True):
             tmp.write_bytes(content)
-    return Retargeted(paths, animated.summary)
+    return Retargeted(tuple(path for path, _ in files), summary)

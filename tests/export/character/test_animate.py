@@ -212,3 +212,18 @@ def test_beard_names_are_other_spellings():
     assert beard_name("mouthSmileLeft") == "blendShape2.MouthSmile_L"
     assert len(BEARD_SHAPES) == 32 and len(set(BEARD_SHAPES)) == 32
     assert BEARD_SHAPES != sorted(BEARD_SHAPES, key=ARKIT_NAMES.index)
+
+
+def test_binds_and_default_weights_that_point_nowhere_are_ignored():
+    character = vrm1_character()
+    document = character.document
+    face = node_index(document, "Face")
+    preset = document["extensions"]["VRMC_vrm"]["expressions"]["preset"]
+    preset["ou"] = {"morphTargetBinds": [{"node": face, "index": 99, "weight": 1.0}]}
+    document["meshes"][0]["weights"] = [0.5]  # one default for eight targets
+    result = animate(character)
+    _, channels = read_animation(result.glb)
+    weights = channels[(face, "weights")][1].reshape(FRAMES, 8)
+    tongue = captured().blendshapes[:, INDEX["tongueOut"]]
+    np.testing.assert_allclose(weights[:, 7], tongue, atol=1e-6)
+    assert INDEX["mouthPucker"] not in result.used

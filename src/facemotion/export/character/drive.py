@@ -53,25 +53,29 @@ def morph_curves(
     driven: list[str] = []
     expressions: dict[str, np.ndarray] = {}
     bound: set[tuple[int, int]] = set()
+    sizes = {mesh.mesh: len(mesh.names) for mesh in rig.meshes}
+
+    def reachable(binds: tuple[tuple[int, int, float], ...]) -> list[tuple[int, int, float]]:
+        # A bind to a mesh no node shows, or past its last target, reaches nothing.
+        return [bind for bind in binds if 0 <= bind[1] < sizes.get(bind[0], 0)]
+
     for expression in rig.expressions:
-        bound.update((mesh, target) for mesh, target, _ in expression.binds)
+        bound.update((mesh, target) for mesh, target, _ in reachable(expression.binds))
         drive = match(expression.name, user_map)
         if drive is None:
             continue
         values = evaluate(drive, scores)
         expressions[expression.name] = values
-        if expression.binds or expression.other_binds:
+        if reachable(expression.binds) or expression.other_binds:
             used |= _uses(drive)
             driven.append(expression.name)
-    reset = {(mesh, target) for mesh, target in bound if mesh in weights}
-    for mesh, target in reset:
+    for mesh, target in bound:
         weights[mesh][:, target] = 0.0
     for expression in rig.expressions:
         if expression.name not in expressions:
             continue
-        for mesh, target, weight in expression.binds:
-            if mesh in weights:
-                weights[mesh][:, target] += weight * expressions[expression.name]
+        for mesh, target, weight in reachable(expression.binds):
+            weights[mesh][:, target] += weight * expressions[expression.name]
     for mesh in rig.meshes:
         for target, name in enumerate(mesh.names):
             if (mesh.mesh, target) in bound or not name:

@@ -71,7 +71,9 @@ def morph_meshes(document: dict) -> tuple[MorphMesh, ...]:
         names = _target_names(mesh)
         if not names or index not in shown:
             continue
-        defaults = mesh.get("weights") or [0.0] * len(names)
+        defaults = mesh.get("weights") or []
+        if len(defaults) != len(names):  # absent, or wrong in the file: no default weights
+            defaults = [0.0] * len(names)
         found.append(MorphMesh(index, names, tuple(map(float, defaults)), tuple(shown[index])))
     return tuple(found)
 
