@@ -97,3 +97,9 @@ def probe(path: Path) -> dict:
                 samples += frame.samples
             audio_seconds = samples / rate
     return {"fps": fps, "frames": count, "size": size, "audio_seconds": audio_seconds}
+
+
+def decoded_frames(path: Path) -> np.ndarray:
+    """(T, H, W, 3) uint8: every frame of a video file, decoded."""
+    with av.open(str(path)) as container:
+        return np.stack([frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)])
