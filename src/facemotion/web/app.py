@@ -19,6 +19,7 @@ import gradio as gr  # noqa: E402
 from facemotion.assets import SAMPLES_DIR  # noqa: E402
 from facemotion.web.animate_tab import add_animate_tab  # noqa: E402
 from facemotion.web.capture_tab import add_capture_tab  # noqa: E402
+from facemotion.web.character import STATIC_DIR  # noqa: E402
 from facemotion.web.galleries import folder_galleries, merge, sample_galleries  # noqa: E402
 from facemotion.web.handlers import Jobs, ModelLoader, pipeline_loader  # noqa: E402
 from facemotion.web.options import ServeOptions  # noqa: E402
@@ -54,7 +55,7 @@ def build_app(options: ServeOptions, *, load_model: ModelLoader = pipeline_loade
     thumbnails = store.root / "thumbnails"
     images = sample_galleries("image", thumbnails)
     videos = sample_galleries("video", thumbnails)
-    allowed = [str(SAMPLES_DIR), str(store.root)]
+    allowed = [str(SAMPLES_DIR), str(store.root), str(STATIC_DIR)]
     if options.gallery is not None:
         images = merge(images, folder_galleries(options.gallery, "image", thumbnails))
         videos = merge(videos, folder_galleries(options.gallery, "video", thumbnails))

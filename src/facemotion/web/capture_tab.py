@@ -1,10 +1,12 @@
-"""The Capture tab: a video in; overlay, plots, a 3D preview and CSV/JSON/BVH/glb out."""
+"""The Capture tab: a video (and optionally the user's character) in; overlay, plots, a 3D
+preview, the character animated in the browser and CSV/JSON/BVH/glb (and character) out."""
 
 from __future__ import annotations
 
 import gradio as gr
 
 from facemotion.web.animate_tab import gallery_tabs
+from facemotion.web.character import viewer_html
 from facemotion.web.galleries import Galleries
 from facemotion.web.handlers import Jobs
 from facemotion.web.ui import session_id, user_errors
@@ -22,6 +24,12 @@ def add_capture_tab(jobs: Jobs, videos: Galleries, concurrency: int) -> None:
                 elem_id="capture-video",
             )
             gallery_tabs(videos, video, "Sample videos")
+            character = gr.File(
+                label="Your character (optional): .glb, .gltf or .vrm, animated with the capture",
+                file_types=[".glb", ".gltf", ".vrm"],
+                height=90,
+                elem_id="capture-character",
+            )
             run = gr.Button("Capture", variant="primary", elem_id="capture")
             summary = gr.Markdown("", elem_id="capture-summary", min_height=40)
         with gr.Column():
@@ -36,31 +44,41 @@ def add_capture_tab(jobs: Jobs, videos: Galleries, concurrency: int) -> None:
                 clear_color=(0.16, 0.17, 0.2, 1.0),
                 elem_id="capture-3d",
             )
+    character_view = gr.HTML("", elem_id="capture-character-view")
     plots = gr.Image(
         label="Head pose and blendshapes over time", type="filepath", interactive=False
     )
     files = gr.File(
-        label="Downloads: Live Link Face CSV, JSON, BVH, glTF binary",
+        label="Downloads: Live Link Face CSV, JSON, BVH, glTF binary (and your animated character)",
         file_count="multiple",
         interactive=False,
         elem_id="capture-files",
     )
 
-    def on_capture(path, request: gr.Request, progress=gr.Progress(track_tqdm=True)):  # noqa: B008
+    def on_capture(
+        path,
+        character_file,
+        request: gr.Request,
+        progress=gr.Progress(track_tqdm=True),  # noqa: B008
+    ):
         with user_errors():
-            result = jobs.capture(session_id(request), path)
+            result = jobs.capture(session_id(request), path, character_file)
+        view = ""
+        if result.character is not None:
+            view = viewer_html(result.character, result.character_animation)
         return (
             str(result.overlay),
             str(result.plots),
             str(result.glb),
             [str(p) for p in result.downloads],
             result.summary,
+            view,
         )
 
     run.click(
         on_capture,
-        video,
-        [overlay, plots, model3d, files, summary],
+        [video, character],
+        [overlay, plots, model3d, files, summary, character_view],
         api_name="capture",
         show_progress_on=[summary],
         concurrency_limit=concurrency,

@@ -33,5 +33,5 @@ def viewer_html(model: Path, animation: Path | None = None, height_px: int = 360
     source = html.escape(viewer_url(model, animation), quote=True)
     return (
         f'<iframe src="{source}" title="Animated character" style="width:100%;'
-        f'height:{height_px}px;border:0;border-radius:8px" loading="lazy"></iframe>'
+        f'height:{height_px}px;border:0;border-radius:8px"></iframe>'
     )

@@ -48,13 +48,16 @@ class AnimateOptions:
 
 @dataclass(frozen=True)
 class CaptureFiles:
-    """What a capture wrote: the previews and the downloads (csv, json, bvh, glb)."""
+    """What a capture wrote: the previews and the downloads (csv, json, bvh, glb, and the
+    animated character with its .vrma when one was given)."""
 
     overlay: Path
     plots: Path
     glb: Path
     downloads: list[Path]
     summary: str
+    character: Path | None = None
+    character_animation: Path | None = None
 
 
 def progress_text(what: str, done: int, total: int | None, seconds: float) -> str:
@@ -268,11 +271,19 @@ class Jobs:
         output = self.store.new_path(session, "comparison", ".mp4")
         return side_by_side(image, driving_path, result_path, output, on_frame=on_frame)
 
-    def capture(self, session: str | None, video: str | Path | None) -> CaptureFiles:
-        """Capture the face in `video`; overlay, plots and CSV/JSON/BVH/glb in a new folder."""
+    def capture(
+        self, session: str | None, video: str | Path | None, character: str | Path | None = None
+    ) -> CaptureFiles:
+        """Capture the face in `video`; overlay, plots and CSV/JSON/BVH/glb in a new folder,
+        and with a `character` (.glb, .gltf, .vrm) that character animated (docs/characters.md)."""
+        from facemotion.export.tracks import FaceMotion
         from facemotion.pipeline.capture import capture
+        from facemotion.pipeline.retarget import character_output, check_character, retarget
 
         video_path, _ = self.check_video(video, "capture video")
+        character_path = None
+        if character:
+            character_path = check_character(self.check_file(character, "character"))
         result = capture(video_path, progress=True)
         folder = self.store.new_folder(session, "capture")
         written = {path.name: path for path in result.save(folder, stem="capture")}
@@ -281,10 +292,19 @@ class Jobs:
             return written[f"capture{FORMATS[name].suffix}"]
 
         downloads = [output(name) for name in ("csv", "json", "bvh", "glb")]
+        summary, animated = result.summary, ()
+        if character_path is not None:
+            target = character_output(folder, "capture", character_path)
+            onto = retarget(FaceMotion.of(result), character_path, target, name="capture")
+            animated = onto.paths
+            downloads += list(animated)
+            summary += f". {character_path.name}: {onto.summary}"
         return CaptureFiles(
             overlay=output("overlay"),
             plots=output("plots"),
             glb=output("glb"),
             downloads=downloads,
-            summary=result.summary,
+            summary=summary,
+            character=animated[0] if animated else None,
+            character_animation=animated[1] if len(animated) > 1 else None,
         )

@@ -15,6 +15,7 @@ CONTROLS = {
     "find_best_frame": "Find best frame",
     "best_frame": "Find best frame",
     "face": "another picture with one clear face",
+    "map": "a character whose shapes have ARKit or VRM names (docs/characters.md)",
 }
 
 
