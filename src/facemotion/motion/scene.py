@@ -46,7 +46,9 @@ class SceneOptions:
     share of the longer side (a pasted-back crop meets the still photo around it there, and a
     person cut by the border is stretched rather than smeared).
     alpha_low / alpha_high: the segmenter's confidence is mapped linearly onto the person's
-    opacity, 0 at alpha_low, 1 at alpha_high. hole_margin: how far beyond the person the fill
+    opacity, 0 at alpha_low, 1 at alpha_high. edge_alpha: under the person's edge, up to this
+    opacity, the plate leans on the source (the scene seen through the edge) rather than the
+    fill. hole_margin: how far beyond the person the fill
     of the plate is taken from, in face heights (the scene just outside a segmenter's edge
     holds strands of hair and their blur, which would be smeared into the fill).
     plate_side: holes in larger sources are inpainted at this longer side and brought back
@@ -57,11 +59,12 @@ class SceneOptions:
     neck_drop: float = 0.3
     head_feather: float = 0.3
     face_feather: float = 0.3
-    body_follow: float = 0.2
-    border: float = 0.04
-    alpha_low: float = 0.3
-    alpha_high: float = 0.7
-    hole_margin: float = 0.06
+    body_follow: float = 0.1
+    border: float = 0.06
+    alpha_low: float = 0.02
+    alpha_high: float = 0.8
+    edge_alpha: float = 0.3
+    hole_margin: float = 0.0
     plate_side: int = 384
     inpaint_radius_px: float = 5.0
 
@@ -189,7 +192,7 @@ class PersonLayers:
         self.shape = source.shape[:2]
         alpha = person_opacity(confidence, points, options)
         face_height = float(np.hypot(*(points[CHIN] - points[FOREHEAD_TOP])))
-        margin = max(1, round(options.hole_margin * face_height))
+        margin = round(options.hole_margin * face_height)
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * margin + 1,) * 2)
         person = alpha > 0
         hole = cv2.dilate(person.astype(np.uint8), kernel) > 0
@@ -197,7 +200,13 @@ class PersonLayers:
         # strands of hair and their blur), used under the person only: around it the plate
         # is the source, so the source's own pose gives the source back.
         filled = background_plate(source, hole, options.plate_side, options.inpaint_radius_px)
-        self.plate = np.where(person[..., None], filled, source)
+        # Under the person's faint outer edge the source itself is the better guess of the
+        # scene behind (a window bar crossing the edge goes on there, where the fill would
+        # smooth it away and the edge, unmixed against the fill, would no longer give back the
+        # source); the fill takes over as the person grows opaque.
+        faint = np.clip(alpha / options.edge_alpha, 0.0, 1.0)[..., None]
+        faint = faint * faint * (3 - 2 * faint)
+        self.plate = source + faint * (filled - source)
         weight = alpha[..., None]
         # Kept to [0, weight] (a colour in [0, 1]): where the fill differs from the scene that
         # was behind a half-transparent edge, the unmixed colour leaves [0, 1], and moved over
