@@ -3,15 +3,24 @@ API through gradio_client (refused with one line, never Gradio's generic error).
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import pytest
 
-from tests.bad_input.harness import assert_refused
+from facemotion.io.signals import Stopped
+from tests.bad_input.harness import assert_refused, one_line, run_main
 from tests.media import moving_frames, write_video
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
 @pytest.fixture
@@ -120,3 +129,78 @@ def test_api_refusals(small_limits_app, media, tmp_path):
             _animate(small_limits_app, source, driving)
         message = str(refused.value)
         assert "\n" not in message and "upstream" not in message, name
+
+
+class _FakeBlocks:
+    local_url, share_url = "http://0.0.0.0:7860/", None
+
+
+class _FakeApp:
+    blocks = _FakeBlocks()
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+def test_stopped_serve_exits_like_every_command(work, capsys, monkeypatch, number):
+    """A stop signal while serving: 128 + its number and one line (the web app itself is
+    replaced here; test_serve_process_stopped runs the real one)."""
+    import facemotion.web.app
+
+    def serve(options, ready):
+        ready(_FakeApp())
+        raise Stopped(number)
+
+    monkeypatch.setattr(facemotion.web.app, "serve", serve)
+    capsys.readouterr()
+    code = run_main(["serve", "--host", "0.0.0.0", "--port", "7861"])
+    captured = capsys.readouterr()
+    assert code == 128 + number
+    warning, error = captured.err.splitlines()
+    assert "reachable from other machines" in warning and "--host 127.0.0.1" in warning
+    assert "web app stopped" in error
+    assert "share=True" not in captured.out and "launch()" not in captured.out
+    assert "--share" in captured.out
+
+
+def test_local_host_gives_no_network_warning(work, capsys, monkeypatch):
+    import facemotion.web.app
+
+    def serve(options, ready):
+        ready(_FakeApp())
+        raise Stopped(signal.SIGINT)
+
+    monkeypatch.setattr(facemotion.web.app, "serve", serve)
+    capsys.readouterr()
+    assert run_main(["serve", "--host", "localhost", "--port", "7861"]) == 130
+    one_line(capsys.readouterr().err)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+def test_serve_process_stopped(tmp_path, number):
+    """The real server in its own process: 130 / 143, one line, no asyncio noise."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "facemotion.cli", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            time.sleep(0.2)
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=30).read()
+    process.send_signal(number)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + number, err
+    assert "web app stopped" in one_line(err)
+    assert "share=True" not in out

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
-from facemotion.errors import InputError
+from facemotion.errors import InputError, Interrupted
+from facemotion.io.signals import signal_number
 
 EXAMPLES = """\
 examples:
@@ -112,8 +115,43 @@ def run(args: argparse.Namespace) -> int:
         concurrency=concurrency,
         device=args.device,
     )
+    if not is_loopback(args.host):
+        print(network_warning(args.host, args.port), file=sys.stderr)
     try:
-        serve(options)
+        serve(options, ready=lambda app: print(banner(app.blocks.local_url, app.blocks.share_url)))
+    except KeyboardInterrupt as exc:
+        stopped = Interrupted("web app stopped; its session files were removed")
+        stopped.exit_code = 128 + signal_number(exc)
+        raise stopped from exc
     finally:
         shutil.rmtree(run_folder, ignore_errors=True)
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only (localhost, 127.x, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it resolves to some interface, maybe a public one
+        return False
+
+
+def network_warning(host: str, port: int) -> str:
+    return (
+        f"facemotion serve: warning: --host {host} makes the app reachable from other machines "
+        f"on the network: anyone who can reach port {port} can use it (no password); "
+        "--host 127.0.0.1 keeps it to this machine"
+    )
+
+
+def banner(local_url: str, share_url: str | None) -> str:
+    """What `serve` prints once it listens (instead of Gradio's banner, whose hints name
+    launch() arguments rather than facemotion's flags)."""
+    lines = [f"facemotion web app running at {local_url} (Ctrl-C stops it)"]
+    if share_url:
+        lines.append(f"public link (--share): {share_url}")
+    else:
+        lines.append("for a temporary public link (through gradio.live), restart with --share")
+    return "\n".join(lines)

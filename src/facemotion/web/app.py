@@ -11,7 +11,8 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import atexit  # noqa: E402
-import signal  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
 import gradio as gr  # noqa: E402
@@ -87,7 +88,10 @@ def add_live(options: ServeOptions) -> None:
 
 
 def launch(app: WebApp, *, block: bool = True) -> None:
-    """Start serving `app` (blocking until Ctrl-C unless `block` is False)."""
+    """Start serving `app`; with `block`, wait until a stop signal (which raises
+    KeyboardInterrupt and closes the server). Gradio's own banner stays off: its hints name
+    `launch()` arguments, not facemotion's flags (the CLI prints its own), and its own wait
+    swallows Ctrl-C, which would make `serve` exit 0 instead of 130 / 143."""
     options = app.options
     app.blocks.queue(default_concurrency_limit=options.concurrency)
     app.blocks.launch(
@@ -97,8 +101,8 @@ def launch(app: WebApp, *, block: bool = True) -> None:
         max_file_size=int(options.max_upload_mb * 1_000_000),
         allowed_paths=app.allowed_paths,
         show_error=False,
-        quiet=not block,
-        prevent_thread_lock=not block,
+        quiet=True,
+        prevent_thread_lock=True,
         inbrowser=False,
         ssr_mode=False,
         pwa=False,
@@ -106,23 +110,32 @@ def launch(app: WebApp, *, block: bool = True) -> None:
         footer_links=["api", "settings"],
         css=CSS,
     )
+    if block:
+        wait_until_stopped(app)
 
 
-def serve(options: ServeOptions) -> None:
-    """`facemotion serve`: build, serve until Ctrl-C (or SIGTERM), then remove every session
-    folder."""
+def serve(options: ServeOptions, ready: Callable[[WebApp], None] = lambda app: None) -> None:
+    """`facemotion serve`: build, serve until a stop signal (KeyboardInterrupt, raised on), then
+    remove every session folder. `ready(app)` runs once the server listens (the banner)."""
     from facemotion.web.address import address_error
 
     app = build_app(options)
     atexit.register(app.store.close)
-    signal.signal(signal.SIGTERM, _stop)
     try:
-        launch(app, block=True)
-    except OSError as exc:  # taken between the check and the start
-        raise address_error(options.host, options.port, exc) from exc
+        try:
+            launch(app, block=False)
+        except OSError as exc:  # taken between the check and the start
+            raise address_error(options.host, options.port, exc) from exc
+        ready(app)
+        wait_until_stopped(app)
     finally:
         app.store.close()
 
 
-def _stop(signum, frame) -> None:
-    raise KeyboardInterrupt  # Gradio closes the server on it, then serve() cleans up
+def wait_until_stopped(app: WebApp) -> None:
+    """Block until the server stops or a stop signal arrives; close the server either way."""
+    try:
+        while app.blocks.is_running:
+            time.sleep(0.1)
+    finally:
+        app.blocks.close(verbose=False)
