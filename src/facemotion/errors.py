@@ -64,6 +64,16 @@ class ModelNotDownloaded(ModelError):
         self.name = name
 
 
+class CachedModelUnusable(ModelError):
+    """A released model's cached checkpoint is there but does not load for its configuration
+    (corrupt, truncated, another model's file under its name): it must be downloaded again,
+    replacing it (`download_checkpoint`, or `ensure_checkpoint(..., force=True)`)."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"the cached model {name} is unusable: {reason}")
+        self.name = name
+
+
 class MissingDependency(FacemotionError):
     """An optional package a feature needs is not installed; `package` is what pip installs
     (a package name or an extra such as "facemotion[ray]")."""

@@ -94,7 +94,7 @@ CASES = {
     ),
     "checkpoint-plain-pickle": (
         ["portrait.png", "drive.mp4", "--checkpoint", "pickle.pth.tar", "--config", "tiny-64.yaml"],
-        "pickle.pth.tar is corrupt",
+        "pickle.pth.tar is not a checkpoint",
     ),
     "checkpoint-for-another-config": (
         ["portrait.png", "drive.mp4", "--checkpoint", "tiny-cpk.pth.tar", "--config", "vox-256"],

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from facemotion.errors import FacemotionError, MissingDependency, ModelNotDownloaded, Remedy
+from facemotion.errors import (
+    CachedModelUnusable,
+    FacemotionError,
+    MissingDependency,
+    ModelNotDownloaded,
+    Remedy,
+)
 
 # API parameter -> flag, where the flag is not the parameter with dashes.
 FLAGS = {
@@ -38,6 +44,8 @@ def error_text(error: FacemotionError, options: Collection[str] | None = None) -
     pipeline's error does not know which command called it (`capture` has no --model)."""
     if isinstance(error, ModelNotDownloaded):
         return f"model {error.name} is not downloaded; run: facemotion download {error.name}"
+    if isinstance(error, CachedModelUnusable):
+        return f"{error.message}; download it again: facemotion download {error.name} --force"
     if isinstance(error, MissingDependency):
         return error.message
     flags = [flag(remedy) for remedy in error.remedies]

@@ -36,16 +36,14 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
             checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         if "GLOBAL" not in str(exc) and "global" not in str(exc):
-            raise ModelError(
-                f"checkpoint {path} is corrupt or truncated; download it again"
-            ) from exc
+            raise ModelError(f"{path} is not a checkpoint (or is corrupt or truncated)") from exc
         raise ModelError(
             f"checkpoint {path} holds pickled objects that need code to load; facemotion never "
             "runs code from a checkpoint: re-save it as a dict of state dicts"
         ) from exc
     except Exception as exc:  # arbitrary bytes can make the unpickler raise anything
         raise ModelError(
-            f"checkpoint {path} is corrupt or truncated ({type(exc).__name__}); download it again"
+            f"{path} is not a checkpoint (or is corrupt or truncated: {type(exc).__name__})"
         ) from exc
     if not isinstance(checkpoint, dict) or not all(k in checkpoint for k in NETWORKS):
         keys = list(checkpoint)[:5] if isinstance(checkpoint, dict) else type(checkpoint).__name__
@@ -99,14 +97,14 @@ def matching_configs(checkpoint: dict[str, Any]) -> list[str]:
     return fits
 
 
-def load_networks(
-    checkpoint: dict[str, Any], cfg: FommConfig, source: str = "checkpoint"
+def check_fits(
+    checkpoint: dict[str, Any], cfg: FommConfig, source: str = "checkpoint", device: str = "meta"
 ) -> tuple[KeypointDetector, Generator]:
-    """Networks for `cfg` with the checkpoint's weights, strictly checked, in eval mode."""
-    kp_detector, generator = build_networks(cfg)
+    """ModelError unless the checkpoint's networks have exactly the shapes `cfg` builds; the
+    (untrained) networks on `device` otherwise (on "meta": a check that allocates nothing)."""
+    kp_detector, generator = build_networks(cfg, device=device)
     for network, key in ((kp_detector, "kp_detector"), (generator, "generator")):
-        state = strip_module_prefix(checkpoint[key])
-        problems = _mismatches(network, state)
+        problems = _mismatches(network, strip_module_prefix(checkpoint[key]))
         if problems:
             fits = matching_configs(checkpoint)
             remedies = (Remedy("config", fits[0]),) if fits else ()
@@ -115,7 +113,16 @@ def load_networks(
                 f"{'; '.join(problems[:3])}{' ...' if len(problems) > 3 else ''})",
                 *remedies,
             )
-        network.load_state_dict(state, strict=True)
+    return kp_detector, generator
+
+
+def load_networks(
+    checkpoint: dict[str, Any], cfg: FommConfig, source: str = "checkpoint"
+) -> tuple[KeypointDetector, Generator]:
+    """Networks for `cfg` with the checkpoint's weights, strictly checked, in eval mode."""
+    kp_detector, generator = check_fits(checkpoint, cfg, source, device="cpu")
+    for network, key in ((kp_detector, "kp_detector"), (generator, "generator")):
+        network.load_state_dict(strip_module_prefix(checkpoint[key]), strict=True)
     return kp_detector.eval(), generator.eval()
 
 

@@ -14,7 +14,13 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from facemotion.errors import DownloadError, InputError, Interrupted, ModelError
+from facemotion.errors import (
+    CachedModelUnusable,
+    DownloadError,
+    InputError,
+    Interrupted,
+    ModelError,
+)
 from facemotion.io.atomic import output_dir
 from facemotion.io.download import (
     HOME_VARIABLE,
@@ -26,7 +32,7 @@ from facemotion.io.download import (
     resolve_download_link,
 )
 from facemotion.io.signals import signal_number
-from facemotion.models.checkpoint import load_networks, read_checkpoint
+from facemotion.models.checkpoint import check_fits, read_checkpoint
 from facemotion.models.registry import RELEASED_MODELS, ReleasedModel, released_config
 
 DEFAULT_API_URL = "https://cloud-api.yandex.net/v1/disk/public/resources/download"
@@ -57,11 +63,24 @@ def api_request_url(name: str, api_url: str | None = None) -> str:
     return f"{base}{'&' if '?' in base else '?'}{query}"
 
 
+def check_checkpoint(name: str, path: Path, source: str) -> None:
+    """ModelError unless `path` reads as a checkpoint whose networks fit model `name`'s
+    configuration (read whole, but no network is built: a few seconds for a released file)."""
+    check_fits(read_checkpoint(path), released_config(name), source=source)
+
+
+def check_cached(name: str, path: Path) -> None:
+    """CachedModelUnusable unless the cached `path` is a usable checkpoint of model `name`."""
+    try:
+        check_checkpoint(name, path, source=str(path))
+    except ModelError as exc:
+        raise CachedModelUnusable(name, exc.message) from exc
+
+
 def verify_download(name: str, part: Path, path: Path) -> None:
     """Check that `part` loads as a checkpoint of model `name`; remove it and raise if not."""
     try:
-        checkpoint = read_checkpoint(part)
-        load_networks(checkpoint, released_config(name), source=f"the downloaded {path.name}")
+        check_checkpoint(name, part, source=f"the downloaded {path.name}")
     except ModelError as exc:
         with contextlib.suppress(FileNotFoundError):
             part.unlink()
@@ -115,9 +134,13 @@ def ensure_checkpoint(
     api_url: str | None = None,
     timeout: float = TIMEOUT_SECONDS,
 ) -> Path:
-    """The cached checkpoint of `name`, downloaded first when missing (or when `force`)."""
+    """The cached checkpoint of `name`, downloaded first when missing (or when `force`).
+
+    A cached file is checked as a download is (CachedModelUnusable when it does not load for
+    the model: corrupt, or another model's file under its name); `force` replaces it."""
     path = cached_checkpoint_path(name, home)
     if path.is_file() and not force:
+        check_cached(name, path)
         return path
     if force:
         with contextlib.suppress(FileNotFoundError):
@@ -127,17 +150,30 @@ def ensure_checkpoint(
 
 @dataclass(frozen=True)
 class CachedModel:
-    """One released model and its state in the cache; size_bytes is None when not cached."""
+    """One released model and its state in the cache; size_bytes is None when not cached;
+    problem: why a cached file is unusable (None when it is usable or absent)."""
 
     name: str
     description: str
     path: Path
     size_bytes: int | None
     partial_bytes: int | None
+    problem: str | None = None
+
+
+def _problem(name: str, path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    try:
+        check_checkpoint(name, path, source=path.name)
+    except ModelError as exc:
+        return exc.message
+    return None
 
 
 def model_list(home: str | os.PathLike[str] | None = None) -> list[CachedModel]:
-    """Every released model with where its checkpoint is, or would be, cached."""
+    """Every released model with where its checkpoint is, or would be, cached; each cached
+    file is checked to load for its model (as `animate` would)."""
     models = []
     for name, model in RELEASED_MODELS.items():
         path = cached_checkpoint_path(name, home)
@@ -149,6 +185,7 @@ def model_list(home: str | os.PathLike[str] | None = None) -> list[CachedModel]:
                 path=path,
                 size_bytes=path.stat().st_size if path.is_file() else None,
                 partial_bytes=part.stat().st_size if part.is_file() else None,
+                problem=_problem(name, path),
             )
         )
     return models
@@ -164,7 +201,9 @@ def format_model_list(models: list[CachedModel]) -> str:
     described = max(len(model.description) for model in models)
     lines = [f"cache: {models[0].path.parent}" if models else "cache: (none)"]
     for model in models:
-        if model.size_bytes is not None:
+        if model.problem is not None:
+            state = f"unusable ({model.problem}): download again with --force"
+        elif model.size_bytes is not None:
             state = f"cached, {_megabytes(model.size_bytes)}"
         elif model.partial_bytes is not None:
             state = f"partial, {_megabytes(model.partial_bytes)} (download again to resume)"

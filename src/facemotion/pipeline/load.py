@@ -9,9 +9,14 @@ from pathlib import Path
 import torch
 
 from facemotion.config import FommConfig, load_config
-from facemotion.errors import ModelError, ModelNotDownloaded, Remedy
+from facemotion.errors import CachedModelUnusable, ModelError, ModelNotDownloaded, Remedy
 from facemotion.models.base import AnimationModel
-from facemotion.models.checkpoint import load_networks, matching_configs, read_checkpoint
+from facemotion.models.checkpoint import (
+    check_fits,
+    load_networks,
+    matching_configs,
+    read_checkpoint,
+)
 from facemotion.models.fomm import FommModel
 from facemotion.models.registry import (
     CONFIG_NAMES,
@@ -126,14 +131,27 @@ def _released_fomm_model(entry: ReleasedModel, options: _Options) -> AnimationMo
         if not options.download:
             raise ModelNotDownloaded(entry.name)
         path = download_checkpoint(entry.name)
-    config = options.config
-    cfg = resolve_config(config) if config is not None else released_config(entry.name)
-    return _fomm_model(path, cfg, entry.name, options)
+    if options.config is not None:
+        return _fomm_model(path, resolve_config(options.config), entry.name, options)
+    try:
+        checkpoint = read_checkpoint(path)
+        check_fits(checkpoint, released_config(entry.name), source=str(path))
+    except ModelError as exc:
+        # the released file itself is at fault: say to replace it (download --force)
+        raise CachedModelUnusable(entry.name, exc.message) from exc
+    return _fomm_model(path, released_config(entry.name), entry.name, options, checkpoint)
 
 
-def _fomm_model(path: Path, cfg: FommConfig | None, label: str, options: _Options) -> FommModel:
+def _fomm_model(
+    path: Path,
+    cfg: FommConfig | None,
+    label: str,
+    options: _Options,
+    checkpoint: dict | None = None,
+) -> FommModel:
     torch_device = resolve_device(options.device)
-    checkpoint = read_checkpoint(path)
+    if checkpoint is None:
+        checkpoint = read_checkpoint(path)
     if cfg is None:
         fits = matching_configs(checkpoint)
         if not fits:

@@ -3,7 +3,7 @@ remedy parameter (never by matching message text)."""
 
 from __future__ import annotations
 
-from facemotion.errors import FacemotionError, ModelNotDownloaded, Remedy
+from facemotion.errors import CachedModelUnusable, FacemotionError, ModelNotDownloaded, Remedy
 
 # API parameter -> the control that sets it in the app.
 CONTROLS = {
@@ -34,6 +34,11 @@ def error_text(error: FacemotionError) -> str:
     if isinstance(error, ModelNotDownloaded):
         return (
             f"model {error.name} is not downloaded yet; press 'Download model' (needs the internet)"
+        )
+    if isinstance(error, CachedModelUnusable):
+        return (
+            f"{error.message}; download it again in a terminal: facemotion download "
+            f"{error.name} --force"
         )
     if not error.remedies:
         return error.message
