@@ -52,11 +52,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from facemotion.errors import ModelError
+    from facemotion.errors import InputError, ModelError, Remedy
+    from facemotion.io.atomic import check_writable_dir
     from facemotion.pipeline.load import load_model, resolve_config
     from facemotion.train.data import scan_videos, split_folder
     from facemotion.train.evaluate import default_landmarks, evaluate, format_table, write_reports
 
+    if args.max_frames is not None and args.max_frames < 1:
+        raise InputError(f"--max-frames must be at least 1, got {args.max_frames}")
+    if args.size is not None and args.size < 1:
+        raise InputError(f"--size must be at least 1, got {args.size}")
+    # before the evaluation runs, which takes minutes: the outputs must be writable names
+    if args.output is not None:
+        if args.output.is_dir():
+            raise InputError(
+                f"-o {args.output} is a folder; give the JSON file to write (its CSV goes beside "
+                "it)",
+                Remedy("output", args.output / "evaluation.json"),
+            )
+        check_writable_dir(args.output.parent)
     name = str(args.checkpoint) if args.checkpoint is not None else args.model
     try:
         model = load_model(name, config=args.config, device=args.device)

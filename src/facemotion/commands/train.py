@@ -54,6 +54,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--max-steps", type=int, metavar="N", help="stop after N steps of this run (smoke tests)"
     )
     parser.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help="samples a step, over all processes (overrides batch_size; a run that would not "
+        "fit in memory is refused before it starts, naming the batch that fits)",
+    )
+    parser.add_argument(
         "--vgg-weights",
         type=Path,
         help="ImageNet VGG19 weights in torchvision's layout for the perceptual loss",
@@ -72,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     from facemotion.pipeline.load import resolve_config
     from facemotion.train.loop import TrainOptions, train
 
-    for name in ("epochs", "max_steps"):
+    for name in ("epochs", "max_steps", "batch_size"):
         value = getattr(args, name)
         if value is not None and value < 1:
             raise InputError(f"--{name.replace('_', '-')} must be at least 1, got {value}")
@@ -84,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
             resume=args.resume,
             epochs=args.epochs,
             max_steps=args.max_steps,
+            batch_size=args.batch_size,
             vgg_weights=args.vgg_weights,
             workers=args.workers,
             device=args.device,

@@ -7,7 +7,9 @@ Run alone (`facemotion train`) or under torchrun (DDP; see distributed.py). The 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
+import os
 import signal
 import time
 import warnings
@@ -29,6 +31,7 @@ from facemotion.models.discriminator import MultiScaleDiscriminator, scale_key
 from facemotion.train import distributed
 from facemotion.train.data import FramePairDataset, split_folder
 from facemotion.train.losses import DiscriminatorLoss, GeneratorLoss
+from facemotion.train.memory import check_memory
 from facemotion.train.report import read_csv, write_csv, write_loss_curve, write_samples
 from facemotion.train.resume import Position, restore, set_learning_rates
 from facemotion.train.transforms import RandomTPS
@@ -44,6 +47,7 @@ class TrainOptions:
     resume: Path | None = None
     epochs: int | None = None  # overrides train_params.num_epochs (the total, not extra ones)
     max_steps: int | None = None  # stop after this many steps of this invocation
+    batch_size: int | None = None  # overrides train_params.batch_size (the global batch)
     vgg_weights: Path | None = None
     workers: int = 0
     device: str | None = None
@@ -95,8 +99,16 @@ def checkpoint_name(epoch: int) -> str:
 
 def train(cfg: FommConfig, options: TrainOptions) -> TrainResult:
     """Train (or resume) the FOMM networks of `cfg` on DIR/train; see docs/training.md."""
+    if options.batch_size is not None:
+        cfg = dataclasses.replace(
+            cfg, train=dataclasses.replace(cfg.train, batch_size=options.batch_size)
+        )
     info = distributed.setup(options.device)
     try:
+        # before the run folder exists: a run the kernel kills for memory leaves it empty
+        check_memory(
+            cfg, info.device, info.world_size, int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
+        )
         # a run that fails before writing anything leaves no empty --out behind
         with output_dir(options.out) if info.is_main else contextlib.nullcontext():
             return _train(cfg, options, info)
