@@ -33,6 +33,7 @@ test-fast: install
 	$(PY) -m pytest -q -m "not slow and not browser and not blender and not torchrun"
 
 bench: install
+	$(PIP) install -q -e '.[bench]'
 	$(PY) -m benchmarks.run
 
 lint: install

@@ -17,6 +17,10 @@ are measured with the project's landmark layer, as the driver is:
 - default_follow_mouth_gain: the result's mouth-opening range (95th - 5th percentile) over the
   driver's, in face units, mean over the pairs (1 when the source opens as far as the driver).
 
+- default_follow_mouth_r_drawn, default_follow_mouth_gain_drawn: the mouth r and gain of a
+  seventh pair, not in the means above: the cartoon face with a closed smile drawn as a
+  curved line (benchmarks/cartoon.py, mouth='smile'). Target r >= 0.8.
+
 The same figures with `expression="relative"` (every lip and lid landmark moved by the
 driver's displacement from its first frame), measured in the same run, end in `_relative`.
 
@@ -40,6 +44,7 @@ from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 
 SIDE = 256
 OPEN_MOUTH_FRAME = 59  # carphone's widest "ah"
+DRAWN = "cartoon_smile"  # the drawn-mouth pair, measured apart from the means
 
 
 def _carphone() -> list[np.ndarray]:
@@ -74,6 +79,7 @@ def sources(frames: list[np.ndarray]) -> dict[str, np.ndarray]:
         "astronaut_128": _face_square(astronaut, 128),
         "cartoon": cartoon_face(SIDE).astype(np.float32) / 255.0,
         "carphone_open_mouth": _face_square(frames[OPEN_MOUTH_FRAME], SIDE),
+        DRAWN: cartoon_face(SIDE, mouth="smile").astype(np.float32) / 255.0,
     }
 
 
@@ -136,13 +142,17 @@ def follow_figures(
             print(
                 f"{name:24s} " + " ".join(f"{v:8.3f}" for v in values) + f" {gain:6.2f} {lost:4d}"
             )
-    table = np.array([row[1:7] for row in rows], dtype=np.float64)
+    table = np.array([row[1:7] for row in rows if row[0] != DRAWN], dtype=np.float64)
     mean = table.mean(axis=0)
     names = ("mouth_r", "eyes_r", "yaw_r", "gaze_r", "brows_r", "mouth_gain")
-    return {
+    figures = {
         f"default_follow_{name}{suffix}": float(value)
         for name, value in zip(names, mean, strict=True)
     }
+    drawn = next(row for row in rows if row[0] == DRAWN)
+    figures[f"default_follow_mouth_r_drawn{suffix}"] = float(drawn[1])
+    figures[f"default_follow_mouth_gain_drawn{suffix}"] = float(drawn[6])
+    return figures
 
 
 def shut_eyes(image: np.ndarray) -> np.ndarray:

@@ -31,6 +31,7 @@ from facemotion.errors import InputError, Remedy
 from facemotion.io.images import as_uint8_image
 from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.models.base import PassReport
+from facemotion.motion.drawn import is_drawing
 from facemotion.motion.eyeball import EyeFill, EyeOptions
 from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
@@ -337,16 +338,21 @@ class LandmarkModel:
         else:
             face_mask = face_weight(source_marks[layout.topology.oval, :2], shape, 1, feather)
         mouth = None
+        drawn = is_drawing(source, source_marks)
         if self.options.fill_mouth:
             from facemotion.landmarks.topology import LIPS_OUTER
 
             mouth = MouthFill(
-                source, source_marks[LIPS_OUTER, :2], source_marks[lips, :2], self.options.mouth
+                source,
+                source_marks[LIPS_OUTER, :2],
+                source_marks[lips, :2],
+                self.options.mouth,
+                drawn=drawn,
             )
         retargeter = eyes = None
         # Absolute motion copies the driver's landmarks, its expression with them.
         if relative and self.options.expression == "retarget":
-            retargeter = Retargeter(source_marks, self.options.retarget)
+            retargeter = Retargeter(source_marks, self.options.retarget, drawn)
             if self.options.fill_eyes and self.options.retarget.open_shut_eyes:
                 eyes = EyeFill(source, source_marks, self.options.eyes)
                 eyes = eyes if eyes.active else None

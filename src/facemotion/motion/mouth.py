@@ -9,6 +9,11 @@ frame is used (its interior would carry the driver's teeth, beard and camera cas
 cavity and the teeth take only a little of the lips' colour, so a blue-lit or sepia photo
 gives neither a blue nor a brown mouth (a real open mouth is near black, chroma ~5, on the
 carphone clip).
+
+A drawn source (a cartoon, drawn.py) gets a drawn interior instead, in flat colours of its
+own palette: a dark cavity in the hue of the ink around its mouth, a flat tongue and a band
+of teeth, crisp-edged, outlined in that ink as wide as the drawing's own mouth line (its
+closed mouth is often that line alone, which the warp would otherwise stretch into a smear).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from facemotion.motion.paint import colour_between, paint_inside, polygon_mask
+from facemotion.motion.paint import colour_between, paint_inside, polygon_mask, rgb_to_lab
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,15 @@ class MouthOptions:
     tongue: an ellipse on the lower lip of tongue_size (half-width, height as fractions of
     the mouth's width), lightness tongue_lightness times the lips', their hue times
     tongue_chroma.
+
+    A drawn source's interior (ink: the darkest colour around its mouth, Lab): drawn_feather
+    (fraction of the mouth's width, crisp); the cavity flat at drawn_cavity_lightness (at
+    most the ink's) in the ink's hue; the tongue, the same ellipse as above, flat at
+    drawn_tongue_lightness in the ink's hue at drawn_tongue_chroma; the teeth, a flat band
+    of drawn_teeth_height below the upper lip, Lab drawn_teeth; the outline: the ink, as
+    wide as the source's mouth line (within drawn_outline px); drawn_ramp: the fill's
+    strength is multiplied by this (up to 1) for a drawing, so that its interior shows whole
+    from a smaller opening (half shown over the stretched ink line, it reads as a smear).
     """
 
     feather: float = 0.04
@@ -51,6 +65,14 @@ class MouthOptions:
     tongue_size: tuple[float, float] = (0.3, 0.2)
     tongue_lightness: float = 0.8
     tongue_chroma: float = 0.9
+    drawn_feather: float = 0.01
+    drawn_cavity_lightness: float = 14.0
+    drawn_tongue_lightness: float = 55.0
+    drawn_tongue_chroma: float = 35.0
+    drawn_teeth_height: float = 0.12
+    drawn_teeth: tuple[float, float, float] = (96.0, 0.0, 3.0)
+    drawn_outline: tuple[float, float] = (1.0, 4.0)
+    drawn_ramp: float = 3.0
 
 
 def polygon_area(points: np.ndarray) -> float:
@@ -151,11 +173,87 @@ def mouth_interior(
     return np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB), 0.0, 1.0)
 
 
+def ink(
+    image: np.ndarray, outer_lips: np.ndarray, inner_lips: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """The ink of a drawn mouth: its (3,) Lab colour (the median of the darkest tenth of the
+    pixels inside the outer lip loop (20, 2) px of an (H, W, 3) float32 image) and the
+    width (px) of the line it draws (its pixels over the mouth's width, the inner loop's
+    (20, 2) corner to corner)."""
+    height, width = image.shape[:2]
+    x0 = max(int(np.floor(outer_lips[:, 0].min())) - 2, 0)
+    y0 = max(int(np.floor(outer_lips[:, 1].min())) - 2, 0)
+    x1 = min(int(np.ceil(outer_lips[:, 0].max())) + 2, width)
+    y1 = min(int(np.ceil(outer_lips[:, 1].max())) + 2, height)
+    lab = rgb_to_lab(image[y0:y1, x0:x1])
+    inside = polygon_mask(outer_lips - [x0, y0], lab.shape[:2]) > 0.5
+    if inside.sum() < 10:
+        return np.array([20.0, 10.0, 5.0], np.float32), 1.0
+    pixels = lab[inside]
+    dark = pixels[pixels[:, 0] <= np.percentile(pixels[:, 0], 10)]
+    colour = np.median(dark, axis=0)
+    # The line's pixels: those near the ink's colour, far from the next colour in lightness.
+    near = np.linalg.norm(pixels - colour, axis=1) < 12.0
+    mouth_width = float(np.hypot(*(inner_lips[10] - inner_lips[0]))) or 1.0
+    return colour, float(near.sum()) / mouth_width
+
+
+def drawn_interior(
+    lips: np.ndarray, shape: tuple[int, int], ink_lab: np.ndarray, options: MouthOptions
+) -> np.ndarray:
+    """The flat drawn interior of an open mouth: (h, w, 3) float32 RGB for a patch of `shape`
+    whose inner-lip loop is `lips` (20, 2) patch px; ink_lab: the drawing's ink (3,) Lab."""
+    u, below, gap, width = _mouth_coordinates(lips, shape)
+    hue = np.asarray(ink_lab[1:], np.float32)
+    chroma = max(float(np.hypot(*hue)), 1e-6)
+    lab = np.empty((*shape, 3), np.float32)
+    lab[..., 0] = min(options.drawn_cavity_lightness, float(ink_lab[0]))
+    lab[..., 1:] = hue
+    # Flat shapes with a one-pixel anti-aliased edge: coverage from a distance in px.
+    half, height = options.tongue_size
+    across, up = u * (width / 2) / (half * width), (gap - below) / (height * width)
+    radius = np.sqrt(across**2 + up**2)
+    tongue = np.clip((1 - radius) * min(half, height) * width + 0.5, 0.0, 1.0)
+    tongue_lab = np.array(
+        [options.drawn_tongue_lightness, *(hue / chroma * options.drawn_tongue_chroma)],
+        np.float32,
+    )
+    lab += (tongue_lab - lab) * tongue[..., None]
+    tooth = options.drawn_teeth_height * width
+    teeth = np.clip(tooth - below + 0.5, 0.0, 1.0) * np.clip((0.8 - np.abs(u)) * width, 0.0, 1.0)
+    lab += (np.asarray(options.drawn_teeth, np.float32) - lab) * teeth[..., None]
+    return np.clip(cv2.cvtColor(lab, cv2.COLOR_Lab2RGB), 0.0, 1.0)
+
+
+def draw_outline(
+    output: np.ndarray, loop: np.ndarray, colour: np.ndarray, width: float, strength: float
+) -> np.ndarray:
+    """Stroke the closed loop (N, 2) px in `colour` (3,) RGB, `width` px wide, anti-aliased,
+    blended by `strength`, into `output` (H, W, 3) float32 (changed in place and returned)."""
+    height, image_width = output.shape[:2]
+    margin = int(np.ceil(width)) + 2
+    x0 = max(int(np.floor(loop[:, 0].min())) - margin, 0)
+    y0 = max(int(np.floor(loop[:, 1].min())) - margin, 0)
+    x1 = min(int(np.ceil(loop[:, 0].max())) + margin, image_width)
+    y1 = min(int(np.ceil(loop[:, 1].max())) + margin, height)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return output
+    # OpenCV anti-aliases lines on 8-bit images only.
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    points = np.round((loop - [x0 + 0.5, y0 + 0.5]) * 16).astype(np.int32)
+    cv2.polylines(mask, [points], True, 255, max(int(round(width)), 1), cv2.LINE_AA, 4)
+    alpha = mask.astype(np.float32)[..., None] * np.float32(strength / 255)
+    patch = output[y0:y1, x0:x1]
+    patch += (np.asarray(colour, np.float32) - patch) * alpha
+    return output
+
+
 class MouthFill:
     """Fills the opened mouth over one animation with an interior drawn in the source lips'
     colour (measured once per animation), feathered at the lips.
 
-    source: (H, W, 3) float32; source_outer_lips, source_inner_lips: (20, 2) loops in pixels.
+    source: (H, W, 3) float32; source_outer_lips, source_inner_lips: (20, 2) loops in pixels;
+    drawn: the source is a drawing (drawn.py): the interior is drawn flat, in its ink.
     """
 
     def __init__(
@@ -164,9 +262,15 @@ class MouthFill:
         source_outer_lips: np.ndarray,
         source_inner_lips: np.ndarray,
         options: MouthOptions = MouthOptions(),
+        drawn: bool = False,
     ) -> None:
         self.options = options
         self.lips = lip_colour(source, source_outer_lips, source_inner_lips)
+        self.drawn = drawn
+        self.ink, self.ink_width = ink(source, source_outer_lips, source_inner_lips)
+        low, high = options.drawn_outline
+        self.ink_width = float(np.clip(self.ink_width, low, high))
+        self.ink_rgb = cv2.cvtColor(self.ink.reshape(1, 1, 3).astype(np.float32), cv2.COLOR_Lab2RGB)
 
     def __call__(self, output: np.ndarray, target_lips: np.ndarray, strength: float) -> np.ndarray:
         """Blend the interior into `output` (H, W, 3) float32 (changed in place and returned)
@@ -174,13 +278,21 @@ class MouthFill:
         options = self.options
         if strength <= 0:
             return output
+        if self.drawn:
+            strength = min(strength * options.drawn_ramp, 1.0)
         mouth_width = float(np.ptp(target_lips[:, 0])) or 1.0
-        margin = int(np.ceil(mouth_width * options.feather)) + 3
+        feather = options.drawn_feather if self.drawn else options.feather
+        margin = int(np.ceil(mouth_width * feather)) + 3
         # Feather inwards: the mask reaches 1 a little inside the lip line, 0 just outside it.
-        sigma = max(options.feather * mouth_width, 0.5)
+        sigma = max(feather * mouth_width, 0.5)
         shrink = max(1 - sigma / max(mouth_width / 2, 1), 0.5)
 
         def draw(lips: np.ndarray, shape: tuple[int, int], origin: np.ndarray) -> np.ndarray:
+            if self.drawn:
+                return drawn_interior(lips, shape, self.ink, options)
             return mouth_interior(lips, shape, self.lips, options)
 
-        return paint_inside(output, target_lips, margin, draw, sigma, (shrink, shrink), strength)
+        paint_inside(output, target_lips, margin, draw, sigma, (shrink, shrink), strength)
+        if self.drawn:
+            draw_outline(output, target_lips, self.ink_rgb.reshape(3), self.ink_width, strength)
+        return output

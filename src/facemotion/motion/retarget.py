@@ -105,9 +105,13 @@ class RetargetOptions:
     lower_lid_share: the share of a closing (or opening) that the lower lid takes (in a blink
     the lids meet below the eye's middle). typical_corners / corner_tolerance: the (mouth
     width, corner lift) of a neutral mouth and how far a source's own may lie from it and
-    still count as its neutral (smile.py). shut_eye: a source eye whose lid gap over its width
-    is below this counts as photographed shut; its neutral is then `opened_eye` (the
-    opened eye is drawn by the model, eyeball.py) when open_shut_eyes, else it stays shut.
+    still count as its neutral (smile.py); keep_drawn_corners: a drawn source's own corners
+    are its neutral whatever they are (a drawn smile is the character's mouth: its line warped
+    towards a neutral mouth bends into a wavy stroke with hooks at its ends, which the tracker
+    reads as a mouth open by ~0.25 face units on benchmarks/cartoon.py's smile). shut_eye: a
+    source eye whose lid gap over its width is below this counts as photographed shut; its
+    neutral is then `opened_eye` (the opened eye is drawn by the model, eyeball.py) when
+    open_shut_eyes, else it stays shut.
     typical_gaze / gaze_tolerance: a neutral gaze (outwards, down: iris centre from the eye
     corners' midpoint, in eye widths) and how far a source's own may lie from it and still
     count as its neutral (eyes.py); gaze_limit: the furthest sideways an iris centre goes;
@@ -130,6 +134,7 @@ class RetargetOptions:
     lower_lid_share: float = 0.2
     typical_corners: tuple[float, float] = (0.82, 0.0)
     corner_tolerance: tuple[float, float] = (0.07, 0.04)
+    keep_drawn_corners: bool = True
     shut_eye: float = 0.1
     opened_eye: float = 0.25
     open_shut_eyes: bool = True
@@ -155,7 +160,8 @@ class SourceRig:
     brows_rig: how far each landmark follows them (eyes.py); mouth_rest: the
     gap its lips keep when closed (its own gap up to `closed_mouth`: landmarks on closed lips
     are rarely exactly together); corner_weights: how far each landmark follows each mouth
-    corner (2 x (478,)); corners_rest: its neutral (mouth width, corner lift)."""
+    corner (2 x (478,)); corners_rest: its neutral (mouth width, corner lift); drawn: whether
+    the source is a drawing (drawn.py)."""
 
     axes: FaceAxes
     jaw_weights: np.ndarray
@@ -170,6 +176,7 @@ class SourceRig:
     iris_left: np.ndarray
     brows: tuple[float, float, float]
     brows_rig: BrowRig
+    drawn: bool = False
 
 
 def jaw_weights(points: np.ndarray, axes: FaceAxes | None = None) -> np.ndarray:
@@ -230,8 +237,11 @@ def _eye_neutral(openness: float, options: RetargetOptions) -> float:
     return options.opened_eye
 
 
-def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions()) -> SourceRig:
-    """The rig of a source face from its landmarks (478, >=2) px."""
+def source_rig(
+    points: np.ndarray, options: RetargetOptions = RetargetOptions(), drawn: bool = False
+) -> SourceRig:
+    """The rig of a source face from its landmarks (478, >=2) px; drawn: the source is a
+    drawing (drawn.py `is_drawing`)."""
     axes = face_axes(points)
     expression = measure(points, axes)
     local = axes.local(np.asarray(points, np.float64)[:, :2])
@@ -246,7 +256,7 @@ def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions())
             expression.mouth_width,
             expression.corner_lift,
             options.typical_corners,
-            options.corner_tolerance,
+            (np.inf, np.inf) if drawn and options.keep_drawn_corners else options.corner_tolerance,
         ),
         _eye_neutral(expression.eye_open_right, options),
         _eye_neutral(expression.eye_open_left, options),
@@ -257,6 +267,7 @@ def source_rig(points: np.ndarray, options: RetargetOptions = RetargetOptions())
         _iris_ring(local, LEFT_IRIS_CENTER, LEFT_IRIS_RING, widths[1]),
         (expression.brow_right, expression.brow_left, expression.brow_inner),
         brow_rig(local),
+        drawn,
     )
 
 
@@ -528,11 +539,17 @@ def retarget(
 class Retargeter:
     """Expression retargeting over one animation: `observe` each driving frame's raw
     landmarks (478, >=2) px as they come (found frames only), then `retarget` the targets of
-    the frame to show. source: the source's landmarks (478, >=2) px."""
+    the frame to show. source: the source's landmarks (478, >=2) px; drawn: the source is a
+    drawing (drawn.py)."""
 
-    def __init__(self, source: np.ndarray, options: RetargetOptions = RetargetOptions()) -> None:
+    def __init__(
+        self,
+        source: np.ndarray,
+        options: RetargetOptions = RetargetOptions(),
+        drawn: bool = False,
+    ) -> None:
         self.options = options
-        self.rig = source_rig(source, options)
+        self.rig = source_rig(source, options, drawn)
         self._neutral = DriverNeutral(options)
         self._openings = OpeningFilter(options)
         self._wanted: Wanted | None = None
