@@ -19,10 +19,10 @@ from facemotion.motion.landmark_model import LandmarkModel
 
 
 def _label(tile: np.ndarray, text: str) -> np.ndarray:
-    tile = tile.copy()
-    cv2.putText(tile, text, (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 3, cv2.LINE_AA)
-    cv2.putText(tile, text, (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA)
-    return tile
+    """The tile under a white strip captioned `text`."""
+    strip = np.full((22, tile.shape[1], 3), 255, np.uint8)
+    cv2.putText(strip, text, (6, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+    return np.concatenate([strip, tile], axis=0)
 
 
 def _uint8(image: np.ndarray) -> np.ndarray:
@@ -30,7 +30,7 @@ def _uint8(image: np.ndarray) -> np.ndarray:
 
 
 def grid_row() -> np.ndarray:
-    """(SIDE, 4 * SIDE, 3) uint8 RGB: the driver at its widest mouth, then the result at the
+    """(SIDE + 22, 4 * SIDE, 3) uint8 RGB, captioned: the driver at its widest mouth, then the result at the
     driver's closed, half-open and widest mouth."""
     frames = _carphone()
     opening = series(frames)[:, 0]
