@@ -30,8 +30,8 @@ def _uint8(image: np.ndarray) -> np.ndarray:
 
 
 def grid_row() -> np.ndarray:
-    """(SIDE + 22, 4 * SIDE, 3) uint8 RGB, captioned: the driver at its widest mouth, then the result at the
-    driver's closed, half-open and widest mouth."""
+    """(SIDE + 22, 4 * SIDE, 3) uint8 RGB, captioned: the driver at its widest mouth, then the
+    result at the driver's closed, half-open and widest mouth."""
     frames = _carphone()
     opening = series(frames)[:, 0]
     order = np.argsort(np.where(np.isfinite(opening), opening, np.inf))
