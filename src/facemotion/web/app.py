@@ -35,7 +35,9 @@ INTRO = (
     "Animate a portrait with a driving video, or capture a face's motion as ARKit blendshapes "
     "and head pose. Everything runs on this machine."
 )
-CSS = ".facemotion-gallery img { cursor: pointer; }"
+CSS = (
+    ".facemotion-gallery img { cursor: pointer; } .facemotion-hidden { display: none !important; }"
+)
 
 
 @dataclass

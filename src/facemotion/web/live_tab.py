@@ -1,5 +1,6 @@
 """The Live tab: the browser's webcam streams to the server, the animated portrait and the
-face's blendshapes stream back, frame by frame, as `facemotion live` computes them."""
+face's blendshapes stream back, frame by frame, as `facemotion live` computes them; with the
+user's character, its pose too (web/character.py), which the page's viewer applies."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import gradio as gr
@@ -15,6 +17,7 @@ import numpy as np
 from facemotion.assets import sample_path, samples
 from facemotion.landmarks.arkit import ARKIT_NAMES
 from facemotion.solver.streaming import FrameSolution, StreamingSolver
+from facemotion.web.character import POST_POSE_JS, LivePoses, viewer_html
 from facemotion.web.options import ServeOptions
 from facemotion.web.ui import session_id, user_errors
 
@@ -26,7 +29,8 @@ BAR_ROW_PX, BAR_WIDTH_PX, LABEL_WIDTH_PX = 9, 150, 130
 INTRO = (
     "Allow the camera and start streaming: the portrait follows your face, and the bars show "
     "your 52 ARKit blendshapes. The first frame with a face is the reference: look at the "
-    "camera with a neutral face when you start, or press Recalibrate."
+    "camera with a neutral face when you start, or press Recalibrate. Add your own character "
+    "(.glb, .gltf, .vrm) to see it move with you."
 )
 
 
@@ -162,6 +166,7 @@ def add_live_tab(
             return pipeline_load_model(name, device=options.device)
 
     sessions = LiveSessions(load_model)
+    poses = LivePoses()
     portraits = _sample_portraits()
     gr.Markdown(INTRO)
     with gr.Row(equal_height=False):
@@ -186,6 +191,12 @@ def add_live_tab(
             )
             if portraits:
                 gr.Examples([[path] for path in portraits], inputs=portrait, label="Samples")
+            character = gr.File(
+                label="Your character (optional): .glb, .gltf or .vrm, moving with your face",
+                file_types=[".glb", ".gltf", ".vrm"],
+                height=90,
+                elem_id="live-character",
+            )
         with gr.Column():
             animated = gr.Image(
                 label="Animated portrait",
@@ -194,27 +205,42 @@ def add_live_tab(
                 height=300,
                 elem_id="live-animated",
             )
+    character_view = gr.HTML("", elem_id="live-character-view")
+    # The pose travels as JSON to the page, which hands it to the viewer (POST_POSE_JS).
+    pose = gr.JSON(None, elem_id="live-character-pose", elem_classes=["facemotion-hidden"])
     bars = gr.Image(label="Blendshapes", interactive=False, format="png", elem_id="live-bars")
     status = gr.Markdown("", elem_id="live-status", min_height=30)
 
-    def on_frame(frame, portrait_path, request: gr.Request):
+    def on_frame(frame, portrait_path, character_path, request: gr.Request):
         if frame is None:
-            return gr.skip(), gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         with user_errors():
             image, solution, text = sessions.process(
                 session_id(request) or "default", np.asarray(frame), portrait_path
             )
+            posed = gr.skip()
+            if character_path:
+                posed = poses.pose(character_path, solution.blendshapes, solution.rotation)
         return (image if image is not None else gr.skip(), blendshape_bars(solution.blendshapes),
-                text)  # fmt: skip
+                text, posed)  # fmt: skip
+
+    def on_character(character_path) -> str:
+        if not character_path:
+            return ""
+        with user_errors():
+            poses.pose(character_path, np.zeros(len(ARKIT_NAMES)), np.eye(3))  # read it now
+        return viewer_html(Path(character_path), live=True)
 
     def on_recalibrate(request: gr.Request) -> str:
         sessions.reset(session_id(request) or "default")
         return "recalibrating: the next frame with a face is the new reference"
 
+    character.change(on_character, character, character_view, api_visibility="private")
+    pose.change(None, pose, None, js=POST_POSE_JS % "#live-character-view")
     webcam.stream(
         on_frame,
-        [webcam, portrait],
-        [animated, bars, status],
+        [webcam, portrait, character],
+        [animated, bars, status, pose],
         stream_every=STREAM_EVERY_S,
         time_limit=None,
         concurrency_limit=MAX_SESSIONS,

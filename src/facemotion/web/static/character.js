@@ -166,6 +166,8 @@ async function start() {
       if (event.data?.type !== "facemotion-pose") return;
       applyPose(event.data.pose);
       draw();
+      status.textContent = "";
+      window.posesReceived = (window.posesReceived ?? 0) + 1;
     });
   }
   const timer = new THREE.Timer();
