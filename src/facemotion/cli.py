@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
@@ -32,7 +33,15 @@ COMMAND_MODULES = (
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """argparse, with a usage error said in one line (the usage itself is in --help)."""
+    """argparse, with a usage error said in one line (the usage itself is in --help), and
+    negative numbers in a list ('--smooth -1,-1') taken as a value, not as an option."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse takes '-1' and '-.5' as values but '-1,-1' as an unknown option, and says
+        # "expected one argument"; a value the option's own check can refuse with its range
+        # is clearer. (A private attribute: argparse has no public hook for this.)
+        self._negative_number_matcher = re.compile(r"^-\d*\.?\d+(,-?\d*\.?\d+)*$")
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")

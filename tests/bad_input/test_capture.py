@@ -25,6 +25,12 @@ CASES = {
     "neutral-frame-past-the-end": (["drive.mp4", "--neutral-frame", "500"], "500"),
     "formats-unknown": (["drive.mp4", "--formats", "csv,fbx"], "choose among"),
     "smooth-not-numbers": (["drive.mp4", "--smooth", "fast"], "smooth"),
+    # NaN passed every range check (NaN <= 0 is false): a JSON of bare NaN tokens, exit 0
+    "smooth-nan": (["drive.mp4", "--smooth", "nan,nan"], "--smooth: got nan,nan: .*finite"),
+    "smooth-one-nan": (["drive.mp4", "--smooth", "1,nan"], "--smooth: got 1,nan"),
+    "smooth-infinite": (["drive.mp4", "--smooth", "inf,inf"], "--smooth: got inf,inf"),
+    # argparse took -1,-1 for an option ("expected one argument"): now its range is said
+    "smooth-negative": (["drive.mp4", "--smooth", "-1,-1"], "--smooth: got -1,-1: .*above 0"),
     "ipd-zero": (["drive.mp4", "--ipd", "0"], "ipd"),
     "fov-too-wide": (["drive.mp4", "--fov", "200"], "fov"),
     "outdir-under-a-file": (["drive.mp4", "-o", "file/out"], "is a file"),

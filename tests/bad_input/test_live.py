@@ -12,6 +12,10 @@ CASES = {
     "send-unknown-protocol": (["--camera", "drive.mp4", "--send", "ftp://127.0.0.1"], "ftp"),
     "send-bad-port": (["--camera", "drive.mp4", "--send", "vmc://127.0.0.1:99999"], "port"),
     "record-under-a-file": (["--camera", "drive.mp4", "--record", "file/rec"], "is a file"),
+    "record-smooth-nan": (
+        ["--camera", "drive.mp4", "--record", "rec", "--smooth", "nan,nan"],
+        "--smooth: got nan,nan",
+    ),
     "duration-zero": (["--camera", "drive.mp4", "--duration", "0"], "--duration"),
     "max-frames-zero": (["--camera", "drive.mp4", "--max-frames", "0"], "--max-frames"),
     "virtual-camera-without-animate": (

@@ -36,6 +36,7 @@ CASES = {
         ["prepare", "notes", "data", "--test-fraction", "2"],
         "--test-fraction",
     ),
+    "prepare-damaged-video": (["prepare", "damaged", "data"], r"not a readable video \(Invalid"),
     # evaluate
     "evaluate-checkpoint-malicious": (
         ["evaluate", "--checkpoint", "evil.pth.tar", "--config", "tiny-64.yaml", "--data", "notes"],
@@ -59,7 +60,20 @@ CASES = {
 
 @pytest.mark.parametrize(("argv", "match"), CASES.values(), ids=CASES.keys())
 def test_training_commands_refuse(work, capsys, argv, match):
-    assert_refused(argv, work, capsys, match)
+    (work / "damaged").mkdir()
+    (work / "damaged" / "clip.mp4").write_bytes((work / "truncated.mp4").read_bytes())
+    line = assert_refused(argv, work, capsys, match)
+    assert "Errno" not in line  # PyAV's "[Errno 1094995529]" means nothing to a user
+
+
+def test_train_resume_from_a_text_file(work, capsys):
+    (work / "clips" / "train").mkdir(parents=True)
+    for name in ("a.mp4", "b.mp4"):
+        (work / "clips" / "train" / name).write_bytes((work / "drive.mp4").read_bytes())
+    line = assert_refused(
+        [*TRAIN, "--data", "clips", "--resume", "text.txt"], work, capsys, "text.txt is not a"
+    )
+    assert "download" not in line
 
 
 def test_prepare_with_only_faceless_videos_leaves_no_output_folder(work, capsys):

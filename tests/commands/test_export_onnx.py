@@ -54,3 +54,13 @@ def test_help_shows_examples(capsys):
     with pytest.raises(SystemExit):
         _run("--help")
     assert "facemotion export-onnx --model vox -o vox-onnx/" in capsys.readouterr().out
+
+
+def test_says_when_it_replaces_an_earlier_export(golden_dir, tmp_path, capsys):
+    out = tmp_path / "onnx"
+    checkpoint, config = golden_dir / "tiny-cpk.pth.tar", golden_dir / "tiny-64.yaml"
+    argv = ("--checkpoint", str(checkpoint), "--config", str(config), "-o", str(out))
+    assert _run(*argv) == 0
+    assert "replaced" not in capsys.readouterr().out
+    assert _run(*argv) == 0
+    assert capsys.readouterr().out.rstrip().endswith("; replaced 4 existing files")

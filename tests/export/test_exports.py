@@ -11,6 +11,7 @@ import numpy as np
 import pygltflib
 import pytest
 
+from facemotion.errors import OutputError
 from facemotion.export.bvh import build_bvh
 from facemotion.export.gltf import build_glb, face_triangles, fit_morph_targets
 from facemotion.export.json_export import build_json
@@ -74,6 +75,27 @@ def test_json_round_trips(clip):
     assert last["head"]["yaw_deg"] == pytest.approx(solution.angles_deg[-1, 0], abs=1e-3)
     assert len(last["blendshapes"]) == 52 and np.array(last["landmarks"]).shape == (478, 3)
     assert last["detected"] is True
+
+
+def test_json_is_never_written_with_bare_nan(clip):
+    """json.dumps writes NaN as a bare token, which is not JSON: refused instead."""
+    solution, times = clip
+    blendshapes = solution.blendshapes.copy()
+    blendshapes[3, 7] = np.nan
+    with pytest.raises(OutputError, match="not finite"):
+        build_json(
+            fps=FPS,
+            times_s=times,
+            names=ARKIT_NAMES,
+            blendshapes=blendshapes,
+            angles_deg=solution.angles_deg,
+            rotation=solution.rotation,
+            translation_cm=solution.translation_cm,
+            eye_rotation=solution.eye_rotation,
+            detected=solution.detected,
+            interpolated=solution.interpolated,
+            frame_size=(480, 640),
+        )
 
 
 def test_bvh_reads_back_with_the_right_frames(clip):

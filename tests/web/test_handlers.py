@@ -197,7 +197,11 @@ def test_faceless_source_is_refused_like_the_cli_before_any_frame(tmp_path, clip
     assert main(["animate", str(blank), str(clip), "-o", str(tmp_path / "out.mp4")]) == 2
     cli_line = capsys.readouterr().err.strip()
     assert refused.value.message in cli_line and "blank.png" in refused.value.message
-    assert "\n" not in web_line and "set Crop to auto" in web_line and "--crop auto" in cli_line
+    assert (
+        "\n" not in web_line
+        and "try setting Crop to auto" in web_line
+        and "--crop auto" in cli_line
+    )
 
 
 def test_the_landmark_model_is_loaded_with_the_chosen_expression(tmp_path):

@@ -4,6 +4,7 @@ neutral face, and the camera assumptions behind the head translation."""
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from facemotion.errors import InputError
@@ -17,8 +18,12 @@ def smoothing_pair(text: str) -> tuple[float, float]:
         raise argparse.ArgumentTypeError(
             "give two numbers: MIN_CUTOFF,BETA (e.g. 1.5,1.0)"
         ) from None
-    if min_cutoff <= 0 or beta < 0:
-        raise argparse.ArgumentTypeError("min_cutoff must be > 0 and beta >= 0")
+    # not (x > 0): NaN compares false with everything, so it must fail the test, not pass it
+    if not (math.isfinite(min_cutoff) and min_cutoff > 0 and math.isfinite(beta) and beta >= 0):
+        raise argparse.ArgumentTypeError(
+            f"got {text}: MIN_CUTOFF must be a number above 0 (Hz) and BETA a number 0 or "
+            "above, both finite (e.g. 1.5,1.0)"
+        )
     return min_cutoff, beta
 
 

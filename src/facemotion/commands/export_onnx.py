@@ -50,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from facemotion.io.atomic import atomic_outputs
+    from facemotion.io.guard import replaced_note
     from facemotion.models.fomm import FommModel
     from facemotion.models.onnx_export import GRAPH_FILES, export_graphs, manifest
     from facemotion.models.registry import FOMM, MODELS
@@ -72,13 +73,15 @@ def run(args: argparse.Namespace) -> int:
     }
     files = {GRAPH_FILES[key]: data for key, data in graphs.items()}
     files["facemotion-onnx.json"] = (json.dumps(manifest(**about), indent=2) + "\n").encode()
+    targets = [args.output / name for name in files]
+    replaced = [path for path in targets if path.exists()]
     # all together or none; the folder is created (and removed again on failure)
-    with atomic_outputs([args.output / name for name in files]) as temporaries:
+    with atomic_outputs(targets) as temporaries:
         for tmp, data in zip(temporaries, files.values(), strict=True):
             tmp.write_bytes(data)
     size_mb = sum(len(data) for data in graphs.values()) / 2**20
     print(
         f"wrote {len(graphs)} ONNX graphs ({size_mb:.0f} MB) and facemotion-onnx.json to "
-        f"{args.output}"
+        f"{args.output}{replaced_note(replaced)}"
     )
     return 0

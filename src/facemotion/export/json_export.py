@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from facemotion.errors import InputError
+from facemotion.errors import InputError, OutputError
 from facemotion.export.tracks import FaceMotion
 from facemotion.landmarks.arkit import ARKIT_NAMES
 
@@ -75,7 +75,14 @@ def build_json(
         "names": list(names),
         "frames": frames,
     }
-    return json.dumps(document, separators=(",", ":")) + "\n"
+    try:
+        # bare NaN / Infinity tokens are not JSON: no parser outside Python's reads them
+        return json.dumps(document, separators=(",", ":"), allow_nan=False) + "\n"
+    except ValueError as exc:
+        raise OutputError(
+            f"the capture of {source or 'this input'} holds values that are not finite; "
+            "no JSON was written"
+        ) from exc
 
 
 def parse_json(text: str, source: str = "the capture") -> FaceMotion:

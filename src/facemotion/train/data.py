@@ -58,8 +58,14 @@ def _probe_video(path: Path) -> tuple[int, tuple[int, int]]:
             count = stream.frames
             if count <= 0:  # some containers do not store it; packets are cheap to count
                 count = sum(1 for p in container.demux(stream) if p.size)
-    except (av.error.FFmpegError, IndexError) as exc:
-        raise InputError(f"{path} is not a readable video ({exc}); remove or re-encode it") from exc
+    except av.error.FFmpegError as exc:
+        # FFmpeg's words without PyAV's "[Errno 1094995529] ...: 'path'" around them
+        reason = str(exc.strerror or exc).split("\n")[0]
+        raise InputError(
+            f"{path} is not a readable video ({reason}); remove or re-encode it"
+        ) from exc
+    except IndexError as exc:
+        raise InputError(f"{path} holds no video stream; remove it from the folder") from exc
     with VideoReader(path) as reader:
         return int(count), (reader.height, reader.width)
 

@@ -19,14 +19,23 @@ CONTROLS = {
 }
 
 
+# Remedies that are something to give rather than a control to change.
+GIVEN = frozenset({"face", "map"})
+
+
 def remedy_text(remedy: Remedy) -> str:
-    """'set Crop to auto'; a parameter the app has no control for is named as it is."""
+    """What follows 'try': 'setting Crop to auto', 'turning Relative motion off', 'changing
+    Model'; a parameter the app has no control for is named as it is."""
     control = CONTROLS.get(remedy.parameter)
     if control is None:
         return str(remedy)
-    if remedy.value is None or remedy.parameter == "face":
+    if remedy.parameter in GIVEN:
         return control
-    return f"set {control} to {remedy.value}"
+    if remedy.value is None:
+        return f"changing {control}"
+    if isinstance(remedy.value, bool):
+        return f"turning {control} {'on' if remedy.value else 'off'}"
+    return f"setting {control} to {remedy.value}"
 
 
 def error_text(error: FacemotionError) -> str:
