@@ -61,7 +61,10 @@ CASES = {
     "size-odd": (["portrait.png", "drive.mp4", "--size", "17"], "even sides"),
     "size-too-small": (["portrait.png", "drive.mp4", "--size", "5"], "between 16 and 4096"),
     "size-not-a-number": (["portrait.png", "drive.mp4", "--size", "big"], "invalid int"),
-    "batch-zero": (["portrait.png", "drive.mp4", "--batch", "0"], "--batch must be 1 or more"),
+    "batch-zero": (
+        ["portrait.png", "drive.mp4", "--batch", "0"],
+        "batch must be 1 or more.*try --batch 1",
+    ),
     "best-frame-negative": (["portrait.png", "drive.mp4", "--best-frame", "-1"], "0 or more"),
     "best-frame-past-the-end": (
         ["portrait.png", "drive.mp4", "--best-frame", "99", *TINY],

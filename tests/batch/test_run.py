@@ -11,7 +11,7 @@ import pytest
 from facemotion.batch import jobs
 from facemotion.batch.jobs import Task
 from facemotion.batch.report import FilesFailed
-from facemotion.batch.run import BatchStopped, run_batch
+from facemotion.batch.run import BatchSettings, BatchStopped, run_batch
 
 
 @pytest.fixture
@@ -33,8 +33,8 @@ def tasks_for(folder, names):
 def test_failures_reports_and_resume(fake_job, tmp_path, capsys):
     tasks = tasks_for(tmp_path, ["a", "bad", "c"])
     seen = []
-    report = run_batch("fake", tasks, None, tmp_path / "out" / "r", workers=1, progress=True,
-                       on_result=seen.append)  # fmt: skip
+    report = run_batch("fake", tasks, None, tmp_path / "out" / "r",
+                       BatchSettings(workers=1, progress=True, on_result=seen.append))  # fmt: skip
     assert [r.status for r in report.results] == ["done", "failed", "done"]
     assert [r.status for r in seen] == ["done", "failed", "done"]
     assert report.frames == 10 and not report.ok
@@ -50,7 +50,7 @@ def test_failures_reports_and_resume(fake_job, tmp_path, capsys):
     assert document["files"][1]["error"] == "bad is bad; try face=1"
     with pytest.raises(FilesFailed, match=r"1 of 3 files failed \(first: .*bad: bad is bad\)"):
         report.check()
-    again = run_batch("fake", tasks, None, tmp_path / "out" / "r", workers=1)
+    again = run_batch("fake", tasks, None, tmp_path / "out" / "r", BatchSettings(workers=1))
     assert [r.status for r in again.results] == ["skipped", "failed", "skipped"]
     assert again.summary.startswith("3 files: 0 done, 2 already done, 1 failed; 0 frames in ")
 
@@ -58,7 +58,7 @@ def test_failures_reports_and_resume(fake_job, tmp_path, capsys):
 def test_an_error_of_the_whole_batch_stops_it(fake_job, tmp_path):
     tasks = tasks_for(tmp_path, ["a", "disk", "c", "d"])
     with pytest.raises(BatchStopped, match="the disk is full .the batch stopped") as caught:
-        run_batch("fake", tasks, None, tmp_path / "out" / "r", workers=1)
+        run_batch("fake", tasks, None, tmp_path / "out" / "r", BatchSettings(workers=1))
     assert caught.value.exit_code == 5  # OutputError's
     rows = list(csv.DictReader((tmp_path / "out" / "r.csv").open()))
     assert [row["status"] for row in rows] == ["done", "failed", "failed", "failed"]

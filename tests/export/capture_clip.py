@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from facemotion.landmarks.arkit import INDEX
-from facemotion.solver.clip import CaptureOptions, Solution, solve
+from facemotion.solver.clip import Solution, SolveOptions, solve
 from tests.solver.synthetic_face import FRAME_SIZE, close_right_eye, open_jaw, to_image
 
 FPS = 30000 / 1001
@@ -24,5 +24,5 @@ def solved_clip() -> tuple[Solution, np.ndarray]:
     scores = np.zeros((FRAMES, 52))
     scores[:, INDEX["jawOpen"]] = jaw / 20.0
     scores[3, INDEX["eyeBlinkRight"]] = 0.9
-    options = CaptureOptions(neutral=0)
+    options = SolveOptions(neutral=0)
     return solve(landmarks, np.ones(FRAMES, bool), times, FRAME_SIZE, options, scores), times

@@ -7,7 +7,7 @@ import pytest
 
 from facemotion.landmarks import FaceObservation
 from facemotion.landmarks.arkit import INDEX
-from facemotion.solver.clip import CaptureOptions, solve
+from facemotion.solver.clip import SolveOptions, solve
 from facemotion.solver.streaming import StreamingSolver, StreamOptions
 from tests.solver.synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image
 
@@ -37,7 +37,7 @@ def test_stream_equals_offline_solve(smoothing):
     landmarks, scores = moving_clip()
     times = np.arange(len(landmarks)) / 30.0
     detected = np.ones(len(landmarks), bool)
-    options = CaptureOptions(neutral=0, smoothing=smoothing)
+    options = SolveOptions(neutral=0, smoothing=smoothing)
     offline = solve(landmarks, detected, times, FRAME_SIZE, options, scores=scores)
     solver = StreamingSolver(FRAME_SIZE, StreamOptions(neutral_frame=0, smoothing=smoothing))
     live = [

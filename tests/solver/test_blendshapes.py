@@ -8,7 +8,7 @@ import pytest
 from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX, LIVE_LINK_COLUMNS
 from facemotion.solver.blendshapes import UNOBSERVED, eye_rotations, neutral_frames
 from facemotion.solver.calibration import calibrate
-from facemotion.solver.clip import CaptureOptions, solve
+from facemotion.solver.clip import SolveOptions, solve
 from tests.solver.synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image
 
 
@@ -43,7 +43,7 @@ def test_solve_calibrates_against_the_neutral_frames_and_keeps_tongue_out_at_zer
     scores[:, INDEX["browInnerUp"]] = 0.25  # a resting brow the model scores above 0
     scores[:, INDEX["tongueOut"]] = 0.5  # the model has none; it must never show
     times = np.arange(len(angles)) / 30.0
-    options = CaptureOptions(smoothing=None)
+    options = SolveOptions(smoothing=None)
     result = solve(landmarks, np.ones(len(angles), bool), times, FRAME_SIZE, options, scores)
     assert set(result.neutral_frames) <= {0, 1, 2, 6, 7}
     jaw = result.blendshapes[:, INDEX["jawOpen"]]
@@ -56,7 +56,7 @@ def test_solve_calibrates_against_the_neutral_frames_and_keeps_tongue_out_at_zer
         np.ones(len(angles), bool),
         times,
         FRAME_SIZE,
-        CaptureOptions(smoothing=None, calibrate=False),
+        SolveOptions(smoothing=None, calibrate=False),
         scores,
     )
     np.testing.assert_allclose(raw.blendshapes[:, INDEX["jawOpen"]], scores[:, INDEX["jawOpen"]])

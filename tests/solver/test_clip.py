@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from facemotion.landmarks.arkit import INDEX
-from facemotion.solver.clip import CaptureOptions, solve
+from facemotion.solver.clip import SolveOptions, solve
 from tests.solver.synthetic_face import FRAME_SIZE, NEUTRAL_CM, open_jaw, to_image
 
 
@@ -27,7 +27,7 @@ def test_solve_finds_the_neutral_and_the_pose():
     jaw = np.r_[np.zeros(10), np.linspace(0, 18, 20)]
     yaw = np.linspace(-30, 30, 30)
     landmarks = clip(jaw, yaw)
-    options = CaptureOptions(smoothing=None)
+    options = SolveOptions(smoothing=None)
     times = np.arange(30) / 30
     result = solve(landmarks, np.ones(30, bool), times, FRAME_SIZE, options, jaw_scores(jaw))
     assert set(result.neutral_frames) <= set(range(11))
@@ -43,9 +43,7 @@ def test_gaps_are_filled_and_flagged():
     detected[[5, 6]] = False
     detected[20:35] = False
     landmarks[~detected] = np.nan
-    result = solve(
-        landmarks, detected, np.arange(40) / 30, FRAME_SIZE, CaptureOptions(max_gap_s=0.2)
-    )
+    result = solve(landmarks, detected, np.arange(40) / 30, FRAME_SIZE, SolveOptions(max_gap_s=0.2))
     assert np.isfinite(result.landmarks).all() and np.isfinite(result.blendshapes).all()
     assert result.interpolated[[5, 6]].all() and result.held[20:35].all()
     assert not result.detected[5] and result.detected[7]
@@ -67,7 +65,7 @@ def test_neutral_from_an_image_and_from_a_frame():
         np.ones(5, bool),
         np.arange(5) / 30,
         FRAME_SIZE,
-        CaptureOptions(**neutral, smoothing=None),
+        SolveOptions(**neutral, smoothing=None),
         scores,
     )
     assert from_image.blendshapes[:, INDEX["jawOpen"]].min() > 0.3
@@ -76,9 +74,9 @@ def test_neutral_from_an_image_and_from_a_frame():
         np.ones(5, bool),
         np.arange(5) / 30,
         FRAME_SIZE,
-        CaptureOptions(neutral=2, smoothing=None),
+        SolveOptions(neutral=2, smoothing=None),
         scores,
     )
     assert from_frame.blendshapes[:, INDEX["jawOpen"]].max() < 1e-6
     with pytest.raises(ValueError, match="outside the clip"):
-        solve(landmarks, np.ones(5, bool), np.arange(5) / 30, FRAME_SIZE, CaptureOptions(neutral=9))
+        solve(landmarks, np.ones(5, bool), np.arange(5) / 30, FRAME_SIZE, SolveOptions(neutral=9))

@@ -11,11 +11,12 @@ from tests.media import moving_frames, write_video
 
 @pytest.fixture(scope="session")
 def tiny_loader(golden_dir):
-    """A load_model(name, device) that gives the tiny golden FOMM model for every name."""
+    """A model loader (ModelOptions -> model) that gives the tiny golden FOMM model for every
+    choice."""
     from facemotion.pipeline.load import load_model
 
     model = load_model(golden_dir / "tiny-cpk.pth.tar", golden_dir / "tiny-64.yaml")
-    return lambda name, device, **options: model
+    return lambda choice: model
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from facemotion.errors import (
     ModelNotDownloaded,
     NoFaceError,
 )
+from facemotion.pipeline.options import AnimateOptions, ModelOptions
 from facemotion.web.convert import fit_on_canvas
 from facemotion.web.handlers import (
-    AnimateOptions,
     FrameProgress,
     Jobs,
     pipeline_loader,
@@ -30,7 +30,7 @@ from facemotion.web.sessions import SessionStore
 from facemotion.web.wording import error_text as web_error_text
 from tests.media import moving_frames, probe, write_video
 
-CENTER = AnimateOptions(model="vox", crop="center")
+CENTER = AnimateOptions(model=ModelOptions("vox"), crop="center")
 
 
 @pytest.fixture
@@ -113,10 +113,10 @@ def test_limits_refuse_long_and_large_inputs(jobs, tmp_path, still):
 
 def test_unknown_and_missing_models_say_what_to_do(jobs, tmp_path, monkeypatch):
     with pytest.raises(ModelError, match="unknown model"):
-        jobs.model("nonsense")
+        jobs.animate_options("nonsense")
     monkeypatch.setenv("FACEMOTION_HOME", str(tmp_path / "empty-cache"))
     with pytest.raises(ModelNotDownloaded) as missing:
-        pipeline_loader("vox", "cpu")
+        pipeline_loader(ModelOptions("vox"))
     assert "press 'Download model'" in web_error_text(missing.value)
     assert "run: facemotion download vox" in cli_error_text(missing.value)
     assert "to be downloaded" in jobs.model_label("vox")
@@ -187,7 +187,7 @@ def test_faceless_source_is_refused_like_the_cli_before_any_frame(tmp_path, clip
                 "s",
                 blank,
                 clip,
-                AnimateOptions(model="landmarks", crop="center"),
+                AnimateOptions(crop="center"),
                 lambda done, total: frames_done.append(done),
             )
     finally:
@@ -207,17 +207,18 @@ def test_faceless_source_is_refused_like_the_cli_before_any_frame(tmp_path, clip
 def test_the_landmark_model_is_loaded_with_the_chosen_expression(tmp_path):
     loaded = []
 
-    def loader(name, device, **options):
-        loaded.append((name, options))
+    def loader(choice):
+        loaded.append(choice)
         return object()
 
-    jobs = Jobs(ServeOptions(), SessionStore(tmp_path), loader)
-    first = jobs.model("landmarks")
-    assert jobs.model("landmarks", "retarget") is first
-    assert jobs.model("landmarks", "relative") is not first
-    assert loaded == [
-        ("landmarks", {"expression": "retarget"}),
-        ("landmarks", {"expression": "relative"}),
-    ]
-    with pytest.raises(InputError, match="unknown expression 'wide'"):
-        jobs.model("landmarks", "wide")
+    jobs = Jobs(ServeOptions(device="cuda"), SessionStore(tmp_path), loader)
+    first = jobs.model(jobs.animate_options("landmarks").model)
+    assert jobs.model(jobs.animate_options("landmarks", expression="retarget").model) is first
+    assert jobs.model(jobs.animate_options("landmarks", expression="relative").model) is not first
+    # the server's device goes to FOMM models only, the expression to the landmark model only
+    assert jobs.animate_options("vox", expression="relative").model == ModelOptions(
+        "vox", device="cuda"
+    )
+    assert loaded == [ModelOptions("landmarks"), ModelOptions("landmarks", expression="relative")]
+    with pytest.raises(InputError, match="expression must be one of retarget, relative"):
+        jobs.animate_options("landmarks", expression="wide")

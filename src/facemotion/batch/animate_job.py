@@ -4,40 +4,11 @@ SOURCE-STEM_DRIVING-STEM.mp4 (the single-file command's default name) in one fol
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from facemotion.batch.jobs import Task
 from facemotion.models.base import AnimationModel
-
-
-@dataclass(frozen=True)
-class ModelChoice:
-    """The model every file of a batch uses, as `load_model` takes it (each worker process
-    loads it once, on its first file)."""
-
-    name: str = "landmarks"  # or a released name, or a checkpoint path
-    config: str | None = None
-    device: str = "cpu"
-    batch: int = 1
-    precision: str = "fp32"
-    backend: str = "torch"
-    driving_face: int | None = None
-
-
-@dataclass(frozen=True)
-class AnimateBatchOptions:
-    """`animate_video`'s options for every pair of a batch."""
-
-    model: ModelChoice = field(default_factory=ModelChoice)
-    relative: bool = True
-    adapt_scale: bool = True
-    best_frame: int = 0
-    find_best_frame: bool = False
-    crop: str = "center"
-    size: int | None = None
-    paste_back: bool = False
-    face: int | None = None
+from facemotion.pipeline.options import AnimateOptions, ModelOptions
 
 
 def output_name(source: Path, driving: Path) -> str:
@@ -59,44 +30,25 @@ def plan(pairs: Sequence[tuple[Path, Path]], outdir: Path) -> list[Task]:
     ]
 
 
-_MODELS: dict[ModelChoice, AnimationModel] = {}  # this process's model, loaded once
+# This process's model, loaded once: by its choice and the driving face it follows.
+_MODELS: dict[tuple[ModelOptions, int | None], AnimationModel] = {}
 
 
-def _model(choice: ModelChoice) -> AnimationModel:
-    if choice not in _MODELS:
+def _model(options: AnimateOptions) -> AnimationModel:
+    key = (options.model, options.driving_face)
+    if key not in _MODELS:
         from facemotion.pipeline.load import load_model
 
         _MODELS.clear()
-        _MODELS[choice] = load_model(
-            choice.name,
-            choice.config,
-            choice.device,
-            batch=choice.batch,
-            precision=choice.precision,
-            backend=choice.backend,
-            face=choice.driving_face,
-        )
-    return _MODELS[choice]
+        _MODELS[key] = load_model(options.model, face=options.driving_face)
+    return _MODELS[key]
 
 
-def run(task: Task, options: AnimateBatchOptions) -> tuple[int, Sequence[Path]]:
+def run(task: Task, options: AnimateOptions) -> tuple[int, Sequence[Path]]:
     from facemotion.pipeline.animate import animate_video
 
     source, driving = task.inputs
     report = animate_video(
-        _model(options.model),
-        source,
-        driving,
-        task.outputs[0],
-        relative=options.relative,
-        adapt_scale=options.adapt_scale,
-        best_frame=options.best_frame,
-        find_best_frame=options.find_best_frame,
-        crop=options.crop,
-        size=options.size,
-        paste_back=options.paste_back,
-        progress=False,
-        face=options.face,
-        driving_face=options.model.driving_face,
+        _model(options), source, driving, task.outputs[0], options, progress=False
     )
     return report.frames, task.outputs

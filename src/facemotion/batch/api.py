@@ -1,5 +1,7 @@
 """The batch jobs as Python functions: many inputs in, one output (set) per input, a
-BatchReport back. Each takes what its single-file job takes, plus where to run:
+BatchReport back. Each takes its single-file job's options (pipeline/options.py), whole or as
+keyword arguments, and `BatchSettings` (batch/run.py: workers, ray, progress, report,
+on_result), whole as `settings` or as keyword arguments:
 
 workers: local worker processes (None: one a core; 1: this process alone). ray: run the files
 as Ray tasks instead: 'local' (a Ray instance started for this call), 'auto' (the cluster
@@ -14,8 +16,10 @@ reported and the others go on. Inputs are files, folders, glob patterns or @FILE
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
 from facemotion.batch import animate_job, capture_job, prepare_job
 from facemotion.batch.inputs import (
@@ -26,178 +30,101 @@ from facemotion.batch.inputs import (
     expand_inputs,
 )
 from facemotion.batch.jobs import Task
-from facemotion.batch.report import BatchReport, FileResult
-from facemotion.batch.run import run_batch
-from facemotion.errors import InputError, Remedy
+from facemotion.batch.report import BatchReport
+from facemotion.batch.run import BatchSettings, run_batch
 from facemotion.io.atomic import check_writable_dir
 from facemotion.io.guard import refuse_overwriting_inputs
-from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
-from facemotion.pipeline.capture import FORMAT_NAMES
-from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
+from facemotion.pipeline.options import (
+    AnimateOptions,
+    CaptureOptions,
+    Options,
+    PrepareOptions,
+    build,
+)
 
 Inputs = str | Path | Sequence[str | Path]
-OnResult = Callable[[FileResult], None] | None
+_SETTINGS = {f.name for f in fields(BatchSettings)}
 
 
 def _items(inputs: Inputs) -> list[str | Path]:
     return [inputs] if isinstance(inputs, str | Path) else list(inputs)
 
 
-def _report_stem(report: str | Path | None, outdir: Path, job: str) -> Path:
-    return Path(report) if report is not None else outdir / f"{job}-report"
+def _chosen(
+    kind: type[Options], options: Options | None, settings: BatchSettings | None, keywords: dict
+) -> tuple[Options, BatchSettings]:
+    """The job's options and the batch settings, each given whole or as keyword arguments
+    (a keyword that is a field of `BatchSettings` goes there, the rest to the job)."""
+    chosen = {name: keywords.pop(name) for name in list(keywords) if name in _SETTINGS}
+    return build(kind, options, **keywords), replace(settings or BatchSettings(), **chosen)
 
 
-def _check_outputs(tasks: Sequence[Task], parameter: str) -> None:
-    """Refuse two inputs writing one output, and an output that is an input."""
+def _run(
+    job: str, tasks: Sequence[Task], options: object, outdir: Path, settings: BatchSettings
+) -> BatchReport:
+    """Refuse two inputs writing one output and an output that is an input, then run."""
     check_distinct({task.file: task.outputs[0] for task in tasks})
     inputs = [path for task in tasks for path in task.inputs]
+    parameter = "out" if job == "prepare" else "outdir"
     refuse_overwriting_inputs([path for task in tasks for path in task.outputs], inputs, parameter)
+    report = settings.report if settings.report is not None else outdir / f"{job}-report"
+    return run_batch(job, tasks, options, Path(report), settings)
 
 
 def capture_batch(
     videos: Inputs,
     outdir: str | Path,
+    options: CaptureOptions | None = None,
     *,
-    formats: Sequence[str] = FORMAT_NAMES,
-    face: int | None = None,
-    smooth: bool = True,
-    smoothing: tuple[float, float] = (DEFAULT_MIN_CUTOFF_HZ, DEFAULT_BETA),
-    neutral: int | str | Path | None = None,
-    ipd_cm: float = DEFAULT_IPD_CM,
-    fov_deg: float = DEFAULT_FOV_DEG,
-    include_landmarks: bool = False,
-    workers: int | None = None,
-    ray: str | None = None,
-    progress: bool = False,
-    report: str | Path | None = None,
-    on_result: OnResult = None,
+    settings: BatchSettings | None = None,
+    **keywords: Any,
 ) -> BatchReport:
     """`facemotion.capture` on every video (or image), each saved into `outdir` as
     `Capture.save` names it (talk.csv, talk.json, ...)."""
+    options, settings = _chosen(CaptureOptions, options, settings, keywords)
+    if isinstance(options.neutral, str | Path):  # a worker may run in another folder
+        options = replace(options, neutral=Path(options.neutral).absolute())
     outdir = Path(outdir)
     check_writable_dir(outdir)
-    unknown = set(formats) - set(FORMAT_NAMES)
-    if unknown or not formats:
-        choices = ",".join(FORMAT_NAMES)
-        raise InputError(f"unknown formats {sorted(unknown)}; choose from {choices}",
-                         Remedy("formats", choices))  # fmt: skip
     paths = expand_inputs(_items(videos), IMAGE_SUFFIXES | VIDEO_SUFFIXES, what="video")
-    options = capture_job.CaptureBatchOptions(
-        formats=tuple(formats),
-        face=face,
-        smooth=smooth,
-        smoothing=tuple(smoothing),
-        neutral=Path(neutral).absolute() if isinstance(neutral, str | Path) else neutral,
-        ipd_cm=ipd_cm,
-        fov_deg=fov_deg,
-        include_landmarks=include_landmarks,
-    )
-    tasks = capture_job.plan(paths, outdir, options)
-    _check_outputs(tasks, "outdir")
-    return run_batch(
-        "capture", tasks, options, _report_stem(report, outdir, "capture"),
-        workers=workers, ray=ray, progress=progress, on_result=on_result,
-    )  # fmt: skip
+    return _run("capture", capture_job.plan(paths, outdir, options), options, outdir, settings)
 
 
 def prepare_batch(
     videos: Inputs,
     out: str | Path,
+    options: PrepareOptions | None = None,
     *,
-    size: int = 256,
-    test_fraction: float = 0.1,
-    crop_mode: str = "face",
-    workers: int | None = None,
-    ray: str | None = None,
-    progress: bool = False,
-    report: str | Path | None = None,
-    on_result: OnResult = None,
+    settings: BatchSettings | None = None,
+    **keywords: Any,
 ) -> BatchReport:
     """Every video (a file, or a folder of frames) into the FOMM training layout under `out`:
     out/train/<name>/ or out/test/<name>/, PNG frames `size` pixels square. A folder given
     as input stands for the videos in it, frame folders included."""
-    if not 0 <= test_fraction <= 1:
-        raise InputError("test_fraction must be between 0 and 1")
-    if size < 8:
-        raise InputError("size must be at least 8 pixels")
-    if crop_mode not in ("face", "center"):
-        raise InputError(f"crop_mode must be 'face' or 'center', not {crop_mode!r}")
+    options, settings = _chosen(PrepareOptions, options, settings, keywords)
     paths = expand_inputs(_items(videos), VIDEO_SUFFIXES, what="video", folders=True)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    options = prepare_job.PrepareBatchOptions(size, test_fraction, crop_mode)
-    tasks = prepare_job.plan(paths, out, options)
-    _check_outputs(tasks, "out")
-    return run_batch(
-        "prepare", tasks, options, _report_stem(report, out, "prepare"),
-        workers=workers, ray=ray, progress=progress, on_result=on_result,
-    )  # fmt: skip
+    return _run("prepare", prepare_job.plan(paths, out, options), options, out, settings)
 
 
 def animate_batch(
     sources: Inputs,
     drivings: Inputs,
     outdir: str | Path,
+    options: AnimateOptions | None = None,
     *,
-    model: str | Path = "landmarks",
-    config: str | Path | None = None,
-    device: str = "cpu",
-    batch: int = 1,
-    precision: str = "fp32",
-    backend: str = "torch",
-    relative: bool = True,
-    adapt_scale: bool = True,
-    best_frame: int = 0,
-    find_best_frame: bool = False,
-    crop: str = "center",
-    size: int | None = None,
-    paste_back: bool = False,
-    face: int | None = None,
-    driving_face: int | None = None,
-    workers: int | None = None,
-    ray: str | None = None,
-    progress: bool = False,
-    report: str | Path | None = None,
-    on_result: OnResult = None,
+    settings: BatchSettings | None = None,
+    **keywords: Any,
 ) -> BatchReport:
     """`animate_video` on one source image with many driving videos, or many sources with one
-    video, each written as outdir/SOURCE-STEM_DRIVING-STEM.mp4. The model (as `load_model`
-    takes it) is loaded once in each worker process."""
+    video, each written as outdir/SOURCE-STEM_DRIVING-STEM.mp4. The model (`options.model`,
+    as `load_model` takes it) is loaded once in each worker process."""
+    options, settings = _chosen(AnimateOptions, options, settings, keywords)
+    options = replace(options, model=options.model.with_absolute_paths())
     outdir = Path(outdir)
     check_writable_dir(outdir)
     source_paths = expand_inputs(_items(sources), IMAGE_SUFFIXES, what="source image")
     driving_paths = expand_inputs(_items(drivings), VIDEO_SUFFIXES, what="driving video")
     pairs = animation_pairs(source_paths, driving_paths)
-    choice = animate_job.ModelChoice(
-        name=str(Path(model).absolute()) if Path(model).suffix else str(model),
-        config=None if config is None else _config_name(config),
-        device=device,
-        batch=batch,
-        precision=precision,
-        backend=backend,
-        driving_face=driving_face,
-    )
-    options = animate_job.AnimateBatchOptions(
-        model=choice,
-        relative=relative,
-        adapt_scale=adapt_scale,
-        best_frame=best_frame,
-        find_best_frame=find_best_frame,
-        crop=crop,
-        size=size,
-        paste_back=paste_back,
-        face=face,
-    )
-    tasks = animate_job.plan(pairs, outdir)
-    _check_outputs(tasks, "outdir")
-    return run_batch(
-        "animate", tasks, options, _report_stem(report, outdir, "animate"),
-        workers=workers, ray=ray, progress=progress, on_result=on_result,
-    )  # fmt: skip
-
-
-def _config_name(config: str | Path) -> str:
-    """A shipped configuration's name as it is; a yaml file's path made absolute (a worker
-    may run in another folder)."""
-    path = Path(config)
-    return str(path.absolute()) if path.suffix in (".yaml", ".yml") else str(config)
+    return _run("animate", animate_job.plan(pairs, outdir), options, outdir, settings)

@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from facemotion.batch.jobs import Task
 from facemotion.export.registry import FORMATS
-from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
-from facemotion.pipeline.capture import FORMAT_NAMES, IMAGE_SUFFIXES
-from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
-
-
-@dataclass(frozen=True)
-class CaptureBatchOptions:
-    """`facemotion.capture`'s options and `Capture.save`'s, for every file of a batch.
-
-    neutral: a frame index, a neutral image's path or None (the clip's most neutral frames).
-    """
-
-    formats: tuple[str, ...] = FORMAT_NAMES
-    face: int | None = None
-    smooth: bool = True
-    smoothing: tuple[float, float] = (DEFAULT_MIN_CUTOFF_HZ, DEFAULT_BETA)
-    neutral: int | Path | None = None
-    ipd_cm: float = DEFAULT_IPD_CM
-    fov_deg: float = DEFAULT_FOV_DEG
-    include_landmarks: bool = False
+from facemotion.pipeline.capture import IMAGE_SUFFIXES
+from facemotion.pipeline.options import CaptureOptions
 
 
 def output_paths(video: Path, outdir: Path, formats: Sequence[str]) -> tuple[Path, ...]:
@@ -42,7 +23,7 @@ def output_paths(video: Path, outdir: Path, formats: Sequence[str]) -> tuple[Pat
     return tuple(paths)
 
 
-def plan(videos: Sequence[Path], outdir: Path, options: CaptureBatchOptions) -> list[Task]:
+def plan(videos: Sequence[Path], outdir: Path, options: CaptureOptions) -> list[Task]:
     """One task a video; paths made absolute."""
     outdir = outdir.absolute()
     return [
@@ -51,18 +32,10 @@ def plan(videos: Sequence[Path], outdir: Path, options: CaptureBatchOptions) -> 
     ]
 
 
-def run(task: Task, options: CaptureBatchOptions) -> tuple[int, Sequence[Path]]:
+def run(task: Task, options: CaptureOptions) -> tuple[int, Sequence[Path]]:
     from facemotion.pipeline.capture import capture
 
-    result = capture(
-        task.inputs[0],
-        face=options.face,
-        smooth=options.smooth,
-        smoothing=options.smoothing,
-        neutral=options.neutral,
-        ipd_cm=options.ipd_cm,
-        fov_deg=options.fov_deg,
-    )
+    result = capture(task.inputs[0], options)
     written = result.save(
         task.outputs[0].parent, options.formats, include_landmarks=options.include_landmarks
     )

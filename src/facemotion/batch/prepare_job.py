@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from facemotion.batch.jobs import Task
 from facemotion.errors import InputError
-
-
-@dataclass(frozen=True)
-class PrepareBatchOptions:
-    """size: frame side in pixels; test_fraction: share of videos for test/ (by name);
-    crop_mode: 'face' (one square per clip around its face) or 'center'."""
-
-    size: int = 256
-    test_fraction: float = 0.1
-    crop_mode: str = "face"
+from facemotion.pipeline.options import PrepareOptions
 
 
 def split_of(video: Path, test_fraction: float) -> str:
@@ -27,7 +17,7 @@ def split_of(video: Path, test_fraction: float) -> str:
     return "test" if stable_fraction(video.stem) < test_fraction else "train"
 
 
-def plan(videos: Sequence[Path], out: Path, options: PrepareBatchOptions) -> list[Task]:
+def plan(videos: Sequence[Path], out: Path, options: PrepareOptions) -> list[Task]:
     """One task a video: out/<split>/<name>/."""
     out = out.absolute()
     return [
@@ -40,7 +30,7 @@ def plan(videos: Sequence[Path], out: Path, options: PrepareBatchOptions) -> lis
     ]
 
 
-def run(task: Task, options: PrepareBatchOptions) -> tuple[int, Sequence[Path]]:
+def run(task: Task, options: PrepareOptions) -> tuple[int, Sequence[Path]]:
     from facemotion.train.data import probe
     from facemotion.train.prepare import prepare_video
 

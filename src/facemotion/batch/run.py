@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
@@ -23,25 +24,33 @@ class BatchStopped(FacemotionError):
         self.exit_code = exit_code
 
 
+@dataclass(frozen=True)
+class BatchSettings:
+    """Where and how a batch runs, whatever the job. workers / ray: see `choose_executor`.
+    progress: one bar over the files, with frames/s. report: the report's path without
+    suffix (None: the job's default in its output folder). on_result: called in this process
+    with each file's result as it finishes (skipped files first; not with the one that stops
+    the batch)."""
+
+    workers: int | None = None
+    ray: str | None = None
+    progress: bool = False
+    report: str | Path | None = None
+    on_result: Callable[[FileResult], None] | None = None
+
+
 def run_batch(
     job: str,
     tasks: Sequence[Task],
     options: object,
     report: str | Path,
-    *,
-    workers: int | None = None,
-    ray: str | None = None,
-    progress: bool = False,
-    on_result: Callable[[FileResult], None] | None = None,
+    settings: BatchSettings = BatchSettings(),
 ) -> BatchReport:
-    """Run `job` on every task whose outputs are not all there yet, and write the report
-    (`report`.csv and `report`.json).
-
-    workers / ray: see `choose_executor`. progress: one bar over the files, with frames/s.
-    on_result: called in this process with each file's result as it finishes (skipped files
-    first; not with the one that stops the batch). Raises BatchStopped, after writing the
-    report, when a file fails with an error of the whole batch.
-    """
+    """Run `job` (with the job's `options`) on every task whose outputs are not all there yet,
+    and write the report (`report`.csv and `report`.json). Raises BatchStopped, after writing
+    the report, when a file fails with an error of the whole batch."""
+    workers, ray, on_result = settings.workers, settings.ray, settings.on_result
+    progress = settings.progress
     results: list[FileResult | None] = [None] * len(tasks)
     todo: list[int] = []
     for index, task in enumerate(tasks):

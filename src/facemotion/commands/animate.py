@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from facemotion.batch.inputs import IMAGE_SUFFIXES
-from facemotion.commands.batch_options import add_batch_options, finish, is_batch, print_failure
+from facemotion.commands.batch_options import add_batch_options, batch_settings, finish, is_batch
 from facemotion.errors import InputError
-from facemotion.models.registry import RELEASED_MODELS
+from facemotion.models.registry import DEFAULT_MODEL, RELEASED_MODELS
+
+if TYPE_CHECKING:  # the options module loads the pipelines' defaults (numpy, scipy)
+    from facemotion.pipeline.options import AnimateOptions
+
 
 EXAMPLES = """\
 examples:
@@ -168,30 +173,44 @@ def _sources_and_drivings(args: argparse.Namespace) -> tuple[list[str], list[str
     return words[:1], words[1:]
 
 
-def run(args: argparse.Namespace) -> int:
+def options_from(args: argparse.Namespace) -> AnimateOptions:
+    """The job's options from the parsed flags: each flag's destination is the field's name
+    (the model's name comes from --model or --checkpoint)."""
+    from dataclasses import fields
+
+    from facemotion.pipeline.options import AnimateOptions, ModelOptions
+
     if args.checkpoint and args.model:
         raise InputError("give either --model or --checkpoint, not both")
-    if args.best_frame < 0:
-        raise InputError("--best-frame must be 0 or more")
-    for option, value in (("--face", args.face), ("--driving-face", args.driving_face)):
-        if value is not None and value < 0:
-            raise InputError(f"{option} must be 0 or more")
-    if args.size is not None and not 16 <= args.size <= 4096:
-        raise InputError("--size must be between 16 and 4096 pixels")
-    if args.batch < 1:
-        raise InputError(f"--batch must be 1 or more, got {args.batch}")
-    if args.config is not None and args.checkpoint is None and args.model in (None, "landmarks"):
-        raise InputError(
-            "--config is the configuration of a FOMM checkpoint; give it with --checkpoint "
-            "(the landmark model has none)"
-        )
+
+    def given(kind: type, *skip: str) -> dict:
+        return {f.name: getattr(args, f.name) for f in fields(kind) if f.name not in skip}
+
+    name = str(args.checkpoint or args.model or DEFAULT_MODEL)
+    model = ModelOptions(name=name, **given(ModelOptions, "name"))
+    return AnimateOptions(model=model, **given(AnimateOptions, "model"))
+
+
+def run(args: argparse.Namespace) -> int:
+    options = options_from(args)
     sources, drivings = _sources_and_drivings(args)
     if is_batch(args, sources, drivings):
-        return run_batch(args, sources, drivings)
-    return run_one(args, Path(sources[0]), Path(drivings[0]))
+        return run_batch(args, options, sources, drivings)
+    return run_one(args, options, Path(sources[0]), Path(drivings[0]))
 
 
-def run_batch(args: argparse.Namespace, sources: list[str], drivings: list[str]) -> int:
+def _check_even(size: int | None, paste_back: bool, hint: str = "") -> None:
+    """H.264 video (4:2:0 colour) needs even sides."""
+    if size is not None and size % 2 and not paste_back:
+        raise InputError(
+            f"--size {size} is odd; H.264 video (4:2:0 colour) needs even sides, so "
+            f"use --size {size + 1}{hint}"
+        )
+
+
+def run_batch(
+    args: argparse.Namespace, options: AnimateOptions, sources: list[str], drivings: list[str]
+) -> int:
     from facemotion.batch import animate_batch
 
     if args.output is not None and args.output.suffix:
@@ -199,40 +218,14 @@ def run_batch(args: argparse.Namespace, sources: list[str], drivings: list[str])
             f"with many inputs the output is a folder for SOURCE-STEM_DRIVING-STEM.mp4 files, "
             f"not {args.output}"
         )
-    if args.size is not None and args.size % 2 and not args.paste_back:
-        raise InputError(
-            f"--size {args.size} is odd; H.264 video (4:2:0 colour) needs even sides, so "
-            f"use --size {args.size + 1}"
-        )
+    _check_even(options.size, options.paste_back)
     report = animate_batch(
-        sources,
-        drivings,
-        args.output or Path("."),
-        model=args.checkpoint or args.model or "landmarks",
-        config=args.config,
-        device=args.device,
-        batch=args.batch,
-        precision=args.precision,
-        backend=args.backend,
-        relative=args.relative,
-        adapt_scale=args.adapt_scale,
-        best_frame=args.best_frame,
-        find_best_frame=args.find_best_frame,
-        crop=args.crop,
-        size=args.size,
-        paste_back=args.paste_back,
-        face=args.face,
-        driving_face=args.driving_face,
-        workers=args.workers,
-        ray=args.ray,
-        progress=not args.quiet,
-        report=args.report,
-        on_result=print_failure,
+        sources, drivings, args.output or Path("."), options, settings=batch_settings(args)
     )
     return finish(report)
 
 
-def run_one(args: argparse.Namespace, source: Path, driving: Path) -> int:
+def run_one(args: argparse.Namespace, options: AnimateOptions, source: Path, driving: Path) -> int:
     from facemotion.io.guard import refuse_overwriting_inputs, replaced_note
     from facemotion.pipeline.animate import animate_video
     from facemotion.pipeline.load import load_model
@@ -242,40 +235,15 @@ def run_one(args: argparse.Namespace, source: Path, driving: Path) -> int:
             raise InputError(f"{what} {path} does not exist")
     output = args.output or Path(f"{source.stem}_{driving.stem}.mp4")
     is_video = bool(output.suffix) and not output.is_dir()  # else a PNG sequence
-    if args.size is not None and args.size % 2 and not args.paste_back and is_video:
-        raise InputError(
-            f"--size {args.size} is odd; H.264 video (4:2:0 colour) needs even sides, so "
-            f"use --size {args.size + 1}, or a folder as -o for PNG frames of any size"
+    if is_video:
+        _check_even(
+            options.size, options.paste_back, ", or a folder as -o for PNG frames of any size"
         )
     inputs = [source, driving, *([args.checkpoint] if args.checkpoint else [])]
     refuse_overwriting_inputs([output], inputs)
     replaced = replaced_note([output] if output.is_file() else [])
-    model = load_model(
-        args.checkpoint or args.model or "landmarks",
-        args.config,
-        args.device,
-        batch=args.batch,
-        precision=args.precision,
-        backend=args.backend,
-        face=args.driving_face,
-        expression=args.expression,
-    )
-    report = animate_video(
-        model,
-        source,
-        driving,
-        output,
-        relative=args.relative,
-        adapt_scale=args.adapt_scale,
-        best_frame=args.best_frame,
-        find_best_frame=args.find_best_frame,
-        crop=args.crop,
-        size=args.size,
-        paste_back=args.paste_back,
-        progress=not args.quiet,
-        face=args.face,
-        driving_face=args.driving_face,
-    )
+    model = load_model(options.model, face=options.driving_face)
+    report = animate_video(model, source, driving, output, options, progress=not args.quiet)
     width, height = report.size
     if is_video:  # H.264 frames have even sides: the writer pads an odd one by a pixel
         width, height = width + width % 2, height + height % 2

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from facemotion.batch.inputs import is_many
 from facemotion.batch.report import FAILED, BatchReport, FileResult
+from facemotion.batch.run import BatchSettings
 from facemotion.commands.wording import error_text
 from facemotion.errors import FacemotionError
 
@@ -54,6 +55,17 @@ def is_batch(args: argparse.Namespace, *inputs: Sequence[str | Path]) -> bool:
     asked = args.workers is not None or args.ray is not None or args.report is not None
     many = any(len(words) > 1 or any(is_many(word) for word in words) for words in inputs)
     return asked or many
+
+
+def batch_settings(args: argparse.Namespace) -> BatchSettings:
+    """--workers, --ray, --report and --quiet as the batch's settings; failures printed."""
+    return BatchSettings(
+        workers=args.workers,
+        ray=args.ray,
+        progress=not args.quiet,
+        report=args.report,
+        on_result=print_failure,
+    )
 
 
 def print_failure(result: FileResult) -> None:

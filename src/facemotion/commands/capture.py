@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from facemotion.commands.batch_options import (
     MANY_INPUTS_HELP,
     add_batch_options,
+    batch_settings,
     finish,
     is_batch,
-    print_failure,
 )
-from facemotion.commands.capture_options import add_capture_options, check_capture_options
+from facemotion.commands.capture_options import add_capture_options, capture_options
 from facemotion.errors import InputError
 from facemotion.export.registry import FORMATS
+
+if TYPE_CHECKING:
+    from facemotion.pipeline.options import CaptureOptions
+
 
 EXAMPLES = """\
 examples:
@@ -81,74 +87,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _neutral(args: argparse.Namespace) -> int | Path | None:
-    return args.neutral_image if args.neutral_image is not None else args.neutral_frame
+def options_from(args: argparse.Namespace) -> CaptureOptions:
+    """The job's options from the parsed flags (one place for every flag's meaning)."""
+    return replace(capture_options(args), formats=args.formats, include_landmarks=args.landmarks)
 
 
 def run(args: argparse.Namespace) -> int:
-    check_capture_options(args)
+    options = options_from(args)
     if is_batch(args, args.video):
-        return run_batch(args)
-    return run_one(args, Path(args.video[0]))
+        from facemotion.batch import capture_batch
+
+        return finish(
+            capture_batch(args.video, args.outdir, options, settings=batch_settings(args))
+        )
+    return run_one(args, options, Path(args.video[0]))
 
 
-def run_batch(args: argparse.Namespace) -> int:
-    from facemotion.batch import capture_batch
-
-    report = capture_batch(
-        args.video,
-        args.outdir,
-        formats=args.formats,
-        face=args.face,
-        smooth=not args.no_smooth,
-        smoothing=args.smooth,
-        neutral=_neutral(args),
-        ipd_cm=args.ipd,
-        fov_deg=args.fov,
-        include_landmarks=args.landmarks,
-        workers=args.workers,
-        ray=args.ray,
-        progress=not args.quiet,
-        report=args.report,
-        on_result=print_failure,
-    )
-    return finish(report)
-
-
-def run_one(args: argparse.Namespace, video: Path) -> int:
+def run_one(args: argparse.Namespace, options: CaptureOptions, video: Path) -> int:
+    from facemotion.batch.capture_job import output_paths
     from facemotion.io.atomic import check_writable_dir
     from facemotion.io.guard import refuse_overwriting_inputs, replaced_note
-    from facemotion.pipeline.capture import IMAGE_SUFFIXES, capture
+    from facemotion.pipeline.capture import capture
 
     if not video.is_file():
         raise InputError(f"{video} does not exist or is not a file")
     # Checked before the slow part, so a wrong -o fails in a second, not after the capture.
     check_writable_dir(args.outdir)
-    still = video.suffix.lower() in IMAGE_SUFFIXES
-    outputs = [
-        args.outdir
-        / f"{video.stem}{entry.suffix}".replace(
-            "_overlay.mp4", "_overlay.png" if still else "_overlay.mp4"
-        )
-        for name, entry in FORMATS.items()
-        if name in args.formats
-    ]
+    outputs = output_paths(video, args.outdir, options.formats)
     inputs = [video, *([args.neutral_image] if args.neutral_image else [])]
     refuse_overwriting_inputs(outputs, inputs, parameter="outdir")
     replaced = replaced_note(path for path in outputs if path.exists())
-    result = capture(
-        video,
-        face=args.face,
-        smooth=not args.no_smooth,
-        smoothing=args.smooth,
-        neutral=_neutral(args),
-        ipd_cm=args.ipd,
-        fov_deg=args.fov,
-        progress=not args.quiet,
-    )
+    result = capture(video, options, progress=not args.quiet)
     written = result.save(
-        args.outdir, args.formats, include_landmarks=args.landmarks, progress=not args.quiet
-    )
+        args.outdir, options.formats, include_landmarks=options.include_landmarks,
+        progress=not args.quiet,
+    )  # fmt: skip
     print(result.summary + replaced)
     for path in written:
         print(path)

@@ -6,8 +6,12 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from facemotion.errors import InputError
+
+if TYPE_CHECKING:
+    from facemotion.pipeline.options import CaptureOptions
 
 
 def smoothing_pair(text: str) -> tuple[float, float]:
@@ -70,15 +74,18 @@ def add_capture_options(
     )
 
 
-def check_capture_options(args: argparse.Namespace) -> None:
-    """One-line InputErrors for values the parser accepts but the capture cannot use."""
+def capture_options(args: argparse.Namespace) -> CaptureOptions:
+    """The capture's options from the flags `capture` and `live` share (checked once, by the
+    options type); `capture`'s outputs are its own."""
+    from facemotion.pipeline.options import CaptureOptions
+
     if args.neutral_image is not None and not args.neutral_image.is_file():
         raise InputError(f"neutral image {args.neutral_image} does not exist")
-    if args.neutral_frame is not None and args.neutral_frame < 0:
-        raise InputError("--neutral-frame must be 0 or more")
-    if not 1.0 <= args.ipd <= 15.0:
-        raise InputError("--ipd is in centimetres: give a value between 1 and 15 (adults: ~6.3)")
-    if not 1.0 <= args.fov < 180.0:
-        raise InputError("--fov is in degrees: give a value between 1 and 179")
-    if args.face is not None and args.face < 0:
-        raise InputError("--face must be 0 or more")
+    return CaptureOptions(
+        face=args.face,
+        smooth=not args.no_smooth,
+        smoothing=args.smooth,
+        neutral=args.neutral_image if args.neutral_image is not None else args.neutral_frame,
+        ipd_cm=args.ipd,
+        fov_deg=args.fov,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from facemotion.commands.capture_options import add_capture_options, check_capture_options
+from facemotion.commands.capture_options import add_capture_options, capture_options
 from facemotion.errors import InputError
 
 EXAMPLES = """\
@@ -119,7 +119,7 @@ def _check(args: argparse.Namespace) -> tuple[str, ...]:
     from facemotion.io.atomic import check_writable_dir
     from facemotion.live.record import check_record_formats
 
-    check_capture_options(args)
+    capture_options(args)
     if args.animate is not None and not args.animate.is_file():
         raise InputError(f"portrait {args.animate} does not exist")
     if args.virtual_camera and args.animate is None:

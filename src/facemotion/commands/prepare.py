@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from facemotion.commands.batch_options import MANY_INPUTS_HELP, add_batch_options, failure_text
+from facemotion.commands.batch_options import (
+    MANY_INPUTS_HELP,
+    add_batch_options,
+    batch_settings,
+    failure_text,
+)
 from facemotion.errors import InputError
 
 EXAMPLES = """\
@@ -62,11 +68,9 @@ def run(args: argparse.Namespace) -> int:
     from facemotion.batch import prepare_batch
     from facemotion.batch.report import DONE, FAILED, FileResult
     from facemotion.io.atomic import output_dir
+    from facemotion.pipeline.options import PrepareOptions
 
-    if not 0 <= args.test_fraction <= 1:
-        raise InputError("--test-fraction must be between 0 and 1")
-    if args.size < 8:
-        raise InputError("--size must be at least 8 pixels")
+    options = PrepareOptions(size=args.size, test_fraction=args.test_fraction, crop_mode=args.crop)
 
     def show(result: FileResult) -> None:
         if result.status == DONE:
@@ -76,19 +80,11 @@ def run(args: argparse.Namespace) -> int:
     # A training set usually holds some clips that cannot be used (too short, no face): they
     # are said at the end and in the report, and the command fails only when none could be.
     with output_dir(args.out):  # removed again when no video could be prepared
-        report = prepare_batch(
-            args.source,
-            args.out,
-            size=args.size,
-            test_fraction=args.test_fraction,
-            crop_mode=args.crop,
-            workers=args.workers,
-            ray=args.ray,
-            # prepare printed no bar before it took many inputs: a log keeps its lines alone
-            progress=not args.quiet and sys.stderr.isatty(),
-            report=args.report,
-            on_result=show,
+        # prepare printed no bar before it took many inputs: a log keeps its lines alone
+        settings = replace(
+            batch_settings(args), progress=not args.quiet and sys.stderr.isatty(), on_result=show
         )
+        report = prepare_batch(args.source, args.out, options, settings=settings)
         skipped = [f"{Path(r.file).name}: {failure_text(r)}" for r in report.failed]
         written = [Path(r.outputs[0]).parent.name for r in report.results if r.status != FAILED]
         if not written:

@@ -25,6 +25,13 @@ FLAGS = {
     "resume": "--resume CHECKPOINT",
     "camera": "--camera INDEX|VIDEO",
     "vgg_weights": "--vgg-weights FILE",
+    "ipd_cm": "--ipd CM",
+    "fov_deg": "--fov DEG",
+    "smoothing": "--smooth MIN_CUTOFF,BETA",
+    "neutral": "--neutral-frame N",
+    "name": "--model",
+    "crop_mode": "--crop",
+    "size": "--size N",
 }
 
 

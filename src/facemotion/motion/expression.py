@@ -16,6 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# How the landmark model moves the mouth and eyes (LandmarkOptions.expression): retargeted to
+# the driver's openings, or moved by the driver's displacement like the head.
+EXPRESSION_MODES = ("retarget", "relative")
+
 RIGHT_EYE_CORNERS = (33, 133)  # outer, inner: the eye at the image's left (subject's right)
 LEFT_EYE_CORNERS = (263, 362)
 # Upper and lower lid rims of each eye, paired top to bottom, outer corner to inner corner.
@@ -113,6 +117,18 @@ def eye_width(points: np.ndarray, corners: tuple[int, int]) -> float:
     """The distance between an eye's two corners (indices) in landmarks (478, 2), in their
     units."""
     return float(np.hypot(*(points[corners[0]] - points[corners[1]])))
+
+
+# The iris radius an eye may have, in eye widths: a human iris is ~11.7 mm across an eye ~30 mm
+# wide (~0.2); a ring measured outside this is a guess (an eye shut or half shut in the photo).
+IRIS_RADIUS_RANGE = (0.17, 0.26)
+
+
+def plausible_iris_radius(ring_radius: float, width: float) -> float:
+    """An iris ring's measured radius kept within `IRIS_RADIUS_RANGE` of its eye's `width`
+    (both in the same units)."""
+    low, high = IRIS_RADIUS_RANGE
+    return float(np.clip(ring_radius, low * width, high * width))
 
 
 def eye_opening(local: np.ndarray, upper: tuple[int, ...], lower: tuple[int, ...]) -> float:

@@ -32,6 +32,7 @@ from facemotion.io.images import as_uint8_image
 from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.models.base import PassReport
 from facemotion.motion.drawn import is_drawing
+from facemotion.motion.expression import EXPRESSION_MODES
 from facemotion.motion.eyeball import EyeFill, EyeOptions
 from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
@@ -75,7 +76,6 @@ TrackedFrame = tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray | None
 
 
 _STABLE = np.array(STABLE_POINTS)
-EXPRESSION_MODES = ("retarget", "relative")
 SCENE_MODES = ("still", "follow")
 
 

@@ -68,6 +68,7 @@ from facemotion.motion.expression import (
     eye_width,
     face_axes,
     measure,
+    plausible_iris_radius,
 )
 from facemotion.motion.eyes import (
     BrowRig,
@@ -92,60 +93,55 @@ _UPPER_INNER_ROW = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
 
 @dataclass(frozen=True)
 class RetargetOptions:
-    """closed_mouth: the driver's lip gap (face units, see expression.py) at or below which
-    its lips count as closed (the running minimum is used when lower). eye_closed_ratio: the
-    driver's eye openness over its neutral at which the eye counts as shut (legacy FaceMesh
-    keeps ~25 % of the gap on a full blink on the carphone clip). eye_wide_limit: the most a
-    source eye opens beyond its neutral. typical_eye_open: the driver's neutral lid gap over
-    eye width before any frame is seen. neutral_frames: how many recent
-    frames the driver's neutral eye openness is the median of. crease_follow: the share of
-    the upper lid's move that the ring above it (the crease) takes, so the lid's skin slides
-    down as one (MediaPipe often places the lid rims inside a wide-open eye; lids moved alone
-    would then leave white above them); the ring below the lower lid does the same.
-    lower_lid_share: the share of a closing (or opening) that the lower lid takes (in a blink
-    the lids meet below the eye's middle). typical_corners / corner_tolerance: the (mouth
-    width, corner lift) of a neutral mouth and how far a source's own may lie from it and
-    still count as its neutral (smile.py); keep_drawn_corners: a drawn source's own corners
-    are its neutral whatever they are (a drawn smile is the character's mouth: its line warped
-    towards a neutral mouth bends into a wavy stroke with hooks at its ends, which the tracker
-    reads as a mouth open by ~0.25 face units on benchmarks/cartoon.py's smile). shut_eye: a
-    source eye whose lid gap over its width is below this counts as photographed shut; its
-    neutral is then `opened_eye` (the opened eye is drawn by the model, eyeball.py) when
-    open_shut_eyes, else it stays shut.
-    typical_gaze / gaze_tolerance: a neutral gaze (outwards, down: iris centre from the eye
-    corners' midpoint, in eye widths) and how far a source's own may lie from it and still
-    count as its neutral (eyes.py); gaze_limit: the furthest sideways an iris centre goes;
-    vertical_gaze: the share of the driver's up-and-down gaze change the source takes.
-    blink_weight / blink_full: where the tracker gives the learned blendshapes, each eye's
-    openness is also lowered by up to blink_weight as its eyeBlink score rises above its
-    running median towards blink_full (eyes.py `blink_factor`; 0 turns this off).
-    smoothing_*: the One-Euro
-    filter on the driver's openings (face units per second for beta), measured on the raw
-    landmarks: steady lids on a still face, yet a one-frame blink keeps most of its depth
-    (the landmark filter, tuned for the head, would halve it); eye_smoothing_min_cutoff_hz:
-    the same for the eyes, gaze and brows (the mouth's filter lags a blink by a frame)."""
+    """How the landmark model lays the driver's expression onto the source (one field of
+    `LandmarkOptions`, the model's one options type). Openings and gaze are in face units
+    (expression.py); each field says what it sets."""
 
+    # the driver's lip gap at or below which its lips count as closed (its running minimum
+    # counts when lower)
     closed_mouth: float = 0.03
-    eye_closed_ratio: float = 0.35
-    eye_wide_limit: float = 1.3
-    typical_eye_open: float = 0.28
-    neutral_frames: int = 150
+    eye_closed_ratio: float = 0.35  # driver's openness over its neutral at which an eye is shut
+    # (legacy FaceMesh kept ~25 % of the gap on a full blink of the carphone clip)
+    eye_wide_limit: float = 1.3  # the most a source eye opens beyond its neutral
+    typical_eye_open: float = 0.28  # the driver's neutral lid gap over eye width, before any frame
+    neutral_frames: int = 150  # recent frames whose median is the driver's neutral eye openness
+    # The share of the upper lid's move that the ring above it (the crease) takes, so the lid's
+    # skin slides down as one (MediaPipe often places the lid rims inside a wide-open eye; lids
+    # moved alone would leave white above them); the ring below the lower lid does the same.
     crease_follow: float = 1.0
-    lower_lid_share: float = 0.2
+    lower_lid_share: float = 0.2  # the lower lid's share of a closing: lids meet below the middle
+    # a neutral mouth's (width, corner lift), and how far a source's own may lie from it and
+    # still count as its neutral (smile.py)
     typical_corners: tuple[float, float] = (0.82, 0.0)
     corner_tolerance: tuple[float, float] = (0.07, 0.04)
+    # A drawn source's own corners are its neutral whatever they are (a drawn smile is the
+    # character's mouth: its line warped towards a neutral mouth bends into a wavy stroke with
+    # hooks at its ends, which the tracker reads as a mouth open by ~0.25 face units on
+    # benchmarks/cartoon.py's smile).
     keep_drawn_corners: bool = True
+    # A source eye whose lid gap over its width is below `shut_eye` was photographed shut: its
+    # neutral is then `opened_eye` (the model draws the eyeball, eyeball.py) when
+    # `open_shut_eyes`, else it stays shut.
     shut_eye: float = 0.1
     opened_eye: float = 0.25
     open_shut_eyes: bool = True
+    # a neutral gaze (outwards, down: the iris centre from the eye corners' midpoint, in eye
+    # widths) and how far a source's own may lie from it and still count as its neutral (eyes.py)
     typical_gaze: tuple[float, float] = (0.03, -0.05)
     gaze_tolerance: tuple[float, float] = (0.05, 0.03)
-    gaze_limit: float = 0.3
-    vertical_gaze: float = 1.0
+    gaze_limit: float = 0.3  # the furthest sideways an iris centre goes
+    vertical_gaze: float = 1.0  # the share of the driver's up-and-down gaze change taken
+    # Where the tracker gives the learned blendshapes, each eye's openness is also lowered by up
+    # to `blink_weight` as its eyeBlink score rises above its running median towards
+    # `blink_full` (eyes.py `blink_factor`; 0 turns this off).
     blink_weight: float = 0.5
     blink_full: float = 0.6
+    # The One-Euro filter on the driver's openings (beta in face units per second), measured on
+    # the raw landmarks: steady lids on a still face, yet a one-frame blink keeps most of its
+    # depth (the landmark filter, tuned for the head, would halve it).
     smoothing_min_cutoff_hz: float = 2.0
     smoothing_beta: float = 30.0
+    # the same for the eyes, gaze and brows (the mouth's filter lags a blink by a frame)
     eye_smoothing_min_cutoff_hz: float = 30.0
 
 
@@ -224,11 +220,10 @@ def jaw_weights(points: np.ndarray, axes: FaceAxes | None = None) -> np.ndarray:
 
 def _iris_ring(local: np.ndarray, centre: int, ring: tuple[int, ...], width: float) -> np.ndarray:
     """(4, 2) the ring's offsets from its centre, put on a circle of their mean radius (kept
-    within 0.17-0.26 eye widths: the ring of an eye shut in the photo is a guess)."""
+    plausible for the eye's `width`: the ring of an eye shut in the photo is a guess)."""
     offsets = local[list(ring)] - local[centre]
     lengths = np.maximum(np.linalg.norm(offsets, axis=1, keepdims=True), 1e-9)
-    radius = float(np.clip(lengths.mean(), 0.17 * width, 0.26 * width))
-    return offsets / lengths * radius
+    return offsets / lengths * plausible_iris_radius(float(lengths.mean()), width)
 
 
 def _eye_neutral(openness: float, options: RetargetOptions) -> float:

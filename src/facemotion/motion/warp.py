@@ -31,6 +31,7 @@ from facemotion.motion.expression import (
     RIGHT_EYE_CORNERS,
     RIGHT_IRIS_RING,
     eye_width,
+    plausible_iris_radius,
 )
 from facemotion.motion.mesh import (
     LEFT_IRIS_CENTER,
@@ -205,13 +206,11 @@ def iris_radius(
     points: np.ndarray, ring: np.ndarray, centre: int, corners: tuple[int, int]
 ) -> float:
     """The radius (px) of an iris disc of landmarks (478, >=2): the mean distance of its ring
-    points (4,) from its centre, kept within 0.15-0.3 of the eye's width
-    (corners: its two corner indices) where the ring is implausible (an eye shut in the
-    photo), times `_DISC_MARGIN`."""
+    points (4,) from its centre, kept plausible for the eye's width (corners: its two corner
+    indices; `plausible_iris_radius`), times `_DISC_MARGIN`."""
     points = np.asarray(points, np.float64)[:, :2]
-    width = eye_width(points, corners)
     ring_radius = float(np.linalg.norm(points[ring] - points[centre], axis=1).mean())
-    return _DISC_MARGIN * float(np.clip(ring_radius, 0.15 * width, 0.3 * width))
+    return _DISC_MARGIN * plausible_iris_radius(ring_radius, eye_width(points, corners))
 
 
 def _ray_reach(centre: np.ndarray, directions: np.ndarray, loop: np.ndarray) -> np.ndarray:

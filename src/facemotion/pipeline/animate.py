@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -22,6 +23,7 @@ from facemotion.io.images import (
     resize_square,
 )
 from facemotion.models.base import AnimationModel, PassReport
+from facemotion.pipeline.options import AnimateOptions, build
 
 FrameCallback = Callable[[int, int | None], None]  # (frames done, total or None)
 
@@ -151,39 +153,34 @@ def animate_video(
     source: str | Path | np.ndarray,
     driving: str | Path,
     output: str | Path,
+    options: AnimateOptions | None = None,
     *,
-    relative: bool = True,
-    adapt_scale: bool = True,
-    best_frame: int = 0,
-    find_best_frame: bool = False,
-    crop: str = "center",
-    size: int | None = None,
-    paste_back: bool = False,
     progress: bool = True,
-    face: int | None = None,
-    driving_face: int | None = None,
     on_frame: FrameCallback | None = None,
+    **keywords: Any,
 ) -> AnimationReport:
     """Animate `source` with the video `driving` and write `output` (an mp4, or a folder of
     PNGs when it is a directory); fps and audio come from the driving video.
 
-    crop: 'center' (centred square) or 'auto' (a square around the detected face). size: the
-    side of the animated crop in the output (default: the model's size, or the crop's own for
-    the landmark model). paste_back: blend the animated crop back into the full source.
-    face: which face of the source when there are several: 0, 1, ... counted left to right,
-    None for the largest; driving_face: the same for the driving video in the best-frame
-    search (the landmark model follows its own: `load_model("landmarks", face=N)`).
+    options: the job's `AnimateOptions` (pipeline/options.py: crop, size, paste_back, best
+    frame, which faces, ...), or its fields as keyword arguments (`crop="auto"`); its `model`
+    part says how `model` was loaded and is not read here (the landmark model follows its own
+    driving face: `load_model("landmarks", face=N)`; `driving_face` picks the face of the
+    best-frame search).
     on_frame(done, total): called after each frame is written (total: the driving video's frame
     count, None when unknown); it may raise (e.g. Interrupted) to stop the job, and nothing is
     left behind.
     """
+    options = build(AnimateOptions, options, **keywords)
+    crop, size, paste_back, face = options.crop, options.size, options.paste_back, options.face
+    best_frame, driving_face = options.best_frame, options.driving_face
     from facemotion.io.video import VideoReader, open_video_writer
 
     started = time.perf_counter()
     source_name = str(source) if isinstance(source, str | Path) else "source image"
     full_source = as_float_image(_read_source(source))
     face_points = None
-    needs_face = crop == "auto" or find_best_frame or model.needs_source_face
+    needs_face = crop == "auto" or options.find_best_frame or model.needs_source_face
     if face is not None and needs_face:
         face_points = _face_landmarks(full_source, source_name, face)
     box = _source_box(full_source, crop, source_name, face_points)
@@ -193,7 +190,7 @@ def animate_video(
     if face_points is not None:
         crop_points = _crop_points(face_points, box, source_image.shape[0], source_name, crop)
     _check_source_face(model, source_image, source_name, crop, crop_points)
-    if find_best_frame:
+    if options.find_best_frame:
         best_frame = _find_best_frame(
             full_source, box, driving, source_name, driving_face, crop_points
         )
@@ -212,8 +209,8 @@ def animate_video(
             model,
             source_image,
             frames,
-            relative=relative,
-            adapt_scale=adapt_scale,
+            relative=options.relative,
+            adapt_scale=options.adapt_scale,
             best_frame=best_frame,
             on_pass=passes.add,
         )

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -15,9 +16,9 @@ from facemotion.errors import InputError, NoFaceError, Remedy
 from facemotion.export.registry import FORMATS
 from facemotion.export.tracks import CaptureTracks
 from facemotion.landmarks.arkit import ARKIT_NAMES
-from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
-from facemotion.solver.clip import DEFAULT_MAX_GAP_S, CaptureOptions, solve
-from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
+from facemotion.pipeline.options import CaptureOptions, build
+from facemotion.solver.clip import DEFAULT_MAX_GAP_S, SolveOptions, solve
+from facemotion.solver.pose import DEFAULT_IPD_CM
 
 FORMAT_NAMES = tuple(FORMATS)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
@@ -166,28 +167,26 @@ def _open_source(
 
 def capture(
     video: str | Path | np.ndarray | Iterable[np.ndarray],
+    options: CaptureOptions | None = None,
     *,
-    face: int | None = None,
-    smooth: bool = True,
-    smoothing: tuple[float, float] = (DEFAULT_MIN_CUTOFF_HZ, DEFAULT_BETA),
-    neutral: int | str | Path | np.ndarray | None = None,
-    ipd_cm: float = DEFAULT_IPD_CM,
-    fov_deg: float = DEFAULT_FOV_DEG,
     max_gap_s: float = DEFAULT_MAX_GAP_S,
     fps: float | None = None,
     progress: bool = False,
+    **keywords: Any,
 ) -> Capture:
     """Capture head pose and 52 ARKit blendshapes from a video file, an image file, an (H, W, 3)
     uint8 RGB image or an iterable of such frames (at `fps`, default 30).
 
-    face: which face when there are several (default: the largest). smooth / smoothing: the
-    One-Euro filter's (min_cutoff Hz, beta). neutral: a frame index, a neutral image (path or
-    array) or None for the most neutral frames of the clip. ipd_cm / fov_deg: the assumed
-    interpupillary distance and horizontal field of view, for the translation in cm.
+    options: the job's `CaptureOptions` (pipeline/options.py: which face, smoothing, the
+    neutral face, the camera assumptions; its formats are what `Capture.save` is given), or its
+    fields as keyword arguments (`face=1`); `neutral` may also be an image array here.
+    max_gap_s: tracking gaps up to this long are bridged.
     The result's `landmarks` and `head_landmarks` (T, 478, 3) are memory maps of unlinked
     temporary files (memory flat in the clip's length); `np.array(...)` copies them into memory.
     Raises InputError on unreadable input, NoFaceError when no frame has a face.
     """
+    options = build(CaptureOptions, options, **keywords)
+    face, neutral = options.face, options.neutral
     from facemotion.io.spill import FrameSpill, disk_array
     from facemotion.landmarks import observe_faces
     from facemotion.landmarks.faces import NUM_POINTS
@@ -239,12 +238,12 @@ def capture(
         times = np.arange(len(landmarks_array)) / source_fps
     times = np.asarray(times, dtype=np.float64) - float(times[0])
     neutral_option, neutral_scores = _neutral_face(neutral, face)
-    options = CaptureOptions(
+    solve_options = SolveOptions(
         neutral=neutral_option,
         neutral_blendshapes=neutral_scores,
-        ipd_cm=ipd_cm,
-        fov_deg=fov_deg,
-        smoothing=tuple(smoothing) if smooth else None,
+        ipd_cm=options.ipd_cm,
+        fov_deg=options.fov_deg,
+        smoothing=tuple(options.smoothing) if options.smooth else None,
         max_gap_s=max_gap_s,
     )
     try:
@@ -253,7 +252,7 @@ def capture(
             detected_array,
             times,
             size,
-            options,
+            solve_options,
             scores=scores_array,
             allocate=disk_array,
         )
@@ -275,7 +274,7 @@ def capture(
         neutral_cm=result.neutral_cm,
         frame_size=size,
         source=path,
-        ipd_cm=ipd_cm,
+        ipd_cm=options.ipd_cm,
         seconds=time.perf_counter() - started,
         _frames=kept,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -28,6 +29,7 @@ from facemotion.models.registry import (
     ReleasedModel,
     released_config,
 )
+from facemotion.pipeline.options import ModelOptions, build
 
 __all__ = ["DEFAULT_MODEL", "load_model", "resolve_config", "resolve_device"]
 
@@ -57,99 +59,104 @@ def resolve_device(device: str | torch.device) -> torch.device:
 
 
 def load_model(
-    name_or_checkpoint: str | Path = DEFAULT_MODEL,
+    name_or_checkpoint: str | Path | ModelOptions = DEFAULT_MODEL,
     config: str | Path | FommConfig | None = None,
     device: str | torch.device = "cpu",
     *,
     download: bool = True,
-    batch: int = 1,
-    precision: str = "fp32",
-    backend: str = "torch",
     face: int | None = None,
-    expression: str = "retarget",
+    **options: Any,
 ) -> AnimationModel:
     """An AnimationModel: 'landmarks' (the embedded default), a released name ('vox', ...)
     fetched into the cache when missing, or a path to a `*-cpk.pth.tar` checkpoint whose
     configuration is `config` or, if not given, the shipped one its shapes fit.
 
-    batch, precision ('fp32', 'bf16', 'fp16') and backend ('torch', 'onnxruntime') go to
-    FommModel (see models/fomm.py); the landmark model refuses values other than the defaults.
-    face: which face of the driving video the landmark model follows (0, 1, ... from the left;
-    None: the largest); FOMM models ignore it. expression: how the landmark model moves the
-    mouth and eyes, 'retarget' (default: as far open as the driver's, whatever the source or
-    the driver's first frame shows) or 'relative' (by the driver's displacement from its first
-    frame, as the head moves); FOMM models ignore it.
+    The choice is a `ModelOptions` (pipeline/options.py), given whole or as its fields:
+    options are `batch`, `precision`, `backend` (FOMM's, see models/fomm.py) and `expression`
+    (the landmark model's); a setting the chosen kind of model has no use for is refused.
+    face: which face of the driving video the landmark model
+    follows (0, 1, ... from the left; None: the largest); FOMM models ignore it.
     """
-    options = _Options(config, device, download, batch, precision, backend, face, expression)
-    name = str(name_or_checkpoint)
+    fomm_config = config if isinstance(config, FommConfig) else None
+    if isinstance(name_or_checkpoint, ModelOptions):
+        choice = build(ModelOptions, name_or_checkpoint, **options)
+    else:
+        text_config = None if config is None or fomm_config is not None else str(config)
+        choice = build(
+            ModelOptions,
+            name=str(name_or_checkpoint),
+            config=text_config,
+            device=str(device),
+            **options,
+        )
+    loading = _Loading(choice, fomm_config, download, face)
+    name = choice.name
     if name in MODELS:
         entry = MODELS[name]
-        return _LOADERS[entry.kind](entry, options)
+        return _LOADERS[entry.kind](entry, loading)
     path = Path(name)
     if not path.exists():
         known = ", ".join(MODELS)
         raise ModelError(f"'{name}' is neither a model name ({known}) nor a checkpoint file")
-    cfg = None if config is None else resolve_config(config)
-    return _fomm_model(path, cfg, path.name, options)
+    return _fomm_model(path, loading.fomm_config(), path.name, loading)
 
 
 @dataclass(frozen=True)
-class _Options:
-    config: str | Path | FommConfig | None
-    device: str | torch.device
+class _Loading:
+    """A model choice, and how this call loads it."""
+
+    choice: ModelOptions
+    config: FommConfig | None  # a configuration object given instead of a name or a path
     download: bool
-    batch: int
-    precision: str
-    backend: str
     face: int | None
-    expression: str
+
+    def fomm_config(self) -> FommConfig | None:
+        if self.config is not None:
+            return self.config
+        return None if self.choice.config is None else resolve_config(self.choice.config)
 
 
-def _landmark_model(entry: ReleasedModel, options: _Options) -> AnimationModel:
+def _landmark_model(entry: ReleasedModel, loading: _Loading) -> AnimationModel:
     from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 
-    fomm_only = {
-        "config": options.config is not None,
-        "batch": options.batch != 1,
-        "precision": options.precision != "fp32",
-        "backend": options.backend != "torch",
-    }
-    for field, given in fomm_only.items():
-        if given:
-            raise ModelError(
-                f"{field} applies to FOMM checkpoints; the {entry.name} model has none",
-                Remedy("model", "vox"),
-            )
-    return LandmarkModel(LandmarkOptions(expression=options.expression), face=options.face)
+    if loading.config is not None:
+        raise ModelError(
+            f"config applies to FOMM checkpoints; the {entry.name} model has none",
+            Remedy("model", "vox"),
+        )
+    options = LandmarkOptions(expression=loading.choice.expression)
+    return LandmarkModel(options, face=loading.face)
 
 
-def _released_fomm_model(entry: ReleasedModel, options: _Options) -> AnimationModel:
+def _released_fomm_model(entry: ReleasedModel, loading: _Loading) -> AnimationModel:
     from facemotion.models.download import cached_checkpoint_path, download_checkpoint
 
     path = cached_checkpoint_path(entry.name)
     if not path.is_file():
-        if not options.download:
+        if not loading.download:
             raise ModelNotDownloaded(entry.name)
         path = download_checkpoint(entry.name)
-    if options.config is not None:
-        return _fomm_model(path, resolve_config(options.config), entry.name, options)
+    config = loading.fomm_config()
+    if config is not None:
+        return _fomm_model(path, config, entry.name, loading)
     try:
         checkpoint = read_checkpoint(path)
         check_fits(checkpoint, released_config(entry.name), source=str(path))
     except ModelError as exc:
         # the released file itself is at fault: say to replace it (download --force)
         raise CachedModelUnusable(entry.name, exc.message) from exc
-    return _fomm_model(path, released_config(entry.name), entry.name, options, checkpoint)
+    return _fomm_model(path, released_config(entry.name), entry.name, loading, checkpoint)
 
 
 def _fomm_model(
     path: Path,
     cfg: FommConfig | None,
     label: str,
-    options: _Options,
+    loading: _Loading,
     checkpoint: dict | None = None,
 ) -> FommModel:
-    torch_device = resolve_device(options.device)
+    choice = loading.choice
+    torch_device = resolve_device(choice.device)
     if checkpoint is None:
         checkpoint = read_checkpoint(path)
     if cfg is None:
@@ -167,14 +174,14 @@ def _fomm_model(
         generator,
         name=label,
         device=torch_device,
-        batch=options.batch,
-        precision=options.precision,
-        backend=options.backend,
+        batch=choice.batch,
+        precision=choice.precision,
+        backend=choice.backend,
     )
 
 
 # How each kind of registry entry becomes a model.
-_LOADERS: dict[str, Callable[[ReleasedModel, _Options], AnimationModel]] = {
+_LOADERS: dict[str, Callable[[ReleasedModel, _Loading], AnimationModel]] = {
     LANDMARKS: _landmark_model,
     FOMM: _released_fomm_model,
 }

@@ -68,7 +68,7 @@ def from_channels(
 
 
 @dataclass(frozen=True)
-class CaptureOptions:
+class SolveOptions:
     """How to solve a capture. neutral: a frame index, (478, 3) landmarks of a neutral face in
     image axes (from a neutral image), or None for the most neutral frames of the clip.
     neutral_blendshapes: (52,) the learned scores of that neutral image (None: no calibration
@@ -140,7 +140,7 @@ def _measure_clip(
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
-def _neutral_scores(scores: np.ndarray, chosen: np.ndarray, options: CaptureOptions) -> np.ndarray:
+def _neutral_scores(scores: np.ndarray, chosen: np.ndarray, options: SolveOptions) -> np.ndarray:
     """(52,) the scores calibrated out: per shape, the lowest score of the neutral frames (the
     resting floor; their mean zeroed half of those frames' own motion, r 0.95 against 0.998
     unsmoothed on carphone), the neutral image's, or 0."""
@@ -158,7 +158,7 @@ def solve(
     detected: np.ndarray,
     times_s: np.ndarray,
     frame_size: tuple[int, int],
-    options: CaptureOptions = CaptureOptions(),
+    options: SolveOptions = SolveOptions(),
     scores: np.ndarray | None = None,
     allocate: Callable[[tuple[int, ...]], np.ndarray] = lambda shape: np.empty(shape, np.float32),
 ) -> Solution:

@@ -7,7 +7,7 @@ import gradio as gr
 
 from facemotion.models.registry import DEFAULT_MODEL, MODELS
 from facemotion.web.galleries import Galleries
-from facemotion.web.handlers import AnimateOptions, FrameProgress, Jobs
+from facemotion.web.handlers import FrameProgress, Jobs
 from facemotion.web.ui import frame_reporter, session_id, user_errors, with_one_line_errors
 
 RELATIVE_INFO = (
@@ -167,11 +167,11 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
         expression_mode, request: gr.Request, progress=gr.Progress(),  # noqa: B008
     ):  # fmt: skip
         session = session_id(request)
-        options = AnimateOptions(
-            name, relative_on, adapt_on, best_on, crop_mode, paste_on, expression_mode
-        )
         progress(0, desc=f"loading {name}")
         with user_errors(), jobs.store.job(session) as cancel_flag:
+            options = jobs.animate_options(
+                name, relative_on, adapt_on, best_on, crop_mode, paste_on, expression_mode
+            )
             on_frame = FrameProgress("animate", cancel_flag, frame_reporter(progress))
             path = jobs.animate(session, source_path, driving_path, options, on_frame)
         state = {"result": str(path), "source": source_path, "driving": driving_path}

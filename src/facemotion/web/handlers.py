@@ -12,38 +12,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from facemotion.errors import InputError, Interrupted, ModelError, Remedy
+from facemotion.errors import InputError, Interrupted, ModelError
 from facemotion.export.registry import FORMATS
 from facemotion.models.base import AnimationModel
-from facemotion.models.registry import DEFAULT_MODEL, MODELS
+from facemotion.models.registry import DEFAULT_MODEL, FOMM, MODELS
+from facemotion.pipeline.options import AnimateOptions, ModelOptions
 from facemotion.web.options import ServeOptions
 from facemotion.web.sessions import SessionStore
 
 FrameCallback = Callable[[int, int | None], None]
-# (name, device, expression=...) -> model
-ModelLoader = Callable[..., AnimationModel]
+ModelLoader = Callable[[ModelOptions], AnimationModel]
 
 
-def pipeline_loader(name: str, device: str, expression: str = "retarget") -> AnimationModel:
-    """Load by name with the pipeline, never downloading: that is the Download button's job
-    (a missing checkpoint raises ModelNotDownloaded, which the UI words as that button).
-    expression goes to the landmark model only."""
+def pipeline_loader(choice: ModelOptions) -> AnimationModel:
+    """Load with the pipeline, never downloading: that is the Download button's job (a
+    missing checkpoint raises ModelNotDownloaded, which the UI words as that button)."""
     from facemotion.pipeline.load import load_model
 
-    return load_model(name, device=device, download=False, expression=expression)
-
-
-@dataclass(frozen=True)
-class AnimateOptions:
-    """The Animate tab's options; defaults are the FOMM demo's."""
-
-    model: str = DEFAULT_MODEL
-    relative: bool = True
-    adapt_scale: bool = True
-    find_best_frame: bool = False
-    crop: str = "auto"
-    paste_back: bool = False
-    expression: str = "retarget"
+    return load_model(choice, download=False)
 
 
 @dataclass(frozen=True)
@@ -99,7 +85,7 @@ class Jobs:
         load_model: ModelLoader = pipeline_loader,
     ):
         self.options, self.store, self._load_model = options, store, load_model
-        self._models: dict[tuple[str, str], AnimationModel] = {}
+        self._models: dict[ModelOptions, AnimationModel] = {}
         self._model_lock = threading.Lock()
 
     # models -----------------------------------------------------------------------------
@@ -126,26 +112,43 @@ class Jobs:
     def model_choices(self) -> list[tuple[str, str]]:
         return [(self.model_label(name), name) for name in self.model_names()]
 
-    def model(self, name: str, expression: str = "retarget") -> AnimationModel:
-        """The model `name`, loaded once and kept while it is the one in use; expression
-        ('retarget' or 'relative') is the landmark model's (FOMM models have none)."""
-        if name not in self.model_names():
-            raise ModelError(f"unknown model '{name}'; choose one from the list")
-        if name != DEFAULT_MODEL:
-            key = (name, "")
-        elif expression in ("retarget", "relative"):
-            key = (name, expression)
+    def animate_options(
+        self,
+        model: str = DEFAULT_MODEL,
+        relative: bool = True,
+        adapt_scale: bool = True,
+        find_best_frame: bool = False,
+        crop: str = "auto",
+        paste_back: bool = False,
+        expression: str = "retarget",
+    ) -> AnimateOptions:
+        """The Animate tab's controls as the job's options (defaults: the FOMM demo's). The
+        server's device goes to FOMM models, the Expression control to the landmark model
+        (the tab shows each only where it applies)."""
+        if model not in self.model_names():
+            raise ModelError(f"unknown model '{model}'; choose one from the list")
+        if MODELS[model].kind == FOMM:
+            choice = ModelOptions(name=model, device=self.options.device)
         else:
-            raise InputError(f"unknown expression '{expression}'", Remedy("expression", "retarget"))
+            choice = ModelOptions(name=model, expression=expression)
+        return AnimateOptions(
+            model=choice,
+            relative=relative,
+            adapt_scale=adapt_scale,
+            find_best_frame=find_best_frame,
+            crop=crop,
+            paste_back=paste_back,
+        )
+
+    def model(self, choice: ModelOptions) -> AnimationModel:
+        """The model `choice`, loaded once and kept while it is the one in use."""
+        if choice.name not in self.model_names():
+            raise ModelError(f"unknown model '{choice.name}'; choose one from the list")
         with self._model_lock:
-            if key not in self._models:
+            if choice not in self._models:
                 self._models.clear()  # one model in memory at a time
-                if name == DEFAULT_MODEL:
-                    loaded = self._load_model(name, self.options.device, expression=expression)
-                else:
-                    loaded = self._load_model(name, self.options.device)
-                self._models[key] = loaded
-            return self._models[key]
+                self._models[choice] = self._load_model(choice)
+            return self._models[choice]
 
     def download_model(self, name: str) -> Path:
         """Download a released checkpoint into the cache (tqdm progress); its path."""
@@ -218,26 +221,14 @@ class Jobs:
         from facemotion.io.images import load_image
         from facemotion.pipeline.animate import animate_video
 
-        if options.crop not in ("auto", "center"):
-            raise InputError(f"unknown crop '{options.crop}'", Remedy("crop", "auto"))
         source_path = self.check_file(source, "source image")
         driving_path, frames = self.check_video(driving, "driving video")
         self.check_total(source_path, driving_path)
         load_image(source_path)  # refuse a file that is not an image before loading the model
-        model = self.model(options.model, options.expression)
+        model = self.model(options.model)
         output = self.store.new_path(session, "animation", ".mp4")
         animate_video(
-            model,
-            source_path,
-            driving_path,
-            output,
-            relative=options.relative,
-            adapt_scale=options.adapt_scale,
-            find_best_frame=options.find_best_frame,
-            crop=options.crop,
-            paste_back=options.paste_back,
-            progress=False,
-            on_frame=on_frame,
+            model, source_path, driving_path, output, options, progress=False, on_frame=on_frame
         )
         return output
 

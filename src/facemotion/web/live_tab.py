@@ -162,8 +162,8 @@ def add_live_tab(
     if load_model is None:
         from facemotion.pipeline.load import load_model as pipeline_load_model
 
-        def load_model(name: str) -> object:
-            return pipeline_load_model(name, device=options.device)
+        def load_model(name: str) -> object:  # the embedded model runs on the CPU
+            return pipeline_load_model(name)
 
     sessions = LiveSessions(load_model)
     poses = LivePoses()
