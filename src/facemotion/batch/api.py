@@ -29,7 +29,7 @@ from facemotion.batch.inputs import (
     check_distinct,
     expand_inputs,
 )
-from facemotion.batch.jobs import Task
+from facemotion.batch.jobs import Task, without_own_outputs
 from facemotion.batch.report import BatchReport
 from facemotion.batch.run import BatchSettings, run_batch
 from facemotion.io.atomic import check_writable_dir
@@ -62,13 +62,15 @@ def _chosen(
 def _run(
     job: str, tasks: Sequence[Task], options: object, outdir: Path, settings: BatchSettings
 ) -> BatchReport:
-    """Refuse two inputs writing one output and an output that is an input, then run."""
+    """Leave out inputs that are outputs of the batch (an earlier run's, written into the
+    input folder); refuse two inputs writing one output and an output that is an input; run."""
+    tasks, ignored = without_own_outputs(tasks)
     check_distinct({task.file: task.outputs[0] for task in tasks})
     inputs = [path for task in tasks for path in task.inputs]
     parameter = "out" if job == "prepare" else "outdir"
     refuse_overwriting_inputs([path for task in tasks for path in task.outputs], inputs, parameter)
     report = settings.report if settings.report is not None else outdir / f"{job}-report"
-    return run_batch(job, tasks, options, Path(report), settings)
+    return run_batch(job, tasks, options, Path(report), settings, ignored)
 
 
 def capture_batch(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,24 @@ class Task:
     def finished(self) -> bool:
         """Whether every output is already there (outputs appear only when complete)."""
         return all(path.exists() for path in self.outputs)
+
+
+def without_own_outputs(tasks: Sequence[Task]) -> tuple[list[Task], tuple[Path, ...]]:
+    """The tasks that read no file another task of the batch writes, and the inputs dropped.
+
+    Outputs written into the input folder (`capture .`, `animate A clips -o clips`) are found
+    there by the next run of the same command, which would take talk_overlay.mp4 or
+    astronaut_talk.mp4 as new inputs and then refuse to overwrite them."""
+    written = {path.resolve() for task in tasks for path in task.outputs}
+    kept: list[Task] = []
+    ignored: dict[Path, None] = {}
+    for task in tasks:
+        own = [path for path in task.inputs if path.resolve() in written]
+        if own:
+            ignored.update(dict.fromkeys(own))
+        else:
+            kept.append(task)
+    return kept, tuple(ignored)
 
 
 def run_task(job: str, task: Task, options: object, threads: int | None = None) -> FileResult:

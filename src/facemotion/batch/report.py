@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from dataclasses import asdict, dataclass, field
@@ -56,6 +57,9 @@ class BatchReport:
     seconds: float
     executor: str = "serial"
     reports: tuple[Path, ...] = field(default=())  # the CSV and JSON, once written
+    # inputs found in a folder or pattern that are outputs of this batch (an earlier run's,
+    # written into the input folder): not taken as inputs
+    ignored: tuple[Path, ...] = field(default=())
 
     def count(self, status: str) -> int:
         return sum(result.status == status for result in self.results)
@@ -82,6 +86,11 @@ class BatchReport:
             f"done, {self.count(FAILED)} failed; {self.frames} frames in {self.seconds:.1f} s "
             f"({rate:.1f} frames/s, {self.executor})"
         )
+        if self.ignored:
+            more = f" and {len(self.ignored) - 1} more" if len(self.ignored) > 1 else ""
+            text += (
+                f"; not taken as inputs, being outputs of this batch: {self.ignored[0].name}{more}"
+            )
         if self.reports:
             text += f"; report: {', '.join(str(path) for path in self.reports)}"
         return text
@@ -128,7 +137,7 @@ class BatchReport:
         for path, text in zip(paths, (self.to_csv(), self.to_json()), strict=True):
             with atomic_output(path) as temporary:
                 temporary.write_text(text, encoding="utf-8")
-        return BatchReport(self.job, self.results, self.seconds, self.executor, paths)
+        return dataclasses.replace(self, reports=paths)
 
     def check(self) -> BatchReport:
         """This report, or FilesFailed when a file failed."""

@@ -45,10 +45,12 @@ def run_batch(
     options: object,
     report: str | Path,
     settings: BatchSettings = BatchSettings(),
+    ignored: Sequence[Path] = (),
 ) -> BatchReport:
     """Run `job` (with the job's `options`) on every task whose outputs are not all there yet,
-    and write the report (`report`.csv and `report`.json). Raises BatchStopped, after writing
-    the report, when a file fails with an error of the whole batch."""
+    and write the report (`report`.csv and `report`.json). ignored: inputs left out as outputs
+    of the batch, for the summary. Raises BatchStopped, after writing the report, when a file
+    fails with an error of the whole batch."""
     workers, ray, on_result = settings.workers, settings.ray, settings.on_result
     progress = settings.progress
     results: list[FileResult | None] = [None] * len(tasks)
@@ -92,9 +94,9 @@ def run_batch(
             results[index] = FileResult(
                 str(tasks[index].file), FAILED, error="not run: the batch stopped before it"
             )
-    done = BatchReport(job, tuple(results), time.perf_counter() - started, executor.name).write(
-        report
-    )
+    done = BatchReport(
+        job, tuple(results), time.perf_counter() - started, executor.name, ignored=tuple(ignored)
+    ).write(report)
     if stopped is not None:
         raise BatchStopped(
             f"{stopped.error} (the batch stopped; report: {done.reports[0]})",
