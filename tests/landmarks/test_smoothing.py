@@ -54,3 +54,13 @@ def test_gap_at_the_start_holds_the_first_detection():
 def test_no_detection_raises():
     with pytest.raises(ValueError):
         fill_gaps(np.zeros(3), np.zeros(3, bool), 2)
+
+
+@pytest.mark.parametrize(
+    ("min_cutoff", "beta"),
+    [(float("nan"), 1.0), (1.0, float("nan")), (float("inf"), 1.0), (1.0, float("inf"))],
+    ids=["nan-cutoff", "nan-beta", "inf-cutoff", "inf-beta"],
+)
+def test_one_euro_rejects_values_that_are_not_finite(min_cutoff, beta):
+    with pytest.raises(ValueError, match="finite"):
+        OneEuroFilter(min_cutoff, beta)

@@ -78,3 +78,13 @@ def test_frames_before_any_face_are_neutral():
     first = solver.step(FaceObservation.missing(), 0.0)
     assert not first.detected and np.allclose(first.blendshapes, 0.0)
     np.testing.assert_allclose(first.rotation, np.eye(3))
+
+
+@pytest.mark.parametrize("smoothing", [(float("nan"), 1.0), (1.0, float("inf"))])
+def test_stream_options_refuse_smoothing_that_is_not_finite(smoothing):
+    """The live API (`run_live`, the web Live tab): NaN smoothing made every value NaN."""
+    from facemotion.errors import InputError
+    from facemotion.solver.streaming import StreamOptions
+
+    with pytest.raises(InputError, match="finite"):
+        StreamOptions(smoothing=smoothing)

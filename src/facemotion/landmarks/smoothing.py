@@ -35,8 +35,10 @@ class OneEuroFilter:
         beta: float = DEFAULT_BETA,
         derivative_cutoff_hz: float = DERIVATIVE_CUTOFF_HZ,
     ) -> None:
-        if min_cutoff_hz <= 0 or beta < 0:
-            raise ValueError("min_cutoff must be > 0 and beta >= 0")
+        # written so that NaN fails (every comparison with NaN is false)
+        if not (0 < min_cutoff_hz < math.inf and 0 <= beta < math.inf):
+            raise ValueError(f"min_cutoff must be > 0 and beta >= 0, both finite; got "
+                             f"{min_cutoff_hz}, {beta}")  # fmt: skip
         self.min_cutoff_hz = min_cutoff_hz
         self.beta = beta
         self.derivative_cutoff_hz = derivative_cutoff_hz

@@ -11,10 +11,12 @@ the neutral face (weights, head and eye angles to 0; the head position stays) ov
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from facemotion.errors import InputError, Remedy
 from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX
 from facemotion.landmarks.landmarker import FaceObservation
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ, OneEuroFilter
@@ -55,6 +57,16 @@ class StreamOptions:
     smoothing: tuple[float, float] | None = (DEFAULT_MIN_CUTOFF_HZ, DEFAULT_BETA)
     hold_s: float = 0.5
     ease_s: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.smoothing is not None:
+            min_cutoff, beta = self.smoothing
+            if not (0 < min_cutoff < math.inf and 0 <= beta < math.inf):  # NaN fails too
+                raise InputError(
+                    f"smoothing must be finite numbers with min_cutoff > 0 and beta >= 0, got "
+                    f"{min_cutoff}, {beta}",
+                    Remedy("smoothing", f"{DEFAULT_MIN_CUTOFF_HZ:g},{DEFAULT_BETA:g}"),
+                )
 
 
 @dataclass(frozen=True)
