@@ -32,6 +32,7 @@ from facemotion.batch.inputs import (
 from facemotion.batch.jobs import Task, without_own_outputs
 from facemotion.batch.report import BatchReport
 from facemotion.batch.run import BatchSettings, run_batch
+from facemotion.errors import InputError, Remedy
 from facemotion.io.atomic import check_writable_dir
 from facemotion.io.guard import refuse_overwriting_inputs
 from facemotion.pipeline.options import (
@@ -117,11 +118,13 @@ def animate_batch(
     options: AnimateOptions | None = None,
     *,
     settings: BatchSettings | None = None,
+    output: str | Path | None = None,
     **keywords: Any,
 ) -> BatchReport:
     """`animate_video` on one source image with many driving videos, or many sources with one
     video, each written as outdir/SOURCE-STEM_DRIVING-STEM.mp4. The model (`options.model`,
-    as `load_model` takes it) is loaded once in each worker process."""
+    as `load_model` takes it) is loaded once in each worker process. output: for one source
+    and one video, the file to write instead (a batch of one, for its report)."""
     options, settings = _chosen(AnimateOptions, options, settings, keywords)
     options = replace(options, model=options.model.with_absolute_paths())
     outdir = Path(outdir)
@@ -129,4 +132,13 @@ def animate_batch(
     source_paths = expand_inputs(_items(sources), IMAGE_SUFFIXES, what="source image")
     driving_paths = expand_inputs(_items(drivings), VIDEO_SUFFIXES, what="driving video")
     pairs = animation_pairs(source_paths, driving_paths)
-    return _run("animate", animate_job.plan(pairs, outdir), options, outdir, settings)
+    tasks = animate_job.plan(pairs, outdir)
+    if output is not None:
+        if len(tasks) != 1:
+            raise InputError(
+                f"{len(tasks)} animations cannot all be written to {output}; give a folder for "
+                "SOURCE-STEM_DRIVING-STEM.mp4 files",
+                Remedy("outdir"),
+            )
+        tasks = [replace(tasks[0], outputs=(Path(output).absolute(),))]
+    return _run("animate", tasks, options, outdir, settings)

@@ -212,13 +212,21 @@ def run_batch(
     args: argparse.Namespace, options: AnimateOptions, sources: list[str], drivings: list[str]
 ) -> int:
     from facemotion.batch import animate_batch
+    from facemotion.batch.inputs import is_many
 
-    if args.output is not None and args.output.suffix:
-        raise InputError(
-            f"with many inputs the output is a folder for SOURCE-STEM_DRIVING-STEM.mp4 files, "
-            f"not {args.output}"
-        )
     _check_even(options.size, options.paste_back)
+    if args.output is not None and args.output.suffix:
+        if len(sources) + len(drivings) > 2 or any(map(is_many, [*sources, *drivings])):
+            raise InputError(
+                f"with many inputs the output is a folder for SOURCE-STEM_DRIVING-STEM.mp4 "
+                f"files, not {args.output}"
+            )
+        # one pair made a batch by --report, --workers or --ray: written where -o says
+        report = animate_batch(
+            sources, drivings, args.output.parent, options,
+            settings=batch_settings(args), output=args.output,
+        )  # fmt: skip
+        return finish(report)
     report = animate_batch(
         sources, drivings, args.output or Path("."), options, settings=batch_settings(args)
     )
