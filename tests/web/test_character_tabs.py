@@ -36,13 +36,30 @@ def fake_camera(path):
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def driver():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def chromium(driver):
+    browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def viewer_frame(page):
+    """The viewer's iframe once its page has loaded."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        frame = next((f for f in page.frames if "character.html" in f.url), None)
+        if frame is not None:
+            frame.wait_for_function("window.viewer !== undefined", timeout=30_000)
+            return frame
+        time.sleep(0.2)
+    raise AssertionError("the character viewer did not load")
 
 
 def test_capture_onto_a_vrm_plays_it_and_offers_it(chromium, served_app, tmp_path):
@@ -61,8 +78,7 @@ def test_capture_onto_a_vrm_plays_it_and_offers_it(chromium, served_app, tmp_pat
         for name in ("capture.glb", "capture_avatar.glb", "capture_avatar.vrma"):
             assert name in listed, listed
         assert "avatar.vrm: 1 of the 52 ARKit shapes drive" in page.inner_text("#capture-summary")
-        frame = next(f for f in page.frames if "character.html" in f.url)
-        frame.wait_for_function("window.viewer !== undefined", timeout=30_000)
+        frame = viewer_frame(page)
         shown = frame.evaluate(
             """async () => {
                 const viewer = await window.viewer.ready;
@@ -76,22 +92,19 @@ def test_capture_onto_a_vrm_plays_it_and_offers_it(chromium, served_app, tmp_pat
         assert page.external == []
 
 
-def test_live_tab_moves_the_character_with_the_face(served_app, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_live_tab_moves_the_character_with_the_face(driver, served_app, tmp_path):
     camera = fake_camera(tmp_path / "camera.y4m")
     fake = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             f"--use-file-for-fake-video-capture={camera}"]  # fmt: skip
     character = DATA / "characters" / "rpm_preview_5_morphs.glb"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake)
+    browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake)
+    try:
         with open_page(browser, served_app[1]) as page:
             page.get_by_role("tab", name="Live").first.click()
             page.locator("#live-portrait button[aria-label='Remove Image']").click()
             page.set_input_files("#live-character input[type=file]", str(character))
             page.wait_for_selector("#live-character-view iframe", timeout=60_000)
-            frame = next(f for f in page.frames if "character.html" in f.url)
-            frame.wait_for_function("window.viewer !== undefined", timeout=30_000)
+            frame = viewer_frame(page)
             rest = frame.evaluate("async () => (await window.viewer.ready).applyPose({}).head")
             page.locator("#live-webcam div[title='grant webcam access'] button").click()
             page.locator("#live-webcam button[aria-label='capture photo']").click()
@@ -100,6 +113,7 @@ def test_live_tab_moves_the_character_with_the_face(served_app, tmp_path):
             shown = frame.evaluate("async () => (await window.viewer.ready).applyPose({})")
             page.screenshot(path=ARTIFACTS / "live-character.png", full_page=True)
             assert page.external == []
+    finally:
         browser.close()
     # The tracked face turned the avatar's head away from its rest pose.
     turned = Rotation.from_quat(shown["head"]) * Rotation.from_quat(rest).inv()
