@@ -130,6 +130,12 @@ def _check_live_record(work: Path) -> None:
     assert (work / "out" / "live.csv").is_file() or any((work / "out").glob("*.csv"))
 
 
+def _check_capture_onto(work: Path) -> None:
+    names = sorted(path.name for path in (work / "out").iterdir())
+    expected = [f"talk{suffix}" for suffix in SIX_SUFFIXES]
+    assert names == sorted([*expected, "talk_avatar.glb", "talk_avatar.vrma"])
+
+
 def _check_character(work: Path) -> None:
     names = sorted(path.name for path in (work / "out").iterdir())
     assert names == ["take_avatar.glb", "take_avatar.vrma"]
@@ -151,6 +157,7 @@ CHECKS = {
         _check_live_record
     ),
     "facemotion retarget take.csv avatar.vrm -o out/": _check_character,
+    "facemotion capture talk.mp4 --onto avatar.vrm -o out/": _check_capture_onto,
 }
 
 

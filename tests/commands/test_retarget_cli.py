@@ -94,3 +94,37 @@ def test_bad_inputs_are_one_line_and_nothing_is_written(tmp_path, capsys):
     broken.write_bytes(b"glTF\x02\x00\x00\x00")
     assert main(["retarget", str(capture), str(broken), "-o", str(tmp_path)]) == 2
     assert "broken.glb is not a binary glTF file" in capsys.readouterr().err
+
+
+def test_capture_onto_writes_the_character_beside_the_outputs(tmp_path, capsys):
+    from tests.web.test_character_jobs import carphone_start
+
+    clip = carphone_start(tmp_path / "talk.mp4")
+    character = tmp_path / "avatar.vrm"
+    shutil.copy(DATA / "characters" / "vrm0_simple_morph.vrm", character)
+    before = digest(character)
+    argv = ["capture", str(clip), "--onto", str(character), "-o", str(tmp_path / "out")]
+    assert main([*argv, "--formats", "json", "--quiet"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    names = sorted(path.name for path in (tmp_path / "out").iterdir())
+    assert names == ["talk.json", "talk_avatar.glb", "talk_avatar.vrma"]
+    assert out[1].startswith("avatar.vrm: 1 of the 52 ARKit shapes drive")
+    assert digest(character) == before
+    _, channels = read_animation((tmp_path / "out" / "talk_avatar.glb").read_bytes())
+    times = next(iter(channels.values()))[0]
+    assert len(times) == 10
+
+
+def test_capture_onto_refuses_a_wrong_character_before_capturing(tmp_path, capsys):
+    clip = tmp_path / "talk.mp4"
+    clip.write_bytes(b"not read")
+    cases = [
+        (["--onto", str(tmp_path / "avatar.fbx")], "avatar.fbx is not a character"),
+        (["--onto", str(tmp_path / "gone.vrm")], "gone.vrm does not exist"),
+        (["--map", str(tmp_path / "names.json")], "give the character too; try --onto"),
+    ]
+    for flags, message in cases:
+        assert main(["capture", str(clip), "-o", str(tmp_path / "out"), *flags]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, err
+    assert not (tmp_path / "out").exists()

@@ -11,15 +11,22 @@ from facemotion.pipeline.capture import IMAGE_SUFFIXES
 from facemotion.pipeline.options import CaptureOptions
 
 
-def output_paths(video: Path, outdir: Path, formats: Sequence[str]) -> tuple[Path, ...]:
+def output_paths(
+    video: Path, outdir: Path, formats: Sequence[str], onto: Path | None = None
+) -> tuple[Path, ...]:
     """What `Capture.save` writes for `video` into `outdir` (a format drawn on the frames of
-    an image is an image itself: a .png)."""
+    an image is an image itself: a .png), and the animated character `onto` when given."""
+    from facemotion.pipeline.retarget import character_output
+    from facemotion.pipeline.retarget import output_paths as character_paths
+
     paths = []
     for entry in (entry for name, entry in FORMATS.items() if name in formats):
         suffix = entry.suffix
         if entry.needs_frames and video.suffix.lower() in IMAGE_SUFFIXES:
             suffix = str(Path(suffix).with_suffix(".png"))
         paths.append(outdir / f"{video.stem}{suffix}")
+    if onto is not None:
+        paths += character_paths(onto, character_output(outdir, video.stem, onto))
     return tuple(paths)
 
 
@@ -27,7 +34,11 @@ def plan(videos: Sequence[Path], outdir: Path, options: CaptureOptions) -> list[
     """One task a video; paths made absolute."""
     outdir = outdir.absolute()
     return [
-        Task(video.absolute(), (video.absolute(),), output_paths(video, outdir, options.formats))
+        Task(
+            video.absolute(),
+            (video.absolute(),),
+            output_paths(video, outdir, options.formats, options.onto),
+        )
         for video in videos
     ]
 
@@ -37,6 +48,10 @@ def run(task: Task, options: CaptureOptions) -> tuple[int, Sequence[Path]]:
 
     result = capture(task.inputs[0], options)
     written = result.save(
-        task.outputs[0].parent, options.formats, include_landmarks=options.include_landmarks
+        task.outputs[0].parent,
+        options.formats,
+        include_landmarks=options.include_landmarks,
+        onto=options.onto,
+        character_map=options.character_map,
     )
     return len(result), written

@@ -28,6 +28,8 @@ examples:
       all six outputs: out/talk.csv (Live Link Face), .json, .bvh, .glb, _overlay.mp4, _plots.png
   facemotion capture talk.mp4 -o out/ --formats csv,glb --neutral-frame 12
   facemotion capture group.mp4 -o out/ --face 1 --smooth 1.0,0.5
+  facemotion capture talk.mp4 --onto avatar.vrm -o out/
+      also out/talk_avatar.glb (your character animated) and out/talk_avatar.vrma (a VRM's)
   facemotion capture portrait.jpg -o out/
       a still image is a one-frame capture
   facemotion capture clips/ -o out/ --formats csv,json --workers 2
@@ -82,6 +84,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--landmarks", action="store_true", help="include the 478 landmarks per frame in the JSON"
     )
+    parser.add_argument(
+        "--onto",
+        type=Path,
+        metavar="CHARACTER",
+        help="your character (.glb, .gltf, .vrm): also write it animated with the capture as "
+        "VIDEO_CHARACTER.glb (and .vrma for a VRM); see docs/characters.md",
+    )
+    parser.add_argument(
+        "--map",
+        type=Path,
+        dest="character_map",
+        metavar="FILE",
+        help="with --onto: JSON of the character's shape names -> ARKit names, e.g. "
+        '{"MTH_A": "jawOpen"}',
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_batch_options(parser)
     parser.set_defaults(func=run)
@@ -89,7 +106,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def options_from(args: argparse.Namespace) -> CaptureOptions:
     """The job's options from the parsed flags (one place for every flag's meaning)."""
-    return replace(capture_options(args), formats=args.formats, include_landmarks=args.landmarks)
+    # Absolute: a batch's workers may run in another folder.
+    onto = args.onto.absolute() if args.onto is not None else None
+    character_map = args.character_map.absolute() if args.character_map is not None else None
+    return replace(
+        capture_options(args),
+        formats=args.formats,
+        include_landmarks=args.landmarks,
+        onto=onto,
+        character_map=character_map,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -113,16 +139,24 @@ def run_one(args: argparse.Namespace, options: CaptureOptions, video: Path) -> i
         raise InputError(f"{video} does not exist or is not a file")
     # Checked before the slow part, so a wrong -o fails in a second, not after the capture.
     check_writable_dir(args.outdir)
-    outputs = output_paths(video, args.outdir, options.formats)
+    outputs = output_paths(video, args.outdir, options.formats, options.onto)
     inputs = [video, *([args.neutral_image] if args.neutral_image else [])]
+    if options.onto is not None:
+        from facemotion.pipeline.retarget import check_character, read_map
+
+        check_character(options.onto)  # before the slow part too
+        read_map(options.character_map)
+        inputs += [options.onto, *([options.character_map] if options.character_map else [])]
     refuse_overwriting_inputs(outputs, inputs, parameter="outdir")
     replaced = replaced_note(path for path in outputs if path.exists())
     result = capture(video, options, progress=not args.quiet)
     written = result.save(
         args.outdir, options.formats, include_landmarks=options.include_landmarks,
-        progress=not args.quiet,
+        progress=not args.quiet, onto=options.onto, character_map=options.character_map,
     )  # fmt: skip
     print(result.summary + replaced)
+    if options.onto is not None:
+        print(f"{options.onto.name}: {result.character_summary}")
     for path in written:
         print(path)
     return 0

@@ -32,6 +32,9 @@ FLAGS = {
     "name": "--model",
     "crop_mode": "--crop",
     "size": "--size N",
+    "onto": "--onto",
+    "map": "--map FILE",
+    "character_map": "--map FILE",
 }
 
 

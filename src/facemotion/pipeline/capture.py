@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from facemotion.errors import InputError, NoFaceError, Remedy
 from facemotion.export.registry import FORMATS
-from facemotion.export.tracks import CaptureTracks
+from facemotion.export.tracks import CaptureTracks, FaceMotion
 from facemotion.landmarks.arkit import ARKIT_NAMES
 from facemotion.pipeline.options import CaptureOptions, build
 from facemotion.solver.clip import DEFAULT_MAX_GAP_S, SolveOptions, solve
@@ -32,6 +32,7 @@ class Capture(CaptureTracks):
     ipd_cm: float = DEFAULT_IPD_CM
     seconds: float = 0.0
     _frames: list[np.ndarray] | None = field(default=None, repr=False)
+    character_summary: str = ""  # what drove the character of the last `save(onto=...)`
 
     def __len__(self) -> int:
         return len(self.times_s)
@@ -56,14 +57,19 @@ class Capture(CaptureTracks):
         stem: str | None = None,
         include_landmarks: bool = False,
         progress: bool = False,
+        onto: str | Path | None = None,
+        character_map: str | Path | None = None,
     ) -> list[Path]:
         """Write the chosen outputs into `outdir` (created when missing), named after the
-        source's stem; their paths.
+        source's stem; their paths. onto: the user's character, written animated as
+        STEM_CHARACTER.glb (and .vrma for a VRM; docs/characters.md), its names matched with
+        the help of `character_map` (JSON) when given.
 
         All or nothing: every output is written under a temporary name and they are renamed
         into place together; on failure or Ctrl-C none appears and none is left behind.
         """
         from facemotion.io.atomic import atomic_outputs, check_writable_dir
+        from facemotion.pipeline.retarget import character_files, character_output, read_map
 
         unknown = set(formats) - set(FORMATS)
         if unknown:
@@ -76,13 +82,25 @@ class Capture(CaptureTracks):
         stem = stem or (self.source.stem if self.source else "capture")
         entries = [entry for name, entry in FORMATS.items() if name in formats]
         paths = [self._output_path(outdir / f"{stem}{entry.suffix}") for entry in entries]
-        with atomic_outputs(paths) as temporaries:
-            for entry, tmp in zip(entries, temporaries, strict=True):
+        animated: list[tuple[Path, bytes]] = []
+        if onto is not None:
+            # Built first: a character that cannot be driven fails before anything is written.
+            animated, self.character_summary = character_files(
+                FaceMotion.of(self),
+                Path(onto),
+                character_output(outdir, stem, Path(onto)),
+                user_map=read_map(Path(character_map) if character_map else None),
+                name=stem,
+            )
+        with atomic_outputs(paths + [path for path, _ in animated]) as temporaries:
+            for entry, tmp in zip(entries, temporaries, strict=False):
                 if entry.build is None:
                     self._write_overlay(tmp, progress)
                 else:
                     tmp.write_bytes(entry.build(self, include_landmarks))
-        return paths
+            for (_, content), tmp in zip(animated, temporaries[len(entries) :], strict=True):
+                tmp.write_bytes(content)
+        return paths + [path for path, _ in animated]
 
     def _output_path(self, path: Path) -> Path:
         """A still image's overlay is a PNG, not a one-frame video."""

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 PRECISIONS = ("fp32", "bf16", "fp16")
+CHARACTER_SUFFIXES = (".glb", ".gltf", ".vrm")
 BACKENDS = ("torch", "onnxruntime")
 CROPS = ("center", "auto")
 PREPARE_CROPS = ("face", "center")
@@ -157,7 +158,9 @@ class CaptureOptions:
     image's path or None (the clip's most neutral frames). ipd_cm / fov_deg: the assumed
     interpupillary distance and horizontal field of view, for the translation in cm.
     formats: the outputs to write (export registry names); include_landmarks: the 478
-    landmarks per frame in the JSON.
+    landmarks per frame in the JSON. onto: the user's character (.glb, .gltf, .vrm), written
+    animated beside the outputs (docs/characters.md); character_map: a JSON of its shape or
+    expression names -> ARKit names, for names the automatic matching misses.
     """
 
     face: int | None = None
@@ -168,9 +171,21 @@ class CaptureOptions:
     fov_deg: float = DEFAULT_FOV_DEG
     formats: tuple[str, ...] = tuple(FORMATS)
     include_landmarks: bool = False
+    onto: Path | None = None
+    character_map: Path | None = None
 
     def __post_init__(self) -> None:
         _at_least("face", self.face, 0)
+        if self.onto is not None and Path(self.onto).suffix.lower() not in CHARACTER_SUFFIXES:
+            raise InputError(
+                f"onto: {Path(self.onto).name} is not a character; give a .glb, .gltf or .vrm",
+                Remedy("onto", "AVATAR.vrm"),
+            )
+        if self.character_map is not None and self.onto is None:
+            raise InputError(
+                "character_map applies to a character; give the character too",
+                Remedy("onto", "AVATAR.vrm"),
+            )
         if isinstance(self.neutral, int):
             _at_least("neutral", self.neutral, 0)
         check_smoothing(self.smoothing)

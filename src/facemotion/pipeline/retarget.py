@@ -10,8 +10,8 @@ from facemotion.errors import InputError, Remedy
 from facemotion.export.character import animate_character
 from facemotion.export.character.names import Drive, read_user_map
 from facemotion.export.tracks import FaceMotion
+from facemotion.pipeline.options import CHARACTER_SUFFIXES
 
-CHARACTER_SUFFIXES = (".glb", ".gltf", ".vrm")
 CAPTURE_SUFFIXES = (".json", ".csv")
 
 

@@ -267,9 +267,8 @@ class Jobs:
     ) -> CaptureFiles:
         """Capture the face in `video`; overlay, plots and CSV/JSON/BVH/glb in a new folder,
         and with a `character` (.glb, .gltf, .vrm) that character animated (docs/characters.md)."""
-        from facemotion.export.tracks import FaceMotion
         from facemotion.pipeline.capture import capture
-        from facemotion.pipeline.retarget import character_output, check_character, retarget
+        from facemotion.pipeline.retarget import check_character
 
         video_path, _ = self.check_video(video, "capture video")
         character_path = None
@@ -277,19 +276,17 @@ class Jobs:
             character_path = check_character(self.check_file(character, "character"))
         result = capture(video_path, progress=True)
         folder = self.store.new_folder(session, "capture")
-        written = {path.name: path for path in result.save(folder, stem="capture")}
+        paths = result.save(folder, stem="capture", onto=character_path)
+        written = {path.name: path for path in paths}
 
         def output(name: str) -> Path:
             return written[f"capture{FORMATS[name].suffix}"]
 
         downloads = [output(name) for name in ("csv", "json", "bvh", "glb")]
-        summary, animated = result.summary, ()
+        summary, animated = result.summary, paths[len(FORMATS) :]
         if character_path is not None:
-            target = character_output(folder, "capture", character_path)
-            onto = retarget(FaceMotion.of(result), character_path, target, name="capture")
-            animated = onto.paths
-            downloads += list(animated)
-            summary += f". {character_path.name}: {onto.summary}"
+            downloads += animated
+            summary += f". {character_path.name}: {result.character_summary}"
         return CaptureFiles(
             overlay=output("overlay"),
             plots=output("plots"),
