@@ -35,6 +35,30 @@ def textured_image(size: int = SIZE, seed: int = 0) -> np.ndarray:
     return np.clip(image, 0.0, 1.0)
 
 
+# Each eye's opening as a closed loop: outer corner, upper lid rim, inner corner, lower lid rim
+# back (MediaPipe's indices, written out here so that the tests judge the output by their own
+# geometry, not by facemotion's).
+RIGHT_EYE_LOOP = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)
+LEFT_EYE_LOOP = (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)
+
+
+def with_white_eyes(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """(H, W, 3) float32: the image with each eye's opening between its lids painted white."""
+    painted = image.copy()
+    for loop in (RIGHT_EYE_LOOP, LEFT_EYE_LOOP):
+        polygon = np.round(points[list(loop), :2] * 16).astype(np.int32)
+        cv2.fillPoly(painted, [polygon], (1.0, 1.0, 1.0), lineType=cv2.LINE_AA, shift=4)
+    return painted
+
+
+def white_pixels(image: np.ndarray, points: np.ndarray, loop: tuple[int, ...]) -> int:
+    """How many pixels near one eye (the box of its loop in `points`, 4 px wider each way) are
+    nearly white: how open the painted eye is."""
+    rim = points[list(loop), :2]
+    (x0, y0), (x1, y1) = rim.min(axis=0).astype(int) - 4, rim.max(axis=0).astype(int) + 5
+    return int((image[y0:y1, x0:x1].min(axis=-1) > 0.9).sum())
+
+
 class ScriptedTracker:
     """Stands in for LandmarkTracker: returns the given (points, found) pairs in turn, and
     the given blendshape scores (52,) of each frame (none by default)."""

@@ -9,6 +9,7 @@ import pytest
 
 from facemotion.motion.eyeball import EyeOptions, eye_interior, eye_loops, eye_strength
 from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
+from facemotion.motion.retarget import RetargetOptions
 from tests.motion.landmark_faces import ScriptedTracker, face_landmarks, textured_image
 from tests.solver.synthetic_face import close_right_eye
 
@@ -28,18 +29,32 @@ def _right_eye_box(points: np.ndarray) -> tuple[slice, slice]:
     )
 
 
-def _last_frame(driving: list[np.ndarray], fill_eyes: bool = True) -> np.ndarray:
-    """The last frame of a model run on a skin-coloured source whose right eye is shut."""
+def _source() -> np.ndarray:
+    return SKIN * (0.9 + 0.1 * textured_image(SIZE))
+
+
+def _last_frame(
+    driving: list[np.ndarray],
+    fill_eyes: bool = True,
+    open_shut_eyes: bool = True,
+    source: np.ndarray | None = None,
+) -> np.ndarray:
+    """The last frame of a model run on a skin-coloured source (or `source`) whose right eye
+    is shut."""
     source_marks = face_landmarks(SIZE, face=close_right_eye())
     options = LandmarkOptions(
-        smoothing=False, settle_calls=0, body_motion=False, fill_eyes=fill_eyes
+        smoothing=False,
+        settle_calls=0,
+        body_motion=False,
+        fill_eyes=fill_eyes,
+        retarget=RetargetOptions(open_shut_eyes=open_shut_eyes),
     )
     model = LandmarkModel(
         options,
         tracker_factory=lambda: ScriptedTracker([(points, True) for points in driving]),
         source_detector=lambda _: source_marks,
     )
-    source = SKIN * (0.9 + 0.1 * textured_image(SIZE))
+    source = _source() if source is None else source
     frames = [np.zeros((SIZE, SIZE, 3), np.float32)] * len(driving)
     return list(model.animate(source, frames))[-1]
 
@@ -57,6 +72,31 @@ def test_a_shut_source_eye_shows_an_eye_when_the_driver_opens_its_own():
     # The open left eye of the source is left to the warp.
     left = output[int(neutral[386, 1]) : int(neutral[374, 1]), int(neutral[263, 0]) - 5]
     assert np.abs(left - SKIN).max() < 0.2
+
+
+def _lash_rows(image: np.ndarray) -> np.ndarray:
+    """The rows of the dark red lash line's pixels (red, no green: no skin, sclera or iris)."""
+    return np.nonzero((image[..., 0] > 0.35) & (image[..., 1] < 0.25))[0]
+
+
+def test_an_eye_photographed_shut_stays_shut_when_asked():
+    """open_shut_eyes=False: the driver's open eyes leave the source's shut eye shut, with no
+    drawn sclera or iris and its lids together."""
+    neutral, shut = face_landmarks(SIZE), face_landmarks(SIZE, face=close_right_eye())
+    # A dark red lash line along the shut lids: it splits in two if they open.
+    source = _source()
+    rim = np.round(shut[[33, 246, 161, 160, 159, 158, 157, 173, 133], :2]).astype(np.int32)
+    cv2.polylines(source, [rim], False, (0.6, 0.05, 0.05), thickness=2)
+    output = _last_frame([neutral] * 4, open_shut_eyes=False, source=source)
+    skin = float(_lightness(SKIN[None, None])[0, 0])
+    eye = _lightness(output)[_right_eye_box(neutral)]
+    assert (eye > skin + 10).sum() == 0 and (eye < 25).sum() == 0
+    before, after = _lash_rows(source), _lash_rows(output)
+    assert after.size > 0.8 * before.size
+    assert after.min() >= before.min() - 1 and after.max() <= before.max() + 1
+    # Asked to open it, the same lids part: the line's upper half rises with the upper lid.
+    opened = _lash_rows(_last_frame([neutral] * 4, fill_eyes=False, source=source))
+    assert opened.min() < before.min() - 4
 
 
 def test_no_eye_is_drawn_when_the_driver_blinks():
