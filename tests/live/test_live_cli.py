@@ -46,6 +46,41 @@ def test_clip_to_livelink_and_vmc_with_recording(carphone, tmp_path, capsys):
     ]
 
 
+def _lip_gaps(clip: Path) -> np.ndarray:
+    """(T,) the inner lips' gap of each frame of `clip` over its eyes' distance, measured on
+    the Face Landmarker's landmarks by geometry written here."""
+    from facemotion.io.video import VideoReader
+    from facemotion.landmarks.tracker import observe_faces
+
+    with VideoReader(clip) as reader:
+        points = [observation.landmarks for observation in observe_faces(reader)]
+    gaps = []
+    for p in points:
+        eyes = np.linalg.norm(p[[33, 133], :2].mean(0) - p[[263, 362], :2].mean(0))
+        gaps.append(np.linalg.norm(p[13, :2] - p[14, :2]) / eyes)
+    return np.array(gaps)
+
+
+@pytest.mark.slow
+def test_the_mouth_is_sent(tmp_path):
+    """jawOpen, as Live Link receives it, follows the clip's mouth: carphone frames 48 to 72,
+    where the mouth opens wide (lip gap ~0.2 to 0.7 eye distances) and shuts (~0.07)."""
+    from tests.batch.conftest import carphone_frames
+    from tests.media import write_video
+
+    clip = write_video(tmp_path / "mouth.mp4", carphone_frames()[48:72], audio=False)
+    with LiveLinkReceiver() as livelink:
+        code = live("--camera", clip, "--every-frame", "--max-frames", 24, "--quiet",
+                    "--send", f"livelink://127.0.0.1:{livelink.port}")  # fmt: skip
+        livelink.wait_for(24)
+    assert code == 0 and len(livelink.faces) == 24
+    jaw = np.array([face.get_blendshape(FaceBlendShape.JawOpen) for face in livelink.faces])
+    gaps = _lip_gaps(clip)
+    assert jaw.max() > 0.2 and jaw[-4:].max() < 0.5 * jaw.max(), jaw.round(2)
+    assert abs(int(jaw.argmax()) - int(gaps.argmax())) <= 2, (jaw.round(2), gaps.round(2))
+    assert np.corrcoef(jaw, gaps)[0, 1] > 0.8, (jaw.round(2), gaps.round(2))
+
+
 def test_missing_camera_lists_the_cameras(capsys):
     assert live("--camera", "7", "--max-frames", 1) == 2
     err = capsys.readouterr().err.strip()
