@@ -13,10 +13,10 @@ from facemotion.motion.mesh import face_topology
 from facemotion.motion.similarity import Similarity
 from tests.media import probe, write_video
 from tests.motion.landmark_faces import (
-    SIZE,
-    ScriptedTracker,
     LEFT_EYE_LOOP,
     RIGHT_EYE_LOOP,
+    SIZE,
+    ScriptedTracker,
     face_landmarks,
     open_mouth_landmarks,
     textured_image,
