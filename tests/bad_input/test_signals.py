@@ -23,6 +23,7 @@ from tests.media import write_video
 pytestmark = pytest.mark.slow
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
+SLOW_CLEANUP = Path(__file__).with_name("slow_cleanup.py")
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +35,13 @@ def long_clip(tmp_path_factory) -> Path:
     return write_video(tmp_path_factory.mktemp("long") / "talk.mp4", looped, Fraction(30))
 
 
-def _start(args: list[str], cwd: Path) -> subprocess.Popen:
+def _start(args: list[str], cwd: Path, marker: Path | None = None) -> subprocess.Popen:
+    """The CLI in a child process; with `marker`, its clean-up waits for the test (see
+    slow_cleanup.py)."""
     env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    program = ["-m", "facemotion.cli"] if marker is None else [str(SLOW_CLEANUP), str(marker)]
     return subprocess.Popen(
-        [sys.executable, "-m", "facemotion.cli", *args, "--quiet"],
+        [sys.executable, *program, *args, "--quiet"],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
@@ -59,34 +63,54 @@ def _wait_for_temporary(process: subprocess.Popen, folder: Path, timeout: float 
     pytest.fail("no temporary output appeared")
 
 
-def _stop(process: subprocess.Popen, signals: list[int], gap_s: float = 0.05) -> tuple[int, str]:
-    for number in signals:
-        process.send_signal(number)
-        time.sleep(gap_s)
+def _stop(process: subprocess.Popen, number: int) -> tuple[int, str]:
+    process.send_signal(number)
+    _, err = process.communicate(timeout=60)
+    return process.returncode, err
+
+
+def _stop_twice(process: subprocess.Popen, number: int, marker: Path) -> tuple[int, str]:
+    """The signal, then once the clean-up has started (the marker appears) the same signal
+    again, then the clean-up let go on."""
+    process.send_signal(number)
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.01)
+    process.send_signal(number)
+    time.sleep(0.3)  # the child's handler runs within its next 10 ms wait
+    assert process.poll() is None  # held, not killed: the clean-up still waits
+    marker.unlink()
     _, err = process.communicate(timeout=60)
     return process.returncode, err
 
 
 @pytest.mark.parametrize(
-    ("output", "signals", "code"),
+    ("output", "number", "twice"),
     [
-        ("out.mp4", [signal.SIGTERM], 143),
-        ("out.mp4", [signal.SIGINT], 130),
-        ("frames", [signal.SIGINT, signal.SIGINT], 130),  # a second Ctrl-C during clean-up
-        ("frames", [signal.SIGTERM, signal.SIGTERM], 143),
+        ("out.mp4", signal.SIGTERM, False),
+        ("out.mp4", signal.SIGINT, False),
+        ("frames", signal.SIGINT, True),  # a second Ctrl-C during clean-up
+        ("frames", signal.SIGTERM, True),
     ],
     ids=["mp4-sigterm", "mp4-sigint", "png-folder-two-sigints", "png-folder-two-sigterms"],
 )
-def test_animate_stopped_leaves_nothing(tmp_path, long_clip, output, signals, code):
-    portrait = tmp_path / "portrait.png"
+def test_animate_stopped_leaves_nothing(tmp_path, long_clip, output, number, twice):
+    work = tmp_path / "work"
+    work.mkdir()
+    portrait = work / "portrait.png"
     portrait.write_bytes(sample_path("astronaut.png").read_bytes())
-    before = snapshot(tmp_path)
-    process = _start(["animate", str(portrait), str(long_clip), "-o", output], tmp_path)
-    _wait_for_temporary(process, tmp_path)
-    returncode, err = _stop(process, signals)
-    assert returncode == code, err
+    before = snapshot(work)
+    marker = tmp_path / "cleaning-up" if twice else None
+    process = _start(["animate", str(portrait), str(long_clip), "-o", output], work, marker)
+    _wait_for_temporary(process, work)
+    if twice:
+        returncode, err = _stop_twice(process, number, marker)
+    else:
+        returncode, err = _stop(process, number)
+    assert returncode == 128 + number, err
     assert "no partial output" in one_line(err)
-    assert snapshot(tmp_path) == before
+    assert snapshot(work) == before
 
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "sigint"])
@@ -94,7 +118,7 @@ def test_capture_stopped_writes_none_of_its_outputs(tmp_path, long_clip, number)
     before = snapshot(tmp_path)
     process = _start(["capture", str(long_clip), "-o", "out"], tmp_path)
     _wait_for_temporary(process, tmp_path)
-    returncode, err = _stop(process, [number])
+    returncode, err = _stop(process, number)
     assert returncode == 128 + number, err
     one_line(err)
     assert snapshot(tmp_path) == before  # not even the out/ folder it created
