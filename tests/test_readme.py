@@ -3,6 +3,7 @@ samples (in-process), or listed with the reason it cannot run offline here."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shlex
@@ -74,8 +75,71 @@ def _check_result_mp4(work: Path) -> None:
     assert motion.max() > 4.0 and (motion > 1.0).mean() > 0.5, motion
 
 
+# Carphone's mouth: nearly shut at frame 0 (inner lips ~0.16 eye distances apart), wide open
+# at frame 59 (~0.71), measured on the Face Landmarker's landmarks.
+MOUTH_OPEN_FRAME = 59
+
+
 def _check_frames(work: Path) -> None:
-    assert len(list((work / "frames").glob("frame_*.png"))) == 120
+    """120 PNGs; where carphone opens its mouth, the portrait's mouth changes, while its
+    background (the still scene) stays as in the first frame."""
+    from PIL import Image
+
+    from facemotion.landmarks.image import detect_image_landmarks
+
+    paths = sorted((work / "frames").glob("frame_*.png"))
+    assert len(paths) == 120
+    first = np.asarray(Image.open(paths[0]).convert("RGB")).astype(np.float32)
+    opened = np.asarray(Image.open(paths[MOUTH_OPEN_FRAME]).convert("RGB")).astype(np.float32)
+    points = detect_image_landmarks(first.astype(np.uint8))
+    lips = points[[61, 291, 0, 17], :2]  # corners, upper and lower lip middles
+    (x0, y0), (x1, y1) = lips.min(axis=0).astype(int) - 4, lips.max(axis=0).astype(int) + 8
+    mouth = np.abs(opened - first)[y0:y1, x0:x1].mean()
+    corner = np.abs(opened - first)[:20, :20].mean()
+    assert mouth > 10.0 and corner < 1.0, (mouth, corner)
+
+
+def _livelink_rows(path: Path) -> list[dict[str, float]]:
+    """The rows of a Live Link Face CSV, read with the csv module: every value a number,
+    blendshapes within [0, 1], head angles (radians) within a quarter turn."""
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and len(rows[0]) == 2 + 52 + 9, list(rows[0])
+    values = []
+    for row in rows:
+        numbers = {name: float(text) for name, text in row.items() if name != "Timecode"}
+        assert numbers["BlendShapeCount"] == 61
+        shapes = [numbers[name] for name in list(numbers)[1:53]]
+        assert all(0.0 <= value <= 1.0 for value in shapes), row
+        assert all(abs(numbers[name]) < np.pi / 2 for name in ("HeadYaw", "HeadPitch", "HeadRoll"))
+        values.append(numbers)
+    return values
+
+
+def _check_capture_outputs(folder: Path, stem: str, frames: int, mouth_opens: bool) -> None:
+    """The six outputs of one capture hold `frames` frames of sane values; with mouth_opens,
+    jawOpen follows carphone's mouth (shut at its first frame, open at MOUTH_OPEN_FRAME)."""
+    from PIL import Image
+
+    rows = _livelink_rows(folder / f"{stem}.csv")
+    assert len(rows) == frames
+    jaw = np.array([row["JawOpen"] for row in rows])
+    if mouth_opens:
+        assert jaw[MOUTH_OPEN_FRAME] > 0.3 and jaw[MOUTH_OPEN_FRAME] > jaw[0] + 0.2, jaw
+    document = json.loads((folder / f"{stem}.json").read_text())
+    assert document["frame_count"] == len(document["frames"]) == frames
+    assert all(frame["detected"] for frame in document["frames"])
+    for frame in document["frames"]:
+        assert 20 < -frame["head"]["translation_cm"][2] < 200  # in front of the camera
+        assert all(0.0 <= value <= 1.0 for value in frame["blendshapes"])
+    bvh = (folder / f"{stem}.bvh").read_text()
+    assert bvh.startswith("HIERARCHY") and f"Frames: {frames}" in bvh
+    glb = parse_glb((folder / f"{stem}.glb").read_bytes()).document
+    assert glb["animations"] and glb["meshes"][0]["primitives"][0]["targets"]
+    overlay = folder / f"{stem}_overlay.mp4"
+    assert probe(overlay)["frames"] == frames
+    plots = np.asarray(Image.open(folder / f"{stem}_plots.png").convert("L"))
+    assert plots.shape[0] > 200 and plots.std() > 10  # lines and labels, not a blank sheet
 
 
 SIX_SUFFIXES = (".csv", ".json", ".bvh", ".glb", "_overlay.mp4", "_plots.png")
@@ -84,10 +148,25 @@ SIX_SUFFIXES = (".csv", ".json", ".bvh", ".glb", "_overlay.mp4", "_plots.png")
 def _check_all_six(work: Path) -> None:
     names = sorted(path.name for path in (work / "out").iterdir())
     assert names == sorted(f"talk{suffix}" for suffix in SIX_SUFFIXES)
+    _check_capture_outputs(work / "out", "talk", 120, mouth_opens=True)
+    # The overlay draws on the clip: its frames are not the clip's.
+    with (
+        VideoReader(work / "talk.mp4") as clip,
+        VideoReader(work / "out/talk_overlay.mp4") as drawn,
+    ):
+        first, over = np.asarray(next(iter(clip)), float), np.asarray(next(iter(drawn)), float)
+    assert first.shape == over.shape and np.abs(first - over).mean() > 1.0
 
 
 def _check_csv_glb(work: Path) -> None:
     assert sorted(path.name for path in (work / "out").iterdir()) == ["talk.csv", "talk.glb"]
+    rows = _livelink_rows(work / "out" / "talk.csv")
+    assert len(rows) == 120
+    # Frame 12 is the neutral: its weights are ~0 (measured 0.008 at most; with the clip's
+    # own most neutral frames as the neutral, 0.19), while the mouth still opens later.
+    shapes = list(rows[0])[1:53]
+    assert max(rows[12][name] for name in shapes) < 0.05
+    assert rows[MOUTH_OPEN_FRAME]["JawOpen"] > 0.3
 
 
 def _head_x_cm(path: Path) -> np.ndarray:
@@ -109,15 +188,26 @@ def _check_prepared(work: Path) -> None:
 
 
 def _check_evaluation(work: Path) -> None:
+    """The one test video (12 frames) reconstructed from its first frame: an L1 (pixel
+    values in [0, 1]) and AKD (pixels) of a good reconstruction, the CSV agreeing."""
     report = json.loads((work / "evaluation-landmarks.json").read_text())
-    assert json.dumps(report)  # written and readable
-    assert (work / "evaluation-landmarks.csv").is_file()
+    overall = report["overall"]
+    assert [video["frames"] for video in report["videos"]] == [12] and overall["frames"] == 12
+    assert 0.0 < overall["l1"] < 0.1 and 0.0 < overall["akd"] < 5.0, overall
+    assert overall["akd_frames"] == 12
+    with open(work / "evaluation-landmarks.csv", newline="") as handle:
+        last = list(csv.DictReader(handle))[-1]
+    assert last["video"] == "overall"
+    assert float(last["l1"]) == pytest.approx(overall["l1"], abs=1e-6)
+    assert float(last["akd"]) == pytest.approx(overall["akd"], abs=1e-4)
 
 
 def _check_batch_capture(work: Path) -> None:
     names = sorted(path.name for path in (work / "out").iterdir())
     outputs = [f"{clip}{suffix}" for clip in ("take1", "take2") for suffix in SIX_SUFFIXES]
     assert names == sorted([*outputs, "capture-report.csv", "capture-report.json"])
+    for clip in ("take1", "take2"):
+        _check_capture_outputs(work / "out", clip, 12, mouth_opens=False)
 
 
 def _check_batch_animate(work: Path) -> None:
@@ -127,7 +217,13 @@ def _check_batch_animate(work: Path) -> None:
 
 
 def _check_live_record(work: Path) -> None:
-    assert (work / "out" / "live.csv").is_file() or any((work / "out").glob("*.csv"))
+    """The recording of the clip played in real time (frames may be dropped): sane values,
+    and the mouth opening that carphone shows at frames 55 to 63 and 105 to 117."""
+    names = sorted(path.name for path in (work / "out").iterdir())
+    assert names == ["talk.bvh", "talk.csv", "talk.glb", "talk.json", "talk_plots.png"], names
+    rows = _livelink_rows(work / "out" / "talk.csv")
+    assert 10 <= len(rows) <= 120, len(rows)
+    assert max(row["JawOpen"] for row in rows) > 0.25
 
 
 def _check_capture_onto(work: Path) -> None:
