@@ -19,3 +19,18 @@ class FaceFreeModel:
 
     def check_source(self, source: np.ndarray, points: np.ndarray | None = None) -> None:
         return None
+
+
+class SourceModel(FaceFreeModel):
+    """A stand-in model whose every frame is the source; it records the driving frames' shapes."""
+
+    name = "source"
+    frame_size = 16
+
+    def __init__(self) -> None:
+        self.shapes: list[tuple[int, ...]] = []
+
+    def animate(self, source, driving, *, relative=True, adapt_scale=True):
+        for frame in driving:
+            self.shapes.append(frame.shape)
+            yield source

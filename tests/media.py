@@ -7,6 +7,9 @@ from pathlib import Path
 
 import av
 import numpy as np
+from PIL import Image
+
+from facemotion.assets import sample_path
 
 
 def moving_frames(count: int, height: int = 64, width: int = 64, seed: int = 0) -> np.ndarray:
@@ -103,3 +106,14 @@ def decoded_frames(path: Path) -> np.ndarray:
     """(T, H, W, 3) uint8: every frame of a video file, decoded."""
     with av.open(str(path)) as container:
         return np.stack([frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)])
+
+
+def astronaut_in_a_wide_photo(width: int, height: int, side: int = 800) -> tuple[np.ndarray, int]:
+    """The astronaut at `side` px pasted a third of the way across a (height, width) gradient,
+    and the x where it starts."""
+    image = np.empty((height, width, 3), np.uint8)
+    image[:] = np.linspace(60, 180, width, dtype=np.uint8)[None, :, None]
+    astronaut = Image.open(sample_path("astronaut.png")).convert("RGB").resize((side, side))
+    left, top = (width - side) // 3, (height - side) // 2
+    image[top : top + side, left : left + side] = np.asarray(astronaut)
+    return image, left

@@ -48,6 +48,14 @@ CASES = {
         ["portrait.png", "drive.mp4", "-o", "/proc/facemotion/out.mp4", *TINY],
         "cannot create|not writable",
     ),
+    "output-name-too-long": (  # 304 bytes: more than a file system's 255 a name
+        ["portrait.png", "drive.mp4", "-o", "n" * 300 + ".mp4", *TINY],
+        "304 bytes long, more than the 255 .* give a shorter output name",
+    ),
+    "output-folder-name-too-long": (
+        ["portrait.png", "drive.mp4", "-o", "f" * 256 + "/out.mp4", *TINY],
+        "give a shorter output name",
+    ),
     "output-unknown-suffix": (["portrait.png", "drive.mp4", "-o", "out.avi", *TINY], r"\.mp4"),
     "output-folder-holding-the-inputs": (
         ["portrait.png", "drive.mp4", "-o", ".", *TINY],

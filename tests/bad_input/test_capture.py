@@ -9,6 +9,7 @@ import pytest
 from tests.bad_input.harness import assert_refused
 
 CASES = {
+    "outdir-name-too-long": (["drive.mp4", "-o", "o" * 300], "give a shorter --outdir"),
     "video-missing": (["nope.mp4"], "does not exist"),
     "video-text": (["text.txt"], "not a readable video|cannot be read|not an image"),
     "video-empty": (["empty.bin"], "not a readable video|cannot be read"),

@@ -119,3 +119,18 @@ def test_an_output_name_too_long_for_the_file_system_is_one_line(tmp_path):
             pass
     assert "\n" not in str(caught.value) and len(str(caught.value)) < 200
     assert list(tmp_path.iterdir()) == []
+
+
+def test_names_made_of_long_inputs_are_cut_to_fit_and_stay_apart(tmp_path):
+    from facemotion.batch.animate_job import plan
+    from facemotion.io.atomic import fitted_name
+
+    assert fitted_name("short", ".mp4", tmp_path) == "short.mp4"
+    source = tmp_path / ("s" * 200 + ".png")
+    drivings = [tmp_path / ("d" * 200 + f"{n}.mp4") for n in range(2)]
+    outputs = [task.outputs[0] for task in plan([(source, d) for d in drivings], tmp_path)]
+    assert all(len(os.fsencode(path.name)) == 255 for path in outputs)
+    assert outputs[0] != outputs[1] and all(path.suffix == ".mp4" for path in outputs)
+    for path in outputs:  # and they can be written
+        with atomic_outputs([path]) as (tmp,):
+            tmp.write_text("ok")

@@ -10,6 +10,7 @@ from facemotion.assets import sample_path
 from facemotion.errors import NoFaceError
 from facemotion.landmarks import detect_image_landmarks
 from facemotion.landmarks.windows import merge_faces, window_offsets
+from tests.media import astronaut_in_a_wide_photo
 
 
 def two_portraits(height: int = 400) -> np.ndarray:
@@ -59,17 +60,6 @@ def test_animate_face_1_crop_auto_animates_the_right_portrait(tmp_path):
                            tmp_path / "out.mp4", crop="auto", face=1, progress=False)  # fmt: skip
     x0, _, side = report.crop_box
     assert x0 + side / 2 > image.shape[1] / 2 and report.frames == 4
-
-
-def astronaut_in_a_wide_photo(width: int, height: int, side: int = 800) -> tuple[np.ndarray, int]:
-    """The astronaut at `side` px pasted a third of the way across a (height, width) gradient,
-    and the x where it starts."""
-    image = np.empty((height, width, 3), np.uint8)
-    image[:] = np.linspace(60, 180, width, dtype=np.uint8)[None, :, None]
-    astronaut = Image.open(sample_path("astronaut.png")).convert("RGB").resize((side, side))
-    left, top = (width - side) // 3, (height - side) // 2
-    image[top : top + side, left : left + side] = np.asarray(astronaut)
-    return image, left
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (6000, 4000)])

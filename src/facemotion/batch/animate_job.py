@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from facemotion.batch.jobs import Task
+from facemotion.io.atomic import fitted_name
 from facemotion.models.base import AnimationModel
 from facemotion.pipeline.options import AnimateOptions, ModelOptions
 
 
-def output_name(source: Path, driving: Path) -> str:
-    return f"{source.stem}_{driving.stem}.mp4"
+def output_name(source: Path, driving: Path, outdir: Path = Path(".")) -> str:
+    """SOURCE-STEM_DRIVING-STEM.mp4, cut to the length a file name in `outdir` may have."""
+    return fitted_name(f"{source.stem}_{driving.stem}", ".mp4", outdir)
 
 
 def plan(pairs: Sequence[tuple[Path, Path]], outdir: Path) -> list[Task]:
@@ -24,7 +26,7 @@ def plan(pairs: Sequence[tuple[Path, Path]], outdir: Path) -> list[Task]:
         Task(
             (driving if one_source else source).absolute(),
             (source.absolute(), driving.absolute()),
-            (outdir / output_name(source, driving),),
+            (outdir / output_name(source, driving, outdir),),
         )
         for source, driving in pairs
     ]

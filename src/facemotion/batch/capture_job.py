@@ -16,17 +16,19 @@ def output_paths(
 ) -> tuple[Path, ...]:
     """What `Capture.save` writes for `video` into `outdir` (a format drawn on the frames of
     an image is an image itself: a .png), and the animated character `onto` when given."""
+    from facemotion.pipeline.capture import output_stem
     from facemotion.pipeline.retarget import character_output
     from facemotion.pipeline.retarget import output_paths as character_paths
 
+    stem = output_stem(video.stem, formats, outdir)  # cut when too long, as `Capture.save` cuts
     paths = []
     for entry in (entry for name, entry in FORMATS.items() if name in formats):
         suffix = entry.suffix
         if entry.needs_frames and video.suffix.lower() in IMAGE_SUFFIXES:
             suffix = str(Path(suffix).with_suffix(".png"))
-        paths.append(outdir / f"{video.stem}{suffix}")
+        paths.append(outdir / f"{stem}{suffix}")
     if onto is not None:
-        paths += character_paths(onto, character_output(outdir, video.stem, onto))
+        paths += character_paths(onto, character_output(outdir, stem, onto))
     return tuple(paths)
 
 

@@ -61,8 +61,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
-        help="an .mp4 file, or a folder (a name without suffix) for a PNG sequence; missing "
+        help="an .mp4 file, or a folder (a name without suffix, or ending in /) for a PNG "
+        "sequence; missing "
         "folders are created (default: SOURCE-STEM_DRIVING-STEM.mp4 here); with many inputs, "
         "the folder where each SOURCE-STEM_DRIVING-STEM.mp4 goes",
     )
@@ -213,51 +213,63 @@ def run_batch(
 ) -> int:
     from facemotion.batch import animate_batch
     from facemotion.batch.inputs import is_many
+    from facemotion.io.video import is_folder_output
 
     _check_even(options.size, options.paste_back)
-    if args.output is not None and args.output.suffix:
+    if args.output is not None and not is_folder_output(args.output):  # a str keeps a final /
+        output = Path(args.output)
         if len(sources) + len(drivings) > 2 or any(map(is_many, [*sources, *drivings])):
             raise InputError(
                 f"with many inputs the output is a folder for SOURCE-STEM_DRIVING-STEM.mp4 "
-                f"files, not {args.output}"
+                f"files, not {output}"
             )
         # one pair made a batch by --report, --workers or --ray: written where -o says
         report = animate_batch(
-            sources, drivings, args.output.parent, options,
-            settings=batch_settings(args), output=args.output,
+            sources, drivings, output.parent, options,
+            settings=batch_settings(args), output=output,
         )  # fmt: skip
         return finish(report)
     report = animate_batch(
-        sources, drivings, args.output or Path("."), options, settings=batch_settings(args)
+        sources, drivings, Path(args.output or "."), options, settings=batch_settings(args)
     )
     return finish(report)
 
 
 def run_one(args: argparse.Namespace, options: AnimateOptions, source: Path, driving: Path) -> int:
+    from facemotion.batch.animate_job import output_name as output_name_for
+    from facemotion.io.atomic import check_name_length
     from facemotion.io.guard import refuse_overwriting_inputs, replaced_note
+    from facemotion.io.video import is_folder_output
     from facemotion.pipeline.animate import animate_video
     from facemotion.pipeline.load import load_model
 
     for path, what in ((source, "source image"), (driving, "driving video")):
         if not path.is_file():
             raise InputError(f"{what} {path} does not exist")
-    output = args.output or Path(f"{source.stem}_{driving.stem}.mp4")
-    is_video = bool(output.suffix) and not output.is_dir()  # else a PNG sequence
+    # a str keeps a final /; the default name is cut to fit, as in a batch
+    output_name = args.output or output_name_for(source, driving)
+    output = Path(output_name)
+    check_name_length(output)  # before any look at it: the OS refuses to stat such a name
+    is_video = not is_folder_output(output_name)  # else a PNG sequence
     if is_video:
         _check_even(
             options.size, options.paste_back, ", or a folder as -o for PNG frames of any size"
         )
     inputs = [source, driving, *([args.checkpoint] if args.checkpoint else [])]
     refuse_overwriting_inputs([output], inputs)
-    replaced = replaced_note([output] if output.is_file() else [])
     model = load_model(options.model, face=options.driving_face)
-    report = animate_video(model, source, driving, output, options, progress=not args.quiet)
+    report = animate_video(model, source, driving, output_name, options, progress=not args.quiet)
     width, height = report.size
     if is_video:  # H.264 frames have even sides: the writer pads an odd one by a pixel
         width, height = width + width % 2, height + height % 2
+    # decided at the rename: another run may have written the same name while this one ran
+    replaced = replaced_note([output] if report.replaced else [])
+    rate = f"{report.fps:g} fps"
+    if report.variable_rate:
+        rate = f"variable frame rate kept (mean {report.fps:.3g} fps)"
     print(
         f"wrote {report.output} ({report.frames} frames, {width}x{height}, "
-        f"{report.fps:g} fps{', audio kept' if report.has_audio else ''}) in "
+        f"{rate}{', audio kept' if report.has_audio else ''}) in "
         f"{report.seconds:.1f} s ({report.frames_per_second:.1f} frames/s){replaced}"
     )
     if report.lost_frames:

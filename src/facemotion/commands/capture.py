@@ -131,14 +131,17 @@ def run(args: argparse.Namespace) -> int:
 
 def run_one(args: argparse.Namespace, options: CaptureOptions, video: Path) -> int:
     from facemotion.batch.capture_job import output_paths
-    from facemotion.io.atomic import check_writable_dir
+    from facemotion.io.atomic import check_name_length, check_writable_dir
     from facemotion.io.guard import refuse_overwriting_inputs, replaced_note
     from facemotion.pipeline.capture import capture
 
     if not video.is_file():
         raise InputError(f"{video} does not exist or is not a file")
+    # before any look at the outputs: the OS refuses to even stat a name that long
+    check_name_length(args.outdir / "x", "give a shorter --outdir")
     # Checked before the slow part, so a wrong -o fails in a second, not after the capture.
     check_writable_dir(args.outdir)
+    # names cut to fit when too long, as `Capture.save` cuts them
     outputs = output_paths(video, args.outdir, options.formats, options.onto)
     inputs = [video, *([args.neutral_image] if args.neutral_image else [])]
     if options.onto is not None:

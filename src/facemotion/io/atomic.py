@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import secrets
 import shutil
@@ -82,17 +83,43 @@ def name_limit(directory: Path) -> int:
         return DEFAULT_NAME_MAX
 
 
-def check_name_length(path: Path) -> None:
-    """Raise OutputError when the last component of `path` is longer than its file system
-    allows (a name that cannot be created, whatever is written into it)."""
-    size = len(os.fsencode(path.name))
+def check_name_length(path: Path, remedy: str = "give a shorter output name") -> None:
+    """Raise OutputError when a component of `path` (the file's name or a folder's) is longer
+    than its file system allows: such a name cannot be created, nor even looked up. remedy:
+    what the message ends with (an output named after an input: rename the input)."""
+    path = Path(path)
     limit = name_limit(path.parent if str(path.parent) else Path("."))
-    if size > limit:
-        shown = path.name if len(path.name) <= 40 else f"{path.name[:24]}...{path.name[-12:]}"
-        raise OutputError(
-            f"output name {shown} is {size} bytes long, more than the {limit} its file system "
-            "allows; give a shorter output name"
-        )
+    for part in path.parts:
+        size = len(os.fsencode(part))
+        if size > limit:
+            shown = part if len(part) <= 40 else f"{part[:24]}...{part[-12:]}"
+            raise OutputError(
+                f"output name {shown} is {size} bytes long, more than the {limit} its file "
+                f"system allows; {remedy}"
+            )
+
+
+def fitted_stem(stem: str, suffixes: Sequence[str], directory: Path) -> str:
+    """`stem`, cut when it and the longest of `suffixes` would make a file name longer than
+    the file system of `directory` allows (outputs named after inputs, each of which fits);
+    a cut stem ends in 8 hex digits of its hash, so that two long names cut alike stay apart."""
+    limit = name_limit(directory)
+    longest = max((len(os.fsencode(suffix)) for suffix in suffixes), default=0)
+    if len(os.fsencode(stem)) + longest <= limit:
+        return stem
+    digest = hashlib.sha1(os.fsencode(stem)).hexdigest()[:8]
+    return f"{_cut(stem, max(1, limit - longest - 9))}-{digest}"
+
+
+def fitted_name(stem: str, suffix: str, directory: Path) -> str:
+    """`stem + suffix`, the stem cut to fit as `fitted_stem` cuts it."""
+    return fitted_stem(stem, [suffix], directory) + suffix
+
+
+def _cut(text: str, size: int) -> str:
+    """The longest start of `text` of at most `size` bytes, cut between whole characters (half
+    of a multi-byte UTF-8 character is no valid name)."""
+    return os.fsencode(text)[:size].decode("utf-8", errors="ignore")
 
 
 def temporary_sibling(path: Path) -> Path:
@@ -101,8 +128,7 @@ def temporary_sibling(path: Path) -> Path:
     marker = f".tmp-{secrets.token_hex(4)}{path.suffix}"
     limit = name_limit(path.parent if str(path.parent) else Path("."))
     room = max(1, limit - len(os.fsencode(marker)))
-    # cut whole characters: a multi-byte UTF-8 character split in half is no valid name
-    stem = os.fsencode(path.stem)[:room].decode("utf-8", errors="ignore") or "out"
+    stem = _cut(path.stem, room) or "out"
     return path.with_name(f"{stem}{marker}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,8 @@ class AnimationReport:
     has_audio: bool
     lost_frames: int = 0  # driving frames without a face (the landmark model held the last pose)
     crop_box: Box | None = None  # the square of the source that was animated: x0, y0, side
+    variable_rate: bool = False  # the driving video's uneven frame times were kept (fps: mean)
+    replaced: bool = False  # an existing output (another run's, maybe) was replaced
 
     @property
     def frames_per_second(self) -> float:
@@ -204,7 +207,10 @@ def animate_video(
     with VideoReader(driving) as reader:
         fps, total = reader.fps, reader.frame_count
         has_audio = reader.has_audio
-        frames = (fit_driving_frame(frame, model_size) for frame in reader)
+        # Each driving frame's time, taken back in order as its result is written (results
+        # come one for one, in order): a variable frame rate keeps its timing against the sound.
+        times: deque[float] = deque()
+        frames = _noting_times(reader.timed_frames(), model_size, times)
         results = animate_with_reference(
             model,
             source_image,
@@ -218,7 +224,7 @@ def animate_video(
         with open_video_writer(output, fps, audio_from=driving if has_audio else None) as writer:
             bar = tqdm(results, total=total, unit="frame", disable=not progress, desc="animate")
             for frame in bar:
-                writer.write(_finish(frame, background, box, size, mask))
+                writer.write(_finish(frame, background, box, size, mask), times.popleft())
                 count += 1
                 if on_frame is not None:
                     on_frame(count, total)
@@ -226,6 +232,8 @@ def animate_video(
                 raise InputError(f"driving video {driving} has no frames")
             if passes.lost_frames and passes.lost_frames == passes.seen_frames:
                 raise _no_driving_face(driving, driving_face)
+            variable_rate = writer.variable_rate
+        replaced = writer.replaced
     out_height, out_width = (
         full_source.shape[:2] if paste_back else (size or source_image.shape[0],) * 2
     )
@@ -239,6 +247,8 @@ def animate_video(
         has_audio=has_audio,
         lost_frames=passes.lost_frames,
         crop_box=box,
+        variable_rate=variable_rate,
+        replaced=replaced,
     )
 
 
@@ -327,6 +337,15 @@ def fit_driving_frame(frame: np.ndarray, model_size: int | None) -> np.ndarray:
     if model_size is None:
         return np.ascontiguousarray(as_float_image(frame), dtype=np.float32)
     return fit_frame(frame, model_size)
+
+
+def _noting_times(
+    timed: Iterable[tuple[float, np.ndarray]], model_size: int | None, times: deque[float]
+) -> Iterator[np.ndarray]:
+    """The driving frames fitted for the model; each one's time (s) appended to `times`."""
+    for time_s, frame in timed:
+        times.append(time_s)
+        yield fit_driving_frame(frame, model_size)
 
 
 def _find_best_frame(

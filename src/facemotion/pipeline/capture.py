@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from tqdm import tqdm
@@ -19,6 +19,9 @@ from facemotion.landmarks.arkit import ARKIT_NAMES
 from facemotion.pipeline.options import CaptureOptions, build
 from facemotion.solver.clip import DEFAULT_MAX_GAP_S, SolveOptions, solve
 from facemotion.solver.pose import DEFAULT_IPD_CM
+
+if TYPE_CHECKING:
+    from facemotion.landmarks.landmarker import FaceObservation
 
 FORMAT_NAMES = tuple(FORMATS)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
@@ -79,8 +82,9 @@ class Capture(CaptureTracks):
             )
         outdir = Path(outdir)
         check_writable_dir(outdir)
-        stem = stem or (self.source.stem if self.source else "capture")
         entries = [entry for name, entry in FORMATS.items() if name in formats]
+        if stem is None:
+            stem = output_stem(self.source.stem if self.source else "capture", formats, outdir)
         paths = [self._output_path(outdir / f"{stem}{entry.suffix}") for entry in entries]
         animated: list[tuple[Path, bytes]] = []
         if onto is not None:
@@ -142,11 +146,22 @@ class Capture(CaptureTracks):
         from facemotion.io.video import open_video_writer
 
         with open_video_writer(path, self.fps, audio_from=audio) as writer:
-            for frame in tqdm(
+            bar = tqdm(
                 drawn(frames), total=len(self), desc="overlay", disable=not progress, unit="frame"
-            ):
-                writer.write(frame)
+            )
+            for t, frame in enumerate(bar):
+                # the capture's frame times: a variable frame rate stays in step with the sound
+                writer.write(frame, float(self.times_s[t]))
         return path
+
+
+def output_stem(source_stem: str, formats: Sequence[str], outdir: Path) -> str:
+    """The stem of a capture's output names: the source's, cut when a name with it would be
+    longer than the file system allows (`fitted_stem`)."""
+    from facemotion.io.atomic import fitted_stem
+
+    suffixes = [entry.suffix for name, entry in FORMATS.items() if name in formats]
+    return fitted_stem(source_stem, suffixes, outdir)
 
 
 def _read_frames(path: Path) -> Iterator[np.ndarray]:
@@ -225,7 +240,10 @@ def capture(
     try:
         # The tracker smooths with the frames' times: the reader's, else counted at `fps`.
         clock = times if times is not None else (i / source_fps for i in itertools.count())
-        observed = observe_faces(_sizes(frames, sizes), static=static, face=face, times_s=clock)
+        if static:  # a photo: the face may be small in it, which windows find (landmarks/image)
+            observed = _observe_still(_sizes(frames, sizes), name, face)
+        else:
+            observed = observe_faces(_sizes(frames, sizes), face=face, times_s=clock)
         for observation in observed:
             landmarks.append(observation.landmarks)
             scores.append(observation.blendshapes)
@@ -296,6 +314,17 @@ def capture(
         seconds=time.perf_counter() - started,
         _frames=kept,
     )
+
+
+def _observe_still(
+    frames: Iterable[np.ndarray], name: str, face: int | None
+) -> Iterator[FaceObservation]:
+    """The face of a still image, searched as hard as `animate --crop auto` searches (rescaled,
+    padded, in windows); NoFaceError naming `name` when there is none."""
+    from facemotion.landmarks import detect_image_face
+
+    for frame in frames:
+        yield detect_image_face(frame, name=name, face=face)
 
 
 def _sizes(frames: Iterable[np.ndarray], sizes: list) -> Iterator[np.ndarray]:
