@@ -4,6 +4,7 @@ samples (in-process), or listed with the reason it cannot run offline here."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 import shlex
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from facemotion.assets import sample_path
 from facemotion.cli import main
@@ -22,7 +24,7 @@ from facemotion.solver.pose import euler_angles
 from facemotion.train.data import stable_fraction
 from tests.conftest import DATA
 from tests.export.character.motion import captured
-from tests.media import probe, write_video
+from tests.media import astronaut_in_a_wide_photo, probe, write_video
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -73,6 +75,21 @@ def _check_result_mp4(work: Path) -> None:
     # the portrait moves: frames differ from the first one, by more than coding noise
     motion = np.abs(frames - frames[0]).mean(axis=(1, 2, 3))
     assert motion.max() > 4.0 and (motion > 1.0).mean() > 0.5, motion
+
+
+def _check_wide_result(work: Path) -> None:
+    """The astronaut's face, 8% of a 1920x1080 photo's width, was found and animated in place."""
+    info = probe(work / "wide_result.mp4")
+    assert info["frames"] == 120 and info["size"] == (1920, 1080)
+    motion = np.zeros((1080, 1920), np.float32)  # mean change from the first frame, a pixel
+    with VideoReader(work / "wide_result.mp4") as reader:
+        frames = (frame.astype(np.float32) for frame in itertools.islice(reader, 60))
+        first = next(frames)
+        for frame in frames:
+            motion += np.abs(frame - first).mean(axis=2) / 59
+    left = (1920 - 800) // 3  # where tests.media puts the astronaut
+    face = motion[250:550, left + 150 : left + 450].mean()
+    assert face > 2.0 and motion[:, 1500:].mean() < 0.5, (face, motion[:, 1500:].mean())
 
 
 # Carphone's mouth: nearly shut at frame 0 (inner lips ~0.16 eye distances apart), wide open
@@ -242,6 +259,9 @@ def _check_character(work: Path) -> None:
 CHECKS = {
     "facemotion animate portrait.jpg talking.mp4 -o result.mp4": _check_result_mp4,
     "facemotion animate portrait.jpg talking.mp4 -o frames/": _check_frames,
+    "facemotion animate wide.jpg talking.mp4 --crop auto --paste-back -o wide_result.mp4": (
+        _check_wide_result
+    ),
     "facemotion capture talk.mp4 -o out/": _check_all_six,
     "facemotion capture talk.mp4 -o out/ --formats csv,glb --neutral-frame 12": _check_csv_glb,
     "facemotion capture group.mp4 -o out/ --face 1 --smooth 1.0,0.5": _check_second_face,
@@ -271,6 +291,7 @@ def samples(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("readme")
     carphone = sample_path("carphone.mp4")
     shutil.copy(sample_path("grace_hopper.jpg"), root / "portrait.jpg")
+    Image.fromarray(astronaut_in_a_wide_photo(1920, 1080)[0]).save(root / "wide.jpg")
     shutil.copy(carphone, root / "talking.mp4")
     shutil.copy(carphone, root / "talk.mp4")
     with VideoReader(carphone) as reader:
