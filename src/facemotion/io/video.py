@@ -158,10 +158,9 @@ class VideoReader:
     def timed_frames(self) -> Iterator[tuple[float, np.ndarray]]:
         """(seconds from the first frame, (H, W, 3) uint8 upright frame) in display order; the
         times are the frames' own (a variable frame rate keeps its timing)."""
-        orientation = self.orientation
-        assert self._first is not None  # orientation decoded it
-        frames = itertools.chain((self._first,), self._decoded)
-        self._first = None
+        orientation = self.orientation  # decodes the first frame, kept in _first
+        first, self._first = self._first, None
+        frames = self._decoded if first is None else itertools.chain((first,), self._decoded)
         start = None
         for index, frame in enumerate(frames):
             time = frame.time
