@@ -45,6 +45,10 @@ def add_capture_tab(jobs: Jobs, videos: Galleries, concurrency: int) -> None:
                 elem_id="capture-3d",
             )
     character_view = gr.HTML("", elem_id="capture-character-view")
+    # The character travels in session state, so the /capture endpoint keeps its signature
+    # (a video in, five outputs back): API clients need not know of it.
+    chosen_character = gr.State(None)
+    character_page = gr.State("")
     plots = gr.Image(
         label="Head pose and blendshapes over time", type="filepath", interactive=False
     )
@@ -75,12 +79,13 @@ def add_capture_tab(jobs: Jobs, videos: Galleries, concurrency: int) -> None:
             view,
         )
 
+    character.change(lambda path: path, character, chosen_character, api_visibility="private")
     run.click(
         on_capture,
-        [video, character],
-        [overlay, plots, model3d, files, summary, character_view],
+        [video, chosen_character],
+        [overlay, plots, model3d, files, summary, character_page],
         api_name="capture",
         show_progress_on=[summary],
         concurrency_limit=concurrency,
         concurrency_id="jobs",
-    )
+    ).then(lambda page: page, character_page, character_view, api_visibility="private")

@@ -235,11 +235,13 @@ def add_live_tab(
         sessions.reset(session_id(request) or "default")
         return "recalibrating: the next frame with a face is the new reference"
 
+    chosen_character = gr.State(None)  # session state: /live_frame keeps its two inputs
     character.change(on_character, character, character_view, api_visibility="private")
+    character.change(lambda path: path, character, chosen_character, api_visibility="private")
     pose.change(None, pose, None, js=POST_POSE_JS % "#live-character-view")
     webcam.stream(
         on_frame,
-        [webcam, portrait, character],
+        [webcam, portrait, chosen_character],
         [animated, bars, status, pose],
         stream_every=STREAM_EVERY_S,
         time_limit=None,
