@@ -15,6 +15,7 @@ from pathlib import Path
 
 import av
 import pytest
+from PIL import Image
 
 from facemotion.io.signals import Stopped
 from tests.bad_input.harness import assert_refused, one_line, run_main
@@ -129,6 +130,35 @@ def test_api_refusals(small_limits_app, media, tmp_path):
             _animate(small_limits_app, source, driving)
         message = str(refused.value)
         assert "\n" not in message and "upstream" not in message, name
+
+
+@pytest.mark.slow
+def test_live_frame_api(small_limits_app, media):
+    """/live_frame through gradio_client: a valid call works (the streaming event it was
+    failed client-side with KeyError 'process_streaming'), a text file as the frame is one
+    facemotion line (was Gradio's generic 'upstream' error), and the API description holds
+    no internet URL (it showed one as the default portrait)."""
+    import json
+
+    from gradio_client import Client, handle_file
+    from gradio_client.exceptions import AppError
+
+    client = Client(small_limits_app, verbose=False)
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert "https://" not in json.dumps(endpoints["/live_frame"])
+    image, weights, status = client.predict(
+        handle_file(str(media / "grace.jpg")), api_name="/live_frame"
+    )
+    assert image is None and len(weights) == 52 and "face tracked" in status
+    assert all(0.0 <= value <= 1.0 for value in weights.values())
+    portrait = handle_file(str(media / "grace.jpg"))  # within the app's 0.1 MB limit
+    image, _, _ = client.predict(
+        handle_file(str(media / "grace.jpg")), portrait, api_name="/live_frame"
+    )
+    assert Image.open(image).format == "JPEG"
+    with pytest.raises(AppError, match=r"^text\.txt is not an image") as refused:
+        client.predict(handle_file(str(media / "text.txt")), api_name="/live_frame")
+    assert "\n" not in str(refused.value) and "upstream" not in str(refused.value)
 
 
 class _FakeBlocks:

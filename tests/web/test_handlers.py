@@ -8,6 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from facemotion.assets import sample_path
 from facemotion.commands.wording import error_text as cli_error_text
 from facemotion.errors import (
     DownloadError,
@@ -222,3 +223,18 @@ def test_the_landmark_model_is_loaded_with_the_chosen_expression(tmp_path):
     assert loaded == [ModelOptions("landmarks"), ModelOptions("landmarks", expression="relative")]
     with pytest.raises(InputError, match="expression must be one of retarget, relative"):
         jobs.animate_options("landmarks", expression="wide")
+
+
+def test_capture_takes_a_still_image_as_the_cli_does(jobs):
+    """It was refused as a video ('give a video file'); `facemotion capture` takes stills."""
+    files = jobs.capture("s1", sample_path("astronaut.png"))
+    assert files.overlay.name == "capture_overlay.png" and files.overlay.is_file()
+    assert sorted(path.suffix for path in files.downloads) == [".bvh", ".csv", ".glb", ".json"]
+    assert files.summary.startswith("1 frame")
+
+
+def test_capture_refuses_a_text_file_named_like_an_image(jobs, tmp_path):
+    fake = tmp_path / "face.png"
+    fake.write_text("not an image\n")
+    with pytest.raises(InputError, match="face.png"):
+        jobs.capture("s1", fake)

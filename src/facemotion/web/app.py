@@ -14,6 +14,7 @@ import atexit  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import gradio as gr  # noqa: E402
 
@@ -71,7 +72,7 @@ def build_app(options: ServeOptions, *, load_model: ModelLoader = pipeline_loade
             with gr.Tab("Capture", id="capture"):
                 add_capture_tab(jobs, videos, options.concurrency)
             with gr.Tab("Live", id="live"):
-                add_live(options)
+                add_live(options, store.root / "live")
         refresh, refresh_inputs, refresh_outputs = animate["refresh"]
         blocks.load(refresh, refresh_inputs, refresh_outputs, api_visibility="private")
 
@@ -82,11 +83,11 @@ def build_app(options: ServeOptions, *, load_model: ModelLoader = pipeline_loade
     return WebApp(blocks, jobs, store, allowed, options)
 
 
-def add_live(options: ServeOptions) -> None:
-    """The Live tab (facemotion.web.live_tab)."""
+def add_live(options: ServeOptions, folder: Path) -> None:
+    """The Live tab (facemotion.web.live_tab); `folder`: where its API writes frames."""
     from facemotion.web.live_tab import add_live_tab
 
-    add_live_tab(options)
+    add_live_tab(options, folder=folder)
 
 
 def launch(app: WebApp, *, block: bool = True) -> None:

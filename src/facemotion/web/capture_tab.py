@@ -70,9 +70,12 @@ def add_capture_tab(jobs: Jobs, videos: Galleries, concurrency: int) -> None:
         view = ""
         if result.character is not None:
             view = viewer_html(result.character, result.character_animation)
+        # a still image's overlay is a picture: shown where the plots go (a one-frame video
+        # would play nothing)
+        still = result.overlay.suffix == ".png"
         return (
-            str(result.overlay),
-            str(result.plots),
+            None if still else str(result.overlay),
+            str(result.overlay if still else result.plots),
             str(result.glb),
             [str(p) for p in result.downloads],
             result.summary,

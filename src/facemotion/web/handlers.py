@@ -267,10 +267,16 @@ class Jobs:
     ) -> CaptureFiles:
         """Capture the face in `video`; overlay, plots and CSV/JSON/BVH/glb in a new folder,
         and with a `character` (.glb, .gltf, .vrm) that character animated (docs/characters.md)."""
-        from facemotion.pipeline.capture import capture
+        from facemotion.pipeline.capture import IMAGE_SUFFIXES, capture
         from facemotion.pipeline.retarget import check_character
 
-        video_path, _ = self.check_video(video, "capture video")
+        video_path = self.check_file(video, "capture video")
+        if video_path.suffix.lower() in IMAGE_SUFFIXES:  # a still, as `facemotion capture` takes
+            from facemotion.io.images import load_image
+
+            load_image(video_path)  # one line for a file that is not an image
+        else:
+            video_path, _ = self.check_video(video, "capture video")
         character_path = None
         if character:
             character_path = check_character(self.check_file(character, "character"))
@@ -280,6 +286,8 @@ class Jobs:
         written = {path.name: path for path in paths}
 
         def output(name: str) -> Path:
+            if name == "overlay" and "capture_overlay.png" in written:  # a still's overlay
+                return written["capture_overlay.png"]
             return written[f"capture{FORMATS[name].suffix}"]
 
         downloads = [output(name) for name in ("csv", "json", "bvh", "glb")]

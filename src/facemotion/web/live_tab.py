@@ -4,6 +4,8 @@ user's character, its pose too (web/character.py), which the page's viewer appli
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -13,8 +15,10 @@ from pathlib import Path
 import cv2
 import gradio as gr
 import numpy as np
+from gradio.data_classes import FileData
 
 from facemotion.assets import sample_path, samples
+from facemotion.errors import InputError
 from facemotion.landmarks.arkit import ARKIT_NAMES
 from facemotion.solver.streaming import FrameSolution, StreamingSolver
 from facemotion.web.character import POST_POSE_JS, LivePoses, viewer_html
@@ -155,10 +159,15 @@ def _sample_portraits() -> list[str]:
 
 
 def add_live_tab(
-    options: ServeOptions, *, load_model: Callable[[str], object] | None = None
+    options: ServeOptions,
+    *,
+    load_model: Callable[[str], object] | None = None,
+    folder: Path | None = None,
 ) -> None:
     """Create the tab's components in the current Blocks. load_model(name): the animation
-    model (default `facemotion.pipeline.load.load_model`), replaceable for tests."""
+    model (default `facemotion.pipeline.load.load_model`), replaceable for tests. folder:
+    where the /live_frame endpoint writes each session's latest animated frame (one file a
+    session, replaced each frame; default: a new temporary folder)."""
     if load_model is None:
         from facemotion.pipeline.load import load_model as pipeline_load_model
 
@@ -247,6 +256,50 @@ def add_live_tab(
         time_limit=None,
         concurrency_limit=MAX_SESSIONS,
         show_progress="hidden",
-        api_name="live_frame",
+        api_name="live_stream",
+        api_visibility="private",
     )
     recalibrate.click(on_recalibrate, None, status, api_visibility="private")
+    add_live_frame_api(sessions, folder or Path(tempfile.mkdtemp(prefix="facemotion-live-")))
+
+
+def add_live_frame_api(sessions: LiveSessions, folder: Path) -> None:
+    """The /live_frame endpoint for API clients (gradio_client, HTTP): one frame a call. The
+    webcam stream above is private: gradio_client cannot call a streaming event (it fails
+    with KeyError 'process_streaming'), and its components' preprocessing would turn a file
+    that is no image into Gradio's generic error rather than facemotion's one line."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def live_frame(
+        frame: FileData, portrait: FileData | None = None, request: gr.Request = None
+    ) -> tuple[FileData | None, dict[str, float], str]:
+        """One webcam frame (an image file) -> the animated portrait (a JPEG; None without a
+        portrait), the 52 ARKit blendshapes by name, and a status line. portrait: the image
+        to animate (none by default: blendshapes only). Frames of one client session are
+        tracked together, the first with a face being the neutral reference."""
+        from facemotion.io.images import load_image, save_image
+
+        with user_errors():
+            image = load_image(_upload_path(frame, "frame"))
+            portrait_path = str(_upload_path(portrait, "portrait")) if portrait else None
+            key = session_id(request) or "api"
+            animated, solution, text = sessions.process(key, image, portrait_path)
+            written = None
+            if animated is not None:
+                digest = hashlib.sha1(key.encode()).hexdigest()[:16]
+                path = folder / f"live-{digest}.jpg"
+                save_image(animated, path)
+                written = FileData(path=str(path))
+        weights = {name: round(float(value), 5) for name, value in
+                   zip(ARKIT_NAMES, solution.blendshapes, strict=True)}  # fmt: skip
+        return written, weights, text
+
+    gr.api(live_frame, api_name="live_frame", concurrency_limit=MAX_SESSIONS)
+
+
+def _upload_path(upload: FileData | dict, what: str) -> Path:
+    """The server path of an uploaded file, as Gradio hands it to a gr.api function."""
+    path = upload.get("path") if isinstance(upload, dict) else getattr(upload, "path", None)
+    if not path:
+        raise InputError(f"no {what} file given; send an image file")
+    return Path(path)
