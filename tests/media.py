@@ -117,3 +117,26 @@ def astronaut_in_a_wide_photo(width: int, height: int, side: int = 800) -> tuple
     left, top = (width - side) // 3, (height - side) // 2
     image[top : top + side, left : left + side] = np.asarray(astronaut)
     return image, left
+
+
+def person_in_stripes(width: int = 640) -> tuple[np.ndarray, np.ndarray]:
+    """(384, width, 3) uint8: the astronaut (the bundled sample at 384 px), cut out with the
+    bundled segmenter, standing at the left of a striped scene; and (384, width) bool: where
+    she is, grown by 30 px (a band her head may move in)."""
+    import cv2
+
+    from facemotion.assets import sample_path
+    from facemotion.io.images import load_image
+    from facemotion.landmarks.segmentation import segment_person
+
+    astronaut = cv2.resize(load_image(sample_path("astronaut.png")), (384, 384))
+    opacity = segment_person(astronaut)[..., None]
+    y, x = np.mgrid[0:384, 0:width].astype(np.float32)
+    wave = 0.5 + 0.4 * np.sin((x + 0.5 * y) * 0.5)
+    scene = np.stack([wave, 0.6 - 0.4 * wave, 0.4 + 0.2 * np.sin(y * 0.2)], axis=2) * 255
+    photo = scene.copy()
+    photo[:, :384] = opacity * astronaut + (1 - opacity) * scene[:, :384]
+    person = np.zeros((384, width), np.uint8)
+    person[:, :384] = opacity[..., 0] > 0.02
+    near = cv2.dilate(person, np.ones((61, 61), np.uint8)) > 0
+    return np.round(photo).astype(np.uint8), near

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from facemotion.live.portrait import LivePortrait, Preview
 from tests.fakes import FaceFreeModel
@@ -66,3 +67,39 @@ def test_the_live_loops_observation_reaches_the_landmark_model_with_its_scores()
     assert not found and tracker.blendshapes() is None
     tracker.close()
     assert not model.options.overlap  # one camera frame at a time
+
+
+def _live_scene_change(scene: str) -> float:
+    """The largest mean change (grey levels) of the live portrait's scene around the
+    astronaut, frame to source, over carphone's first frames as the camera."""
+    import cv2
+
+    from facemotion.assets import sample_path
+    from facemotion.io.video import VideoReader
+    from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
+    from tests.media import person_in_stripes
+
+    photo, near = person_in_stripes(width=384)
+    with VideoReader(sample_path("carphone.mp4")) as reader:
+        camera = [frame for _, frame in zip(range(30), reader, strict=False)][::3]
+    portrait = LivePortrait(LandmarkModel(LandmarkOptions(scene=scene)), photo)
+    try:
+        outputs = [portrait(frame).astype(np.float32) for frame in camera]
+    finally:
+        portrait.close()
+    size = portrait.size
+    scene_mask = cv2.resize((~near).astype(np.uint8), (size, size)) > 0
+    source = np.round(portrait.source * 255.0)
+    if scene_mask.mean() < 0.2:
+        pytest.fail("too little scene left to measure")
+    return max(float(np.abs(output - source)[scene_mask].mean()) for output in outputs)
+
+
+@pytest.mark.slow
+def test_the_live_portraits_scene_stays_still():
+    assert _live_scene_change("still") < 0.5
+
+
+@pytest.mark.slow
+def test_the_live_portraits_scene_follows_the_camera_with_follow():
+    assert _live_scene_change("follow") > 0.5

@@ -12,27 +12,10 @@ import pytest
 from facemotion.assets import sample_path
 from facemotion.io.images import load_image
 from facemotion.io.video import VideoReader
-from facemotion.landmarks.segmentation import segment_person
 from facemotion.pipeline.animate import animate_video
-from tests.media import write_video
+from tests.media import person_in_stripes, write_video
 
 pytestmark = pytest.mark.slow
-
-
-def _photo() -> tuple[np.ndarray, np.ndarray]:
-    """(384, 640, 3) uint8: the astronaut, cut out, standing at the left of a wide striped
-    scene; and (384, 640) bool: where she is, grown by a band her head may move in."""
-    astronaut = cv2.resize(load_image(sample_path("astronaut.png")), (384, 384))
-    opacity = segment_person(astronaut)[..., None]
-    y, x = np.mgrid[0:384, 0:640].astype(np.float32)
-    wave = 0.5 + 0.4 * np.sin((x + 0.5 * y) * 0.5)
-    scene = np.stack([wave, 0.6 - 0.4 * wave, 0.4 + 0.2 * np.sin(y * 0.2)], axis=2) * 255
-    photo = scene.copy()
-    photo[:, :384] = opacity * astronaut + (1 - opacity) * scene[:, :384]
-    person = np.zeros((384, 640), np.uint8)
-    person[:, :384] = opacity[..., 0] > 0.02
-    near = cv2.dilate(person, np.ones((61, 61), np.uint8)) > 0
-    return np.round(photo).astype(np.uint8), near
 
 
 def _pasted_frames(tmp_path, scene: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -41,7 +24,7 @@ def _pasted_frames(tmp_path, scene: str) -> tuple[np.ndarray, np.ndarray, np.nda
     with VideoReader(sample_path("carphone.mp4")) as reader:
         frames = np.stack([frame for _, frame in zip(range(40), reader, strict=False)][::5])
     driving = write_video(tmp_path / "drive.mp4", frames, Fraction(25), audio=False)
-    photo, near = _photo()
+    photo, near = person_in_stripes()
     model = LandmarkModel(LandmarkOptions(scene=scene))
     out = tmp_path / f"frames_{scene}"
     out.mkdir()
