@@ -116,6 +116,8 @@ def test_the_flags_defaults_are_the_options_defaults(inputs):
         (ModelOptions, {"name": "landmarks", "device": "cuda"}, ModelError, "runs on the CPU"),
         (ModelOptions, {"name": "landmarks", "backend": "onnxruntime"}, ModelError, "FOMM"),
         (ModelOptions, {"name": "vox", "expression": "relative"}, ModelError, "landmarks model"),
+        (ModelOptions, {"scene": "static"}, InputError, "scene must be one of still, follow"),
+        (ModelOptions, {"name": "vox", "scene": "follow"}, ModelError, "landmarks model"),
         (AnimateOptions, {"crop": "left"}, InputError, "unknown crop"),
         (AnimateOptions, {"size": 8}, InputError, "between 16 and 4096"),
         (AnimateOptions, {"best_frame": -1}, InputError, "0 or more"),
@@ -140,3 +142,14 @@ def test_keywords_are_the_dataclass_fields():
     # every field has a default, so every front end can leave any choice out
     for kind in (AnimateOptions, ModelOptions, CaptureOptions, PrepareOptions):
         assert kind() == build(kind, **{f.name: getattr(kind(), f.name) for f in fields(kind)})
+
+
+def test_the_scene_flag_reaches_the_landmark_model(inputs):
+    from facemotion.pipeline.load import load_model
+
+    source, driving = inputs
+    argv = ["animate", str(source), str(driving), "--scene", "follow"]
+    options = animate_command.options_from(build_parser().parse_args(argv))
+    assert options.model == ModelOptions(scene="follow")
+    assert load_model(options.model).options.scene == "follow"
+    assert load_model("landmarks").options.scene == "still"

@@ -121,6 +121,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "driver's, whatever the source photo or the driver's first frame shows; relative moves "
         "them by the driver's displacement from its first frame",
     )
+    motion.add_argument(
+        "--scene",
+        choices=("still", "follow"),
+        default="still",
+        help="landmark model: still (default) moves the person and keeps the photo's scene "
+        "behind as it is; follow moves the surroundings with the driving video's motion",
+    )
     reference = motion.add_mutually_exclusive_group()
     reference.add_argument(
         "--best-frame", type=int, default=0, metavar="N", help="driving frame N is the reference"

@@ -38,7 +38,7 @@ from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthFill, MouthOptions, fill_strength
 from facemotion.motion.retarget import Retargeter, RetargetOptions
-from facemotion.motion.scene import PersonLayers, SceneOptions
+from facemotion.motion.scene import SCENE_MODES, PersonLayers, SceneOptions
 from facemotion.motion.similarity import Similarity, fit_similarity
 from facemotion.motion.targets import (
     absolute_targets,
@@ -76,7 +76,6 @@ TrackedFrame = tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray | None
 
 
 _STABLE = np.array(STABLE_POINTS)
-SCENE_MODES = ("still", "follow")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from facemotion.motion.flow import face_weight
 from facemotion.motion.mesh import face_topology
 from facemotion.motion.similarity import Similarity
 
+SCENE_MODES = ("still", "follow")  # the person over the still scene; the flow's surroundings
 _SUBPIXEL_BITS = 4
 _BLUR_SAMPLES_PER_SIGMA = 4  # the coarsest grid a wide blur is done on, in samples per sigma
 

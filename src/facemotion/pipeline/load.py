@@ -72,8 +72,9 @@ def load_model(
     configuration is `config` or, if not given, the shipped one its shapes fit.
 
     The choice is a `ModelOptions` (pipeline/options.py), given whole or as its fields:
-    options are `batch`, `precision`, `backend` (FOMM's, see models/fomm.py) and `expression`
-    (the landmark model's); a setting the chosen kind of model has no use for is refused.
+    options are `batch`, `precision`, `backend` (FOMM's, see models/fomm.py), `expression` and
+    `scene` (the landmark model's); a setting the chosen kind of model has no use for is
+    refused.
     face: which face of the driving video the landmark model
     follows (0, 1, ... from the left; None: the largest); FOMM models ignore it.
     """
@@ -124,7 +125,7 @@ def _landmark_model(entry: ReleasedModel, loading: _Loading) -> AnimationModel:
             f"config applies to FOMM checkpoints; the {entry.name} model has none",
             Remedy("model", "vox"),
         )
-    options = LandmarkOptions(expression=loading.choice.expression)
+    options = LandmarkOptions(expression=loading.choice.expression, scene=loading.choice.scene)
     return LandmarkModel(options, face=loading.face)
 
 

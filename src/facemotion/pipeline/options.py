@@ -22,6 +22,7 @@ from facemotion.export.registry import FORMATS
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
 from facemotion.models.registry import DEFAULT_MODEL, FOMM, MODELS
 from facemotion.motion.expression import EXPRESSION_MODES
+from facemotion.motion.scene import SCENE_MODES
 from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
 
 if TYPE_CHECKING:
@@ -47,7 +48,10 @@ class ModelOptions:
     `*-cpk.pth.tar` checkpoint. config: a FOMM checkpoint's configuration (a shipped name or a
     yaml path; default: the shipped one its shapes fit). device: 'cpu' or 'cuda' (FOMM).
     batch / precision / backend: FOMM's speed settings (docs/speed.md). expression: how the
-    landmark model moves the mouth and eyes, 'retarget' or 'relative'.
+    landmark model moves the mouth and eyes, 'retarget' or 'relative'. scene: what the
+    landmark model does with the photo around the person, 'still' (it stays as it is; the
+    person moves over it, docs/scene.md) or 'follow' (it moves with the driving video's
+    optical flow, as before).
     """
 
     name: str = DEFAULT_MODEL
@@ -57,6 +61,7 @@ class ModelOptions:
     precision: str = "fp32"
     backend: str = "torch"
     expression: str = "retarget"
+    scene: str = "still"
 
     def __post_init__(self) -> None:
         _at_least("batch", self.batch, 1)
@@ -64,6 +69,7 @@ class ModelOptions:
             ("precision", self.precision, PRECISIONS),
             ("backend", self.backend, BACKENDS),
             ("expression", self.expression, EXPRESSION_MODES),
+            ("scene", self.scene, SCENE_MODES),
         ):
             if value not in choices:
                 raise InputError(
@@ -88,6 +94,12 @@ class ModelOptions:
                 raise ModelError(
                     f"expression applies to the {DEFAULT_MODEL} model; FOMM models move the "
                     "whole face with their keypoints",
+                    Remedy("model", DEFAULT_MODEL),
+                )
+            if self.scene != defaults["scene"]:
+                raise ModelError(
+                    f"scene applies to the {DEFAULT_MODEL} model; FOMM models move the whole "
+                    "picture with their keypoints",
                     Remedy("model", DEFAULT_MODEL),
                 )
             return
