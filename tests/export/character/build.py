@@ -3,8 +3,6 @@ rotations, a sparse morph target and a normalised-byte attribute; ARKit-named an
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 from scipy.spatial.transform import Rotation
 
@@ -243,5 +241,15 @@ def as_gltf_files(character: GltfDocument, folder, stem: str = "hero"):
     return path
 
 
-def data_uri(raw: bytes) -> str:
-    return "data:application/octet-stream;base64," + base64.b64encode(raw).decode()
+def with_image_file(character: GltfDocument, folder) -> GltfDocument:
+    """`character` with a base-colour texture whose PNG is a file in `folder` (skin.png)."""
+    from PIL import Image
+
+    Image.new("RGB", (4, 4), (200, 120, 90)).save(folder / "skin.png")
+    document = character.document
+    document["images"] = [{"uri": "skin.png"}]
+    document["textures"] = [{"source": 0}]
+    document["materials"] = [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}]
+    for mesh in document["meshes"]:
+        mesh["primitives"][0]["material"] = 0
+    return character

@@ -25,6 +25,7 @@ from tests.export.character.build import (
     as_gltf_files,
     beard_name,
     vrm1_character,
+    with_image_file,
 )
 from tests.export.character.motion import FRAMES, captured, read_animation, scene_rotation
 
@@ -227,3 +228,15 @@ def test_binds_and_default_weights_that_point_nowhere_are_ignored():
     tongue = captured().blendshapes[:, INDEX["tongueOut"]]
     np.testing.assert_allclose(weights[:, 7], tongue, atol=1e-6)
     assert INDEX["mouthPucker"] not in result.used
+
+
+def test_a_gltf_image_file_moves_into_the_glb(tmp_path):
+    character = with_image_file(arkit_character(), tmp_path)
+    read = read_gltf(as_gltf_files(character, tmp_path))
+    image = read.document["images"][0]
+    assert "uri" not in image and image["mimeType"] == "image/png"
+    view = read.document["bufferViews"][image["bufferView"]]
+    start, end = view["byteOffset"], view["byteOffset"] + view["byteLength"]
+    assert bytes(read.binary[start:end]) == (tmp_path / "skin.png").read_bytes()
+    after = parse_glb(animate(read).glb)
+    assert after.document["images"] == read.document["images"]

@@ -18,7 +18,12 @@ from scipy.spatial.transform import Rotation
 from facemotion.export.character import animate_character
 from facemotion.io.gltf_file import read_gltf
 from tests.conftest import DATA
-from tests.export.character.build import arkit_character, as_gltf_files, vrm1_character
+from tests.export.character.build import (
+    arkit_character,
+    as_gltf_files,
+    vrm1_character,
+    with_image_file,
+)
 from tests.export.character.motion import captured
 from tests.export.test_consumers import require, validate_glb
 
@@ -37,7 +42,8 @@ def outputs(tmp_path_factory):
     characters = {name: read_gltf(DATA / "characters" / name) for name in SHIPPED}
     characters["arkit.glb"] = arkit_character()
     characters["vrm1.vrm"] = vrm1_character()
-    characters["arkit.gltf"] = read_gltf(as_gltf_files(arkit_character(), folder))
+    textured = with_image_file(arkit_character(), folder)
+    characters["arkit.gltf"] = read_gltf(as_gltf_files(textured, folder))
     paths = {}
     for name, character in characters.items():
         result = animate(character)
