@@ -51,12 +51,13 @@ def chromium(driver):
 
 
 def viewer_frame(page):
-    """The viewer's iframe once its page has loaded."""
-    deadline = time.monotonic() + 30
+    """The viewer's iframe once its page has loaded (generous: a loaded machine serves the
+    viewer's 2.5 MB of modules slowly)."""
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         frame = next((f for f in page.frames if "character.html" in f.url), None)
         if frame is not None:
-            frame.wait_for_function("window.viewer !== undefined", timeout=30_000)
+            frame.wait_for_function("window.viewer !== undefined", timeout=120_000)
             return frame
         time.sleep(0.2)
     raise AssertionError("the character viewer did not load")
@@ -106,9 +107,10 @@ def test_live_tab_moves_the_character_with_the_face(driver, served_app, tmp_path
             page.wait_for_selector("#live-character-view iframe", timeout=60_000)
             frame = viewer_frame(page)
             rest = frame.evaluate("async () => (await window.viewer.ready).applyPose({}).head")
+            assert rest is not None
             page.locator("#live-webcam div[title='grant webcam access'] button").click()
             page.locator("#live-webcam button[aria-label='capture photo']").click()
-            frame.wait_for_function("(window.posesReceived ?? 0) > 5", timeout=60_000)
+            frame.wait_for_function("(window.posesReceived ?? 0) > 5", timeout=120_000)
             time.sleep(1)
             shown = frame.evaluate("async () => (await window.viewer.ready).applyPose({})")
             page.screenshot(path=ARTIFACTS / "live-character.png", full_page=True)
