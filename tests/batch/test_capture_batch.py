@@ -132,8 +132,12 @@ def test_a_killed_batch_resumes(tmp_path):
 
 
 @pytest.mark.slow
-def test_sigterm_to_the_process_group_leaves_only_whole_outputs(tmp_path):
-    """As a service manager stops a job: every process of the batch gets SIGTERM."""
+@pytest.mark.parametrize(
+    ("number", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["sigterm", "ctrl-c"]
+)
+def test_a_stop_to_the_process_group_leaves_only_whole_outputs(tmp_path, number, code):
+    """As a service manager stops a job (SIGTERM), or Ctrl-C in a terminal (SIGINT): every
+    process of the batch, the workers too, gets the signal."""
     clips = tmp_path / "clips"
     write_face_clips(clips, 4, frames=40)
     out = tmp_path / "out"
@@ -143,9 +147,9 @@ def test_sigterm_to_the_process_group_leaves_only_whole_outputs(tmp_path):
     deadline = time.monotonic() + 120
     while not list(out.glob("*.tmp-*")) and time.monotonic() < deadline:
         time.sleep(0.02)  # until a worker is writing
-    os.killpg(child.pid, signal.SIGTERM)
+    os.killpg(child.pid, number)
     _, stderr = child.communicate(timeout=120)
-    assert child.returncode == 143 and stderr.count("\n") == 1, stderr
+    assert child.returncode == code and stderr.count("\n") == 1, stderr
     assert "no partial output was left behind" in stderr
     names = sorted(path.name for path in out.iterdir())
     assert not [name for name in names if ".tmp-" in name], names
@@ -166,3 +170,13 @@ def test_ray_writes_the_same_files(serial_run, mixed_clips, ray_cluster, tmp_pat
     summary = done.stdout.strip().splitlines()[-1]
     assert summary.startswith("5 files: 3 done, 0 already done, 2 failed; 18 frames in ")
     assert f"Ray at {ray_cluster}" in summary
+    # A rerun on Ray resumes: the finished files are skipped, untouched; a deleted one is
+    # made again, the same bytes.
+    stamps = {path.name: path.stat().st_mtime_ns for path in tmp_path.glob("clip[02].*")}
+    for path in tmp_path.glob("clip1.*"):
+        path.unlink()
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 1, again.stderr
+    assert again.stdout.strip().splitlines()[-1].startswith("5 files: 1 done, 2 already done, ")
+    assert {path.name: path.stat().st_mtime_ns for path in tmp_path.glob("clip[02].*")} == stamps
+    assert outputs(tmp_path) == outputs(serial_run[0])

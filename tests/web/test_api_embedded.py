@@ -11,7 +11,7 @@ import pytest
 
 from facemotion.assets import sample_path
 from facemotion.io.video import VideoReader
-from tests.media import probe, write_video
+from tests.media import moving_frames, probe, write_video
 
 pytestmark = pytest.mark.slow
 
@@ -55,3 +55,28 @@ def test_animate_endpoint_runs_the_embedded_model(real_app, tmp_path):
         animated = np.stack(list(reader)).astype(np.float32)
     motion = np.abs(animated[1:] - animated[0]).mean(axis=(1, 2, 3))
     assert motion.max() > 1.0  # the portrait moved
+
+
+def test_a_driving_clip_without_a_face_is_one_message(real_app, tmp_path):
+    """The embedded model on a clip where no frame shows a face: the API answers with the
+    CLI's reason, naming the clip as the user uploaded it, and no video."""
+    from gradio_client import Client, handle_file
+    from gradio_client.exceptions import AppError
+
+    driving = write_video(tmp_path / "empty_room.mp4", moving_frames(8, 96, 96), Fraction(25))
+    client = Client(real_app, verbose=False)
+    with pytest.raises(AppError) as refused:
+        client.predict(
+            handle_file(str(sample_path("grace_hopper.jpg"))),
+            handle_file(str(driving)),
+            "landmarks",
+            True,
+            True,
+            False,
+            "auto",
+            False,
+            api_name="/animate",
+        )
+    message = str(refused.value)
+    assert "no face found in any frame of the driving video empty_room.mp4" in message, message
+    assert "\n" not in message and "Traceback" not in message
