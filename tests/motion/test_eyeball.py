@@ -130,3 +130,31 @@ def test_the_drawn_iris_sits_at_the_gaze_and_the_sclera_is_lighter_than_the_skin
     # The pupil is round: as wide as tall.
     assert xs.std() == pytest.approx(ys.std(), rel=0.1)
     assert lightness[50, 60 - int(2.5 * gaze)] > skin[0] + 10
+
+
+def test_drawn_eye_and_drawn_mouth_together_on_a_turning_head():
+    """A source with a shut right eye and closed lips; the driver opens its mouth and eyes
+    while its head rolls 15 degrees and turns 10: the output shows a drawn eye (sclera and
+    iris) inside the turned eye and a dark mouth inside the turned lips, each in its place."""
+    from facemotion.motion.mesh import face_topology
+    from tests.solver.synthetic_face import open_jaw
+
+    neutral = face_landmarks(SIZE)
+    turned = face_landmarks(SIZE, face=open_jaw(16.0), angles_deg=(10.0, 0.0, 15.0))
+    output = _last_frame([neutral] * 3 + [turned] * 2)
+    lightness = _lightness(output)
+    skin = float(_lightness(SKIN[None, None])[0, 0])
+    eye = lightness[_right_eye_box(turned)]
+    assert (eye > skin + 10).sum() > 20 and (eye < 25).sum() > 5  # sclera, iris
+    # The iris's dark pixels lie within the turned eye's rim.
+    rim = np.zeros(lightness.shape, np.uint8)
+    cv2.fillPoly(rim, [np.round(turned[eye_loops()[0], :2]).astype(np.int32)], 1)
+    rim = cv2.dilate(rim, np.ones((5, 5), np.uint8)) > 0
+    dark = lightness < 25
+    assert dark[rim].sum() > 5 and dark[_right_eye_box(turned)].sum() <= dark[rim].sum() + 2
+    # The mouth: a dark interior inside the turned inner lips.
+    mouth = np.zeros(lightness.shape, np.uint8)
+    cv2.fillPoly(mouth, [np.round(turned[face_topology().inner_lips, :2]).astype(np.int32)], 1)
+    inside = cv2.erode(mouth, np.ones((5, 5), np.uint8)) > 0
+    assert inside.sum() > 50
+    assert lightness[inside].mean() < skin - 20, (lightness[inside].mean(), skin)

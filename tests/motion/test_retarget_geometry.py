@@ -176,3 +176,16 @@ def test_lids_stay_steady_on_a_still_face_with_tracker_noise(faces):
     # remapped more steeply than noise above it).
     assert abs(np.median(steady) - _gap(source)) < 0.05 * _gap(source)
     assert steady.min() > 0.8 * _gap(source)
+
+
+def test_lifted_mouth_corners_lift_the_sources_by_as_many_eye_distances(faces):
+    source, neutral = faces
+    lift = 0.03  # eye distances
+    driver = _moved(neutral, MOUTH_CORNERS, dy_px=-lift * _eyes_distance(neutral))
+
+    def raised(points):  # the corners above the inner lips' middle, in eye distances
+        middle = points[[13, 14], 1].mean()
+        return (middle - points[list(MOUTH_CORNERS), 1].mean()) / _eyes_distance(points)
+
+    smiled = _run(source, [neutral] * 10 + [driver])[-1]
+    assert raised(smiled) - raised(source) == pytest.approx(lift, abs=0.008)
