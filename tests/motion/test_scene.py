@@ -123,7 +123,7 @@ def test_hair_moves_with_the_head_as_one():
     rigid = cv2.warpAffine(source, forward, (SIZE, SIZE), flags=cv2.INTER_LINEAR)
     moved_error = float(np.abs(outputs[1] - rigid)[band].mean())
     still_error = float(np.abs(source - rigid)[band].mean())
-    assert moved_error < 0.1 * still_error, (moved_error, still_error)
+    assert moved_error < 0.15 * still_error, (moved_error, still_error)
 
 
 def test_the_uncovered_scene_is_filled_the_same_in_every_frame():
