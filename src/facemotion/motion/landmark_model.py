@@ -323,10 +323,7 @@ class LandmarkModel:
         source = np.ascontiguousarray(source, dtype=np.float32)
         source_marks = self.source_landmarks(source).astype(np.float64)
         shape = source.shape[:2]
-        still = self.options.scene == "still"
-        layout = warp_layout(
-            source_marks, self.options.person.rings if still else self.options.rings
-        )
+        layout = warp_layout(source_marks, self.options.rings)
         source_extended = source_points(source_marks, layout, shape)
         step = max(1, max(shape) // self.options.map_pixels)
         lips = layout.topology.inner_lips

@@ -27,7 +27,6 @@ from facemotion.landmarks.topology import CHIN, FOREHEAD_TOP
 from facemotion.motion.flow import face_weight
 from facemotion.motion.mesh import face_topology
 from facemotion.motion.similarity import Similarity
-from facemotion.motion.warp import RingOptions
 
 SCENE_MODES = ("still", "follow")  # the person over the still scene; the flow's surroundings
 _SUBPIXEL_BITS = 4
@@ -38,11 +37,6 @@ _BLUR_SAMPLES_PER_SIGMA = 4  # the coarsest grid a wide blur is done on, in samp
 class SceneOptions:
     """How the person moves over the still scene (`LandmarkOptions.scene` 'still').
 
-    rings: the face mesh's rings (warp.py) for the still scene: from the oval's own motion
-    at the face's edge to the head's similarity, whole, from the second ring (1.8 ovals) to the
-    third (2.5), so hair next to a turning face follows the face's edge and then the head as
-    one (blending the face mesh into the rigid head within a few pixels instead folded the map
-    there on a turn: a strip of the demo astronaut's hair stood apart from her head).
     head_extent: the head's region (face, hair, ears, a hat), as the source's face oval scaled
     by this about its centre; it moves rigidly with the head. neck_drop: how far it reaches
     below the chin, in face heights (forehead to chin) along the face's downward axis; below,
@@ -64,7 +58,6 @@ class SceneOptions:
     (the fill is smooth anyway; inpainting costs with the hole's area).
     """
 
-    rings: RingOptions = RingOptions(head_weights=(0.5, 1.0, 1.0, 0.0))
     head_extent: float = 2.2
     neck_drop: float = 0.3
     head_feather: float = 0.3
@@ -261,12 +254,11 @@ class PersonLayers:
         body = options.body_follow * (head(self.centre[None])[0] - self.centre)
         fade = self._border_fade(coarse, step)
         body_x, body_y = xs - fade * body[0], ys - fade * body[1]
-        # The mesh (its rings rigid with the head from 1.8 ovals) over the head, beyond the
-        # face's oval out to where the head's region ends; the body's share elsewhere.
+        rest_x = body_x + in_head * (rigid_x - body_x)
+        rest_y = body_y + in_head * (rigid_y - body_y)
         on_face = face_weight(target_oval, coarse, step, options.face_feather).astype(np.float64)
-        head_weight = np.maximum(in_head, on_face)
-        map_x = body_x + head_weight * (mesh_x - body_x)
-        map_y = body_y + head_weight * (mesh_y - body_y)
+        map_x = rest_x + on_face * (mesh_x - rest_x)
+        map_y = rest_y + on_face * (mesh_y - rest_y)
         return map_x, map_y
 
     def _border_fade(self, coarse: tuple[int, int], step: int) -> np.ndarray:
