@@ -12,6 +12,9 @@ spread as a trained model's do; inputs are smooth synthetic 256x256 images.
   Paths are timed in interleaved rounds, each keeping its best, since other processes may
   share the cores. max|diff| is against the reference's frames; its 'noise floor' is how far
   the reference itself moves when the driving frames move by one float32 rounding step.
+- auto: `precision="auto"` at batch 1 against fp32 at batch 1 (bf16 where this CPU computes it
+  natively, else fp32: `fomm_auto_precision_vs_fp32` is 1 within noise there). The CPU's model,
+  its SIMD flags and `cpu_native_bf16` are printed and recorded with the figures.
 - GFLOP/s: convolution FLOPs actually executed by our fp32 path per frame (counted by
   torch's FlopCounterMode) times its frames/s, against a 4096x4096 float32 matmul timed here.
 - peak RSS: a fresh process streams N generated 256x256 driving frames through
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import platform
 import subprocess
 import sys
 import time
@@ -38,6 +42,7 @@ from facemotion.config import FommConfig
 from facemotion.models.checkpoint import build_networks
 from facemotion.models.fomm import FommModel, image_to_tensor, tensor_to_image
 from facemotion.models.normalize import normalize_keypoints
+from facemotion.models.precision import cpu_native_bf16
 from facemotion.models.registry import released_config
 from facemotion.models.seeded import seeded_networks, synthetic_frames
 
@@ -87,6 +92,21 @@ def best_seconds(function: Callable[[], object], repeats: int = ROUNDS) -> float
     return min(times)
 
 
+def cpu_model_and_flags() -> tuple[str, str]:
+    """This CPU's model name and its SIMD flags (avx*, amx*, fma), from /proc/cpuinfo."""
+    model, flags = platform.processor() or "unknown CPU", set()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name":
+                model = value.strip()
+            elif key.strip() == "flags":
+                flags = set(value.split())
+    simd = sorted(flag for flag in flags if flag.startswith(("avx", "amx", "fma")))
+    return model, " ".join(simd)
+
+
 def matmul_gflops(n: int = 4096) -> float:
     a, b = torch.randn(n, n), torch.randn(n, n)
     a @ b
@@ -124,12 +144,14 @@ def _timed(function: Callable[[], np.ndarray]) -> tuple[float, np.ndarray]:
     return time.perf_counter() - started, result
 
 
-def run() -> dict[str, float]:
+def run() -> dict[str, float | str]:
     cfg = released_config("vox-256")
     kp_detector, generator = seeded_networks(cfg)
     source = next(synthetic_frames(1, seed=1))
     frames = list(synthetic_frames(OUR_FRAMES))
     print(f"vox-256, seeded weights, {torch.get_num_threads()} threads, torch {torch.__version__}")
+    cpu_model, cpu_flags = cpu_model_and_flags()
+    print(f"CPU: {cpu_model}; native bf16: {cpu_native_bf16()}; flags: {cpu_flags}")
     matmul = matmul_gflops()
 
     def reference(driving=frames[:REFERENCE_FRAMES]):
@@ -148,6 +170,7 @@ def run() -> dict[str, float]:
     paths = {
         "torch fp32": dict(batch=1),
         "torch bf16, batch 4": dict(precision="bf16", batch=4),
+        "torch auto": dict(precision="auto", batch=1),
         "onnxruntime fp32, batch 2": dict(backend="onnxruntime", batch=2),
     }
     if torch.cuda.is_available():
@@ -156,6 +179,8 @@ def run() -> dict[str, float]:
     models, setup = {}, {}
     for label, options in paths.items():
         models[label] = FommModel(cfg, kp_detector, generator, **options)
+    print(f"precision auto runs {models['torch auto'].precision} here")
+    for label in paths:
         # Builds the inference networks (ONNX: exports the graphs) and warms up.
         setup[label], _ = _timed(lambda m=models[label]: list(m.animate(source, frames[:2])))
     # Rounds interleave the paths, and each path keeps its best round, so that load from
@@ -217,7 +242,14 @@ def run() -> dict[str, float]:
     print("\npeak RSS, tiny-256 streaming N frames through FommModel.animate (fresh process):")
     for frames_count, megabytes in rss.items():
         print(f"  {frames_count:>5} frames: {megabytes:.0f} MB")
+    auto_vs_fp32 = fps["torch auto"] / fps["torch fp32"]
+    print(f"auto ({models['torch auto'].precision}) vs fp32, both batch 1: {auto_vs_fp32:.2f}x")
     figures = {
+        "cpu_model": cpu_model,
+        "cpu_flags": cpu_flags,
+        "cpu_native_bf16": float(cpu_native_bf16()),
+        "fomm_auto_fps": fps["torch auto"],
+        "fomm_auto_precision_vs_fp32": auto_vs_fp32,
         "fomm_reference_fps": reference_fps,
         "fomm_fps": fps["torch fp32"],
         "fomm_speedup": fps["torch fp32"] / reference_fps,

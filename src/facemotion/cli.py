@@ -10,10 +10,12 @@ import argparse
 import importlib
 import re
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from facemotion import __version__
-from facemotion.errors import FacemotionError, Interrupted
+from facemotion.errors import FacemotionError, FacemotionWarning, Interrupted
 from facemotion.io import signals
 
 # Each module has `register(subparsers)`, which adds its parser and sets `func` to its runner.
@@ -79,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         # argv None: this is the facemotion process itself, which ends when main returns
-        with signals.installed(exiting=argv is None):
+        with signals.installed(exiting=argv is None), _one_line_warnings(args.command):
             return int(args.func(args) or 0)
     except KeyboardInterrupt as exc:
         error: FacemotionError = Interrupted.by_signal(signals.signal_number(exc))
@@ -92,6 +94,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     line = error_text(error, args.command_flags)
     print(f"facemotion {args.command}: error: {line}", file=sys.stderr)
     return error.exit_code
+
+
+@contextmanager
+def _one_line_warnings(command: str) -> Iterator[None]:
+    """Our warnings as one line each, like our errors; other libraries' left as they are."""
+    with warnings.catch_warnings():  # restores showwarning afterwards
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, FacemotionWarning):
+                print(f"facemotion {command}: warning: {message}", file=file or sys.stderr)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
 
 
 if __name__ == "__main__":

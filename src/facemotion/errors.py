@@ -24,6 +24,11 @@ class Remedy:
         return self.parameter if self.value is None else f"{self.parameter}={self.value!r}"
 
 
+class FacemotionWarning(UserWarning):
+    """Something the user should know that does not stop the job; the CLI prints it as one
+    line ("facemotion animate: warning: ...")."""
+
+
 class FacemotionError(Exception):
     """Base of every error a user can act on: one line saying what is wrong, and remedies."""
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from facemotion.batch.inputs import IMAGE_SUFFIXES
 from facemotion.commands.batch_options import add_batch_options, batch_settings, finish, is_batch
 from facemotion.errors import InputError
+from facemotion.models.precision import PRECISION_CHOICES
 from facemotion.models.registry import DEFAULT_MODEL, RELEASED_MODELS
 
 if TYPE_CHECKING:  # the options module loads the pipelines' defaults (numpy, scipy)
@@ -86,10 +87,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     speed.add_argument(
         "--precision",
-        choices=("fp32", "bf16", "fp16"),
+        choices=PRECISION_CHOICES,
         default="fp32",
-        help="fp32 (default, exact); bf16 ~1.8x fp32's speed on CPU, max pixel deviation "
-        "~2e-2 (docs/speed.md); fp16 on CUDA",
+        help="fp32 (default, exact); bf16 ~1.8x fp32's speed on a CPU with native bf16 "
+        "(AVX512-BF16 or AMX; slower than fp32 on others), max pixel deviation ~2e-2; fp16 on "
+        "CUDA; auto: bf16 (fp16 on a GPU) only where the hardware computes it natively, fp32 "
+        "elsewhere (docs/speed.md)",
     )
     speed.add_argument(
         "--backend",

@@ -20,8 +20,10 @@ from facemotion.models.inference import (
 )
 from facemotion.models.keypoints import KeypointDetector, Keypoints
 from facemotion.models.normalize import movement_scale, normalize_keypoints
+from facemotion.models.precision import resolve_precision
 
-PRECISIONS = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+
 BACKENDS = ("torch", "onnxruntime")
 
 
@@ -89,7 +91,9 @@ class FommModel:
     The source's keypoints, encoder features and downsampled copy are computed once per
     animation; driving frames go through in batches of `batch` (read at most `batch` ahead).
     Output equals the original per-frame demo to ~1e-6 in float32. `precision` 'bf16' or
-    'fp16' runs the convolutions in reduced precision (fp16 needs CUDA); `backend`
+    'fp16' runs the convolutions in reduced precision (fp16 needs CUDA), 'auto' does so only
+    where the hardware computes it natively (models/precision.py); `self.precision` is the
+    one that runs. `backend`
     'onnxruntime' runs the exported ONNX graphs instead of PyTorch (float32 only).
     `kp_detector` and `generator` stay the reference networks, unchanged.
     """
@@ -113,17 +117,11 @@ class FommModel:
         self.device = torch.device(device)
         if batch < 1:
             raise InputError(f"batch must be 1 or more, got {batch}", Remedy("batch", 1))
-        if precision not in PRECISIONS:
-            raise InputError(
-                f"unknown precision '{precision}' ({', '.join(PRECISIONS)})",
-                Remedy("precision", "fp32"),
-            )
         if backend not in BACKENDS:
             raise InputError(
                 f"unknown backend '{backend}' ({', '.join(BACKENDS)})", Remedy("backend", "torch")
             )
-        if precision == "fp16" and self.device.type != "cuda":
-            raise InputError("precision fp16 needs a CUDA device", Remedy("precision", "bf16"))
+        precision = resolve_precision(precision, self.device, backend)
         if backend == "onnxruntime" and precision != "fp32":
             raise InputError("backend onnxruntime runs fp32 graphs", Remedy("precision", "fp32"))
         self.batch = batch
@@ -145,7 +143,7 @@ class FommModel:
                 )
             else:
                 self._runner = TorchRunner(
-                    self.kp_detector, self.generator, self.device, PRECISIONS[self.precision]
+                    self.kp_detector, self.generator, self.device, DTYPES[self.precision]
                 )
         return self._runner
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from facemotion.errors import InputError, ModelError, Remedy
 from facemotion.export.registry import FORMATS
 from facemotion.landmarks.smoothing import DEFAULT_BETA, DEFAULT_MIN_CUTOFF_HZ
+from facemotion.models.precision import PRECISION_CHOICES
 from facemotion.models.registry import DEFAULT_MODEL, FOMM, MODELS
 from facemotion.motion.expression import EXPRESSION_MODES
 from facemotion.motion.scene import SCENE_MODES
@@ -28,7 +29,7 @@ from facemotion.solver.pose import DEFAULT_FOV_DEG, DEFAULT_IPD_CM
 if TYPE_CHECKING:
     import numpy as np
 
-PRECISIONS = ("fp32", "bf16", "fp16")
+PRECISIONS = PRECISION_CHOICES  # fp32, bf16, fp16, auto (models/precision.py)
 CHARACTER_SUFFIXES = (".glb", ".gltf", ".vrm")
 BACKENDS = ("torch", "onnxruntime")
 CROPS = ("center", "auto")
@@ -47,11 +48,12 @@ class ModelOptions:
     name: 'landmarks' (the embedded default), a released FOMM name ('vox', ...) or a path to a
     `*-cpk.pth.tar` checkpoint. config: a FOMM checkpoint's configuration (a shipped name or a
     yaml path; default: the shipped one its shapes fit). device: 'cpu' or 'cuda' (FOMM).
-    batch / precision / backend: FOMM's speed settings (docs/speed.md). expression: how the
-    landmark model moves the mouth and eyes, 'retarget' or 'relative'. scene: what the
-    landmark model does with the photo around the person, 'still' (it stays as it is; the
-    person moves over it, docs/scene.md) or 'follow' (it moves with the driving video's
-    optical flow, as before).
+    batch / precision / backend: FOMM's speed settings (docs/speed.md); precision 'auto' runs
+    bf16 (fp16 on a GPU) only where the hardware computes it natively, fp32 elsewhere, and
+    suits every model (the landmark model runs fp32). expression: how the landmark model moves
+    the mouth and eyes, 'retarget' or 'relative'. scene: what the landmark model does with the
+    photo around the person, 'still' (it stays as it is; the person moves over it,
+    docs/scene.md) or 'follow' (it moves with the driving video's optical flow, as before).
     """
 
     name: str = DEFAULT_MODEL
@@ -104,6 +106,8 @@ class ModelOptions:
                 )
             return
         for name in ("config", "device", "batch", "precision", "backend"):
+            if name == "precision" and self.precision == "auto":
+                continue  # the best this machine runs exactly enough: fp32 for this model
             if getattr(self, name) != defaults[name]:
                 what = "runs on the CPU" if name == "device" else "has none"
                 remedies = (Remedy("checkpoint"),) if name == "config" else ()
