@@ -43,8 +43,9 @@ def gallery_dir(tmp_path_factory) -> Path:
     return root
 
 
-def start_app(loader, gallery: Path | None = None):
-    """Build and launch the app on 127.0.0.1 at a free port; its WebApp and URL."""
+def start_app(loader, gallery: Path | None = None, **options):
+    """Build and launch the app on 127.0.0.1 at a free port; its WebApp and URL. `options`
+    replace ServeOptions defaults (concurrency 1, max_seconds 30)."""
     import socket
 
     from facemotion.web.app import build_app, launch
@@ -53,8 +54,8 @@ def start_app(loader, gallery: Path | None = None):
     with socket.socket() as probe_socket:
         probe_socket.bind(("127.0.0.1", 0))
         port = probe_socket.getsockname()[1]
-    options = ServeOptions(port=port, gallery=gallery, max_seconds=30, concurrency=1)
-    app = build_app(options, load_model=loader)
+    settings = dict(max_seconds=30, concurrency=1) | options
+    app = build_app(ServeOptions(port=port, gallery=gallery, **settings), load_model=loader)
     launch(app, block=False)
     return app, f"http://127.0.0.1:{port}/"
 

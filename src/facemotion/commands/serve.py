@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from facemotion.errors import InputError, Interrupted
+from facemotion.io import signals
 from facemotion.io.signals import signal_number
 
 EXAMPLES = """\
@@ -76,6 +77,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="jobs run at the same time; others wait in a queue (default: 1 per 4 CPU cores, "
         "at least 1)",
     )
+    parser.add_argument(
+        "--max-queue",
+        type=int,
+        default=16,
+        metavar="N",
+        help="jobs that may wait in the queue; beyond that a new job is refused with 'queue is "
+        "full' (default: 16)",
+    )
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
     parser.set_defaults(func=run)
 
@@ -93,16 +102,22 @@ def run(args: argparse.Namespace) -> int:
     concurrency = default_concurrency() if args.concurrency is None else args.concurrency
     if concurrency < 1:
         raise InputError("--concurrency must be at least 1")
+    if args.max_queue < 1:
+        raise InputError("--max-queue must be at least 1")
     if args.gallery is not None and not args.gallery.is_dir():
         raise InputError(f"--gallery {args.gallery}: not a folder; give a folder of images")
     from facemotion.web.address import check_address
 
     check_address(args.host, args.port)  # before Gradio starts, so the error is one line
-    # Gradio keeps uploads and copies of results in its own cache folder: put it in a folder of
-    # this run (unless the user chose one), removed when the server stops. Set before Gradio is
-    # imported, which reads it then.
-    run_folder = Path(tempfile.mkdtemp(prefix="facemotion-serve-"))
-    os.environ.setdefault("GRADIO_TEMP_DIR", str(run_folder / "gradio"))
+    # Gradio keeps uploads (and the session folders are put inside them, web/app.py) in its
+    # temporary folder: make it a folder of this run, removed when the server stops. A
+    # GRADIO_TEMP_DIR the user set says on which disk: the run's folder goes inside it. Set
+    # before Gradio is imported, which reads it then.
+    parent = os.environ.get("GRADIO_TEMP_DIR") or None
+    if parent is not None:
+        Path(parent).mkdir(parents=True, exist_ok=True)
+    run_folder = Path(tempfile.mkdtemp(prefix="facemotion-serve-", dir=parent))
+    os.environ["GRADIO_TEMP_DIR"] = str(run_folder / "gradio")
     from facemotion.web.app import ServeOptions, serve
 
     options = ServeOptions(
@@ -113,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
         max_upload_mb=args.max_upload_mb,
         max_seconds=args.max_seconds,
         concurrency=concurrency,
+        max_queue=args.max_queue,
         device=args.device,
     )
     if not is_loopback(args.host):
@@ -124,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
         stopped.exit_code = 128 + signal_number(exc)
         raise stopped from exc
     finally:
-        shutil.rmtree(run_folder, ignore_errors=True)
+        with signals.shielded():  # a second Ctrl-C cannot leave half of it behind
+            shutil.rmtree(run_folder, ignore_errors=True)
     return 0
 
 

@@ -17,6 +17,9 @@ from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gradio as gr  # noqa: E402
+from gradio.processing_utils import hash_file  # noqa: E402
+from gradio.utils import get_upload_folder  # noqa: E402
+from gradio_client.utils import strip_invalid_filename_characters  # noqa: E402
 
 from facemotion.assets import SAMPLES_DIR  # noqa: E402
 from facemotion.web.animate_tab import add_animate_tab  # noqa: E402
@@ -54,7 +57,10 @@ class WebApp:
 
 def build_app(options: ServeOptions, *, load_model: ModelLoader = pipeline_loader) -> WebApp:
     """Build the Blocks (not launched); `load_model(name, device)` is replaceable for tests."""
-    store = SessionStore()
+    # Gradio's upload folder (GRADIO_TEMP_DIR; `facemotion serve` points it at a folder of its
+    # own), where it also keeps copies of the results it serves.
+    uploads = Path(get_upload_folder())
+    store = SessionStore(uploads=uploads, cached_copy=_gradio_copy(uploads))
     jobs = Jobs(options, store, load_model)
     thumbnails = store.root / "thumbnails"
     images = sample_galleries("image", thumbnails)
@@ -83,6 +89,18 @@ def build_app(options: ServeOptions, *, load_model: ModelLoader = pipeline_loade
     return WebApp(blocks, jobs, store, allowed, options)
 
 
+def _gradio_copy(uploads: Path) -> Callable[[Path], Path]:
+    """Where Gradio keeps its copy of a result it served: `uploads/<content hash>/<name>`, as
+    gradio.processing_utils.save_file_to_cache names it (in this process: the hash is seeded
+    per process). A session's copies are removed with it; tests/web/test_cleanup.py checks
+    that this still finds them."""
+
+    def copy(path: Path) -> Path:
+        return uploads / hash_file(path) / strip_invalid_filename_characters(path.name)
+
+    return copy
+
+
 def add_live(options: ServeOptions, folder: Path) -> None:
     """The Live tab (facemotion.web.live_tab); `folder`: where its API writes frames."""
     from facemotion.web.live_tab import add_live_tab
@@ -96,7 +114,9 @@ def launch(app: WebApp, *, block: bool = True) -> None:
     `launch()` arguments, not facemotion's flags (the CLI prints its own), and its own wait
     swallows Ctrl-C, which would make `serve` exit 0 instead of 130 / 143."""
     options = app.options
-    app.blocks.queue(default_concurrency_limit=options.concurrency)
+    # A full queue refuses new jobs at once (Gradio says "Queue is full"), rather than letting
+    # a crowd wait without end.
+    app.blocks.queue(default_concurrency_limit=options.concurrency, max_size=options.max_queue)
     app.blocks.launch(
         server_name=options.host,
         server_port=options.port,
@@ -124,6 +144,8 @@ def serve(options: ServeOptions, ready: Callable[[WebApp], None] = lambda app: N
 
     app = build_app(options)
     atexit.register(app.store.close)
+    # Idle API sessions (which never close a page) go within a tenth of their time to live.
+    app.store.sweep_every(app.store.max_idle_s / 10)
     try:
         try:
             launch(app, block=False)

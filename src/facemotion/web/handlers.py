@@ -221,6 +221,7 @@ class Jobs:
         from facemotion.io.images import load_image
         from facemotion.pipeline.animate import animate_video
 
+        self.store.adopt(session, source, driving)
         source_path = self.check_file(source, "source image")
         driving_path, frames = self.check_video(driving, "driving video")
         self.check_total(source_path, driving_path)
@@ -254,6 +255,7 @@ class Jobs:
         from facemotion.io.images import load_image
         from facemotion.web.compare import side_by_side
 
+        self.store.adopt(session, source, driving)
         source_path = self.check_file(source, "source image")
         driving_path = self.check_file(driving, "driving video")
         result_path = self.check_file(result, "animation")
@@ -270,6 +272,7 @@ class Jobs:
         from facemotion.pipeline.capture import IMAGE_SUFFIXES, capture
         from facemotion.pipeline.retarget import check_character
 
+        self.store.adopt(session, video, character)
         video_path = self.check_file(video, "capture video")
         if video_path.suffix.lower() in IMAGE_SUFFIXES:  # a still, as `facemotion capture` takes
             from facemotion.io.images import load_image

@@ -13,7 +13,8 @@ class ServeOptions:
     gallery: a folder of the user's own portraits and clips, one gallery tab per sub-folder.
     max_upload_mb: largest accepted upload; max_seconds: longest accepted video.
     concurrency: jobs (animate, convert, compare, capture, download) run at once; the others
-    wait in the queue. device: where the models run ('cpu' or 'cuda').
+    wait in the queue, which refuses new jobs while `max_queue` wait. device: where the models
+    run ('cpu' or 'cuda').
     """
 
     host: str = "127.0.0.1"
@@ -23,4 +24,5 @@ class ServeOptions:
     max_upload_mb: float = 200.0
     max_seconds: float = 120.0
     concurrency: int = 1
+    max_queue: int = 16
     device: str = "cpu"
