@@ -3,6 +3,13 @@ running cluster ('auto', or the head's HOST:PORT). Ray is the optional extra fac
 
 Every task writes its outputs itself, where the batch says: on a cluster that is a path every
 node sees (a shared folder), and every node has facemotion installed.
+
+A task lost with its worker process or its node (killed, out of memory, a machine gone) is run
+again, up to `TASK_RETRIES` times: Ray's retries for system failures. A file that fails in its
+job (no face, an unreadable video) is not retried: `run_task` returns that as a result, never
+raises, and Ray retries no application exception (`retry_exceptions=False`). Outputs appear
+only when complete (io/atomic.py), so a retried file starts from nothing. Each result carries
+the attempt that made it, so the summary says how many files needed another one.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from types import ModuleType
 
 from facemotion.batch.jobs import Task, run_task
@@ -21,6 +29,18 @@ from facemotion.landmarks.quiet import native_stderr_silenced
 LOCAL = "local"
 AUTO = "auto"
 PROBE_TIMEOUT_S = 5.0
+# Ray's own default for tasks; a file whose job kills its worker every time (a native crash)
+# fails after this many further attempts.
+TASK_RETRIES = 3
+
+
+def ray_task(job: str, task: Task, options: object, threads: int) -> FileResult:
+    """`run_task` as a Ray task: the result, with the attempt that made it (1: the first)."""
+    # Ray keeps the attempt number on its core worker and has no public accessor for it.
+    from ray._private.worker import global_worker
+
+    attempt = global_worker.core_worker.get_current_task_attempt_number()
+    return replace(run_task(job, task, options, threads), attempts=attempt + 1)
 
 
 def check_reachable(address: str) -> None:
@@ -116,7 +136,9 @@ class RayExecutor:
             self._connect(ray)
         pending: dict[object, int] = {}
         try:
-            remote = ray.remote(run_task).options(num_cpus=THREADS_PER_WORKER, max_retries=0)
+            remote = ray.remote(ray_task).options(
+                num_cpus=THREADS_PER_WORKER, max_retries=TASK_RETRIES, retry_exceptions=False
+            )
             options_ref = ray.put(options)
             pending = {
                 remote.remote(job, task, options_ref, THREADS_PER_WORKER): index
@@ -131,8 +153,9 @@ class RayExecutor:
                     result = FileResult(
                         str(tasks[index].file),
                         FAILED,
-                        error=f"its Ray task failed: {type(exc).__name__}; run the batch again "
-                        "to retry it",
+                        error=f"its Ray task failed: {type(exc).__name__} (after "
+                        f"{TASK_RETRIES} retries for lost workers); run the batch again to retry "
+                        "it",
                         exit_code=1,
                     )
                 yield index, result

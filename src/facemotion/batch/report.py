@@ -29,7 +29,8 @@ class FileResult:
     frames: frames processed (0 when skipped or failed early). seconds: wall time of this
     file in its worker. outputs: the files it wrote or found.
     fatal: the error is not the file's but the batch's (a model that does not load, a full
-    disk), so the batch stops; exit_code: that error's.
+    disk), so the batch stops; exit_code: that error's. attempts: how many times the file was
+    started (more than 1: its Ray task was lost with a worker or node and run again).
     """
 
     file: str
@@ -41,6 +42,7 @@ class FileResult:
     remedies: tuple[Remedy, ...] = ()
     fatal: bool = False
     exit_code: int = 0
+    attempts: int = 1
 
     @property
     def error_text(self) -> str:
@@ -74,6 +76,11 @@ class BatchReport:
         return tuple(result for result in self.results if result.status == FAILED)
 
     @property
+    def retried(self) -> int:
+        """Files whose task was lost with its worker or node and run again."""
+        return sum(result.attempts > 1 for result in self.results)
+
+    @property
     def frames(self) -> int:
         return sum(result.frames for result in self.results)
 
@@ -86,6 +93,8 @@ class BatchReport:
             f"done, {self.count(FAILED)} failed; {self.frames} frames in {self.seconds:.1f} s "
             f"({rate:.1f} frames/s, {self.executor})"
         )
+        if self.retried:
+            text += f"; {self.retried} retried after a lost worker"
         if self.ignored:
             more = f" and {len(self.ignored) - 1} more" if len(self.ignored) > 1 else ""
             text += (
@@ -126,6 +135,7 @@ class BatchReport:
             "executor": self.executor,
             "seconds": round(self.seconds, 3),
             "counts": {status: self.count(status) for status in (DONE, SKIPPED, FAILED)},
+            "retried": self.retried,
             "files": files,
         }
         return json.dumps(document, indent=2) + "\n"
