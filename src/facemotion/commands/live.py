@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from facemotion.commands.capture_options import add_capture_options, capture_options
-from facemotion.errors import InputError
+from facemotion.errors import FacemotionError, InputError
 
 EXAMPLES = """\
 examples:
@@ -210,4 +210,17 @@ def run(args: argparse.Namespace) -> int:
     print(report.summary)
     for path in report.written:
         print(path)
+    error = report.source_error
+    if error is not None and args.record is not None:
+        kept = (
+            f"the {report.frames} frames before it are recorded in {args.record}"
+            if report.written
+            else "nothing was recorded (no face before it)"
+        )
+        # The camera's own error and exit code, with what was kept (docs/live.md).
+        stopped = FacemotionError(f"{error.message}; {kept}", *error.remedies)
+        stopped.exit_code = error.exit_code
+        raise stopped from error
+    if error is not None:
+        raise error
     return 0

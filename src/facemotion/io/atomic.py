@@ -201,7 +201,10 @@ def atomic_outputs(
             remove_empty_dirs(created)
         if isinstance(exc, OSError):
             failed = _named_target(exc, temporaries, targets)
-            raise OutputError(f"cannot write {failed}: {exc.strerror or exc}") from exc
+            remedy = ""
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                remedy = "; free space there or choose another output folder"
+            raise OutputError(f"cannot write {failed}: {exc.strerror or exc}{remedy}") from exc
         raise
 
 

@@ -12,6 +12,7 @@ from typing import Protocol
 import numpy as np
 from tqdm import tqdm
 
+from facemotion.errors import FacemotionError, NoFaceError
 from facemotion.landmarks.landmarker import FaceObservation, FaceObserver
 from facemotion.live.record import RECORD_FORMATS, Recorder
 from facemotion.live.source import Frame, ThreadedSource
@@ -55,7 +56,10 @@ class LiveOptions:
 @dataclass
 class LiveReport:
     """What a session did. latency_ms: per processed frame, from frame read to values sent;
-    hook_latency_ms: to the end of the frame hook (the preview frame ready)."""
+    hook_latency_ms: to the end of the frame hook (the preview frame ready). source_error: the
+    camera failed (unplugged, taken by another app, a file that cannot be read on), which ended
+    the session; what came before was recorded all the same. ended_early: the video file ended
+    before the length its header gives (a cut or truncated file)."""
 
     frames: int = 0
     dropped: int = 0
@@ -66,6 +70,8 @@ class LiveReport:
     hook_latency_ms: list[float] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     sent: dict[str, int] = field(default_factory=dict)
+    source_error: FacemotionError | None = None
+    ended_early: str | None = None
 
     @property
     def fps(self) -> float:
@@ -74,6 +80,10 @@ class LiveReport:
     @property
     def summary(self) -> str:
         stop = "stopped (Ctrl-C)" if self.interrupted else "done"
+        if self.source_error is not None:
+            stop = "camera stopped"
+        elif self.ended_early is not None:
+            stop = f"done ({self.ended_early})"
         text = (
             f"{stop}: {self.frames} frames in {self.seconds:.1f} s ({self.fps:.1f} fps), "
             f"face in {self.faces}, {self.dropped} dropped"
@@ -107,6 +117,16 @@ def open_outputs(
     return outputs
 
 
+def _frames(source: ThreadedSource, report: LiveReport):
+    """The source's frames; a failing source (its error, one of ours) ends them and is kept in
+    `report.source_error`, so that what was recorded before is still written."""
+    try:
+        yield from source.start()
+    except FacemotionError as exc:
+        report.source_error = exc
+    report.ended_early = source.ended_early
+
+
 def _target_name(output: Output) -> str:
     target = output.sender.target
     return f"{target.protocol}://{target.host}:{target.port}"
@@ -122,8 +142,10 @@ def run_live(
     warn: Callable[[str], None] = warn_stderr,
     progress: bool = False,
 ) -> LiveReport:
-    """Run a session until the source ends, a limit is reached or Ctrl-C; never raises
-    KeyboardInterrupt: the recording is written, the sockets and the source closed.
+    """Run a session until the source ends or fails, a limit is reached or Ctrl-C; never
+    raises KeyboardInterrupt nor the source's error (`report.source_error`): the recording is
+    written (each file under a temporary name, renamed when complete), the sockets and the
+    source closed.
 
     outputs: senders to use instead of those of `options.targets`. tracker: what observes each
     frame, `tracker.observe(image, time_s)` -> FaceObservation; default a tracking
@@ -155,7 +177,7 @@ def run_live(
     bar = tqdm(total=options.max_frames, desc="live", unit="frame") if progress else None
     started = time.perf_counter()
     try:
-        for frame in source.start():
+        for frame in _frames(source, report):
             observation = tracker.observe(frame.image, frame.time_s)
             solution = solver.step(observation, frame.time_s)
             for output in outputs:
@@ -191,10 +213,14 @@ def run_live(
             output.close()
         tracker.close()
     if recorder is not None and len(recorder):
-        report.written = recorder.save(
-            options.record,
-            options.formats,
-            neutral_cm=solver.reference,
-            stem=options.record_stem,
-        )
+        try:
+            report.written = recorder.save(
+                options.record,
+                options.formats,
+                neutral_cm=solver.reference,
+                stem=options.record_stem,
+            )
+        except NoFaceError:
+            if report.source_error is None:
+                raise  # a failed camera is the news; that it saw no face before, not
     return report

@@ -80,6 +80,8 @@ class ThreadedSource:
 
     fps: float = 30.0
     frame_size: tuple[int, int] = (0, 0)  # (height, width)
+    # Set once the source has ended: why it ended sooner than it said it would (a cut file).
+    ended_early: str | None = None
 
     def __init__(self, wait_for_consumer: bool = False) -> None:
         self.slot = NewestFrameSlot(wait_for_consumer)
@@ -151,6 +153,7 @@ class VideoFileSource(ThreadedSource):
 
     def _produce(self) -> Iterator[tuple[np.ndarray, float]]:
         started = time.perf_counter()
+        time_s = -1.0 / self.fps
         for index, image in enumerate(self._reader):
             time_s = float(self._times[index]) if index < len(self._times) else index / self.fps
             if self.realtime:
@@ -158,6 +161,13 @@ class VideoFileSource(ThreadedSource):
                 if delay > 0 and self._stop.wait(delay):
                     return
             yield image, time_s
+        # A cut or truncated file decodes to its last whole frame and stops there: say so.
+        duration = self._reader.duration
+        if duration and time_s + 2.0 / self.fps < duration:
+            self.ended_early = (
+                f"{self.path.name} ended at {time_s + 1 / self.fps:.1f} s of "
+                f"the {duration:.1f} s its header gives"
+            )
 
     def _release(self) -> None:
         self._reader.close()
