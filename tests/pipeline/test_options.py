@@ -153,3 +153,12 @@ def test_the_scene_flag_reaches_the_landmark_model(inputs):
     assert options.model == ModelOptions(scene="follow")
     assert load_model(options.model).options.scene == "follow"
     assert load_model("landmarks").options.scene == "still"
+
+
+def test_precision_auto_is_a_choice_of_the_flag_and_suits_every_model(inputs):
+    args = build_parser().parse_args(["animate", *map(str, inputs), "--precision", "auto"])
+    assert args.precision == "auto"
+    assert ModelOptions(name="vox", precision="auto").precision == "auto"
+    assert ModelOptions(name="landmarks", precision="auto").precision == "auto"
+    with pytest.raises(ModelError, match="precision applies to FOMM checkpoints"):
+        ModelOptions(name="landmarks", precision="bf16")
