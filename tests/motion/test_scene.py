@@ -179,3 +179,12 @@ def test_the_plate_is_the_source_outside_the_person():
 def test_an_unknown_scene_mode_is_refused():
     with pytest.raises(InputError, match="scene must be one of still, follow"):
         LandmarkOptions(scene="static")
+
+
+def test_specks_of_confidence_apart_from_the_person_stay_in_the_scene():
+    confidence = _person().copy()
+    confidence[4:10, 4:10] = 0.6  # a speck in a corner, not joined to the person
+    opacity = person_opacity(confidence, MARKS)
+    assert opacity[4:10, 4:10].max() == 0.0
+    centre = np.round(MARKS[face_topology().oval, :2].mean(axis=0)).astype(int)
+    assert opacity[centre[1], centre[0]] == 1.0 and opacity[SIZE - 1, SIZE // 2] > 0.9

@@ -77,7 +77,8 @@ def person_opacity(
 ) -> np.ndarray:
     """The person's opacity (H, W) float32 in [0, 1]: the segmenter's confidence (H, W) ramped
     between alpha_low and alpha_high, and 1 over the face oval of `landmarks` (478, >=2) px
-    (the face always moves, whatever the segmenter missed)."""
+    (the face always moves, whatever the segmenter missed); only the parts joined to the
+    face."""
     ramp = (np.asarray(confidence, np.float32) - options.alpha_low) / (
         options.alpha_high - options.alpha_low
     )
@@ -86,7 +87,15 @@ def person_opacity(
     face = np.zeros(alpha.shape, np.float32)
     points = np.round((oval - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
     cv2.fillPoly(face, [points], 1.0, lineType=cv2.LINE_AA, shift=_SUBPIXEL_BITS)
-    return np.maximum(alpha, face)
+    alpha = np.maximum(alpha, face)
+    # Only what joins the face: specks of confidence in the scene (Grace Hopper before a
+    # window: 1.9% of the far scene) would move with the head, and another person in the
+    # photo is scene to this one.
+    count, labels = cv2.connectedComponents((alpha > 0).astype(np.uint8), connectivity=8)
+    if count > 2:
+        joined = np.unique(labels[face > 0])
+        alpha[~np.isin(labels, joined[joined > 0])] = 0.0
+    return alpha
 
 
 def background_plate(
