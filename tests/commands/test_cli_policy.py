@@ -42,3 +42,20 @@ def test_a_hint_names_only_flags_the_command_has(capsys, monkeypatch):
     assert main(["capture", "x.png"]) != 0
     err = capsys.readouterr().err.strip()
     assert err.endswith("no face found in x.png; try --face 0"), err
+
+
+def test_our_warnings_are_one_line_and_others_are_left_alone(capsys):
+    import warnings
+
+    from facemotion.cli import _one_line_warnings
+    from facemotion.models.precision import SlowPrecisionWarning
+
+    # Another library's warning goes where it went before: here, pytest's record of them.
+    with pytest.warns(UserWarning, match="a library's own") as others:
+        with _one_line_warnings("animate"):
+            warnings.warn("bf16 runs slower than fp32 here", SlowPrecisionWarning, stacklevel=1)
+            warnings.warn("a library's own", UserWarning, stacklevel=1)
+    assert (
+        capsys.readouterr().err == "facemotion animate: warning: bf16 runs slower than fp32 here\n"
+    )
+    assert [type(w.message) for w in others] == [UserWarning]
