@@ -39,6 +39,7 @@ from collections.abc import Callable
 import numpy as np
 
 from benchmarks.cartoon import cartoon_face
+from benchmarks.table import print_figures
 from facemotion.motion.expression import measure, yaw_proxy
 from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 
@@ -206,9 +207,7 @@ def run() -> dict[str, float]:
     relative = LandmarkOptions(expression="relative")
     print("expression='relative':")
     figures |= follow_figures(lambda: LandmarkModel(relative), suffix="_relative")
-    print(f"{'figure':34s} {'value':>10s}")
-    for key, value in figures.items():
-        print(f"{key:34s} {value:10.3f}")
+    print_figures(figures)
     return figures
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.bench_follow import _carphone, sources
+from benchmarks.table import print_figures
 from facemotion.motion.landmark_model import LandmarkModel
 
 PORTRAITS = ("astronaut", "grace_hopper", "grace_hopper_mirrored")
@@ -101,9 +102,7 @@ def identity_figures(verbose: bool = True) -> dict[str, float]:
 
 def run() -> dict[str, float]:
     figures = identity_figures()
-    print(f"{'figure':34s} {'value':>10s}")
-    for key, value in figures.items():
-        print(f"{key:34s} {value:10.3f}")
+    print_figures(figures)
     return figures
 
 

@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from benchmarks.scenes import SCENES, in_front_of, people
+from benchmarks.table import print_figures
 from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 
 # In face heights (forehead to chin): the driver's head moves up to ~0.4 face heights on
@@ -103,9 +104,7 @@ def run() -> dict[str, float]:
         "default_scene_fps_256": frames / seconds["still"],
         "default_scene_vs_follow_fps": seconds["follow"] / seconds["still"],
     }
-    print(f"{'figure':34s} {'value':>10s}")
-    for key, value in figures.items():
-        print(f"{key:34s} {value:10.3f}")
+    print_figures(figures)
     return figures
 
 

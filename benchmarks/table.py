@@ -1,0 +1,9 @@
+"""How a benchmark prints its figures: one row a figure, in the order measured."""
+
+from __future__ import annotations
+
+
+def print_figures(figures: dict[str, float]) -> None:
+    print(f"{'figure':34s} {'value':>10s}")
+    for key, value in figures.items():
+        print(f"{key:34s} {value:10.3f}")
