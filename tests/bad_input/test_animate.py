@@ -85,6 +85,23 @@ CASES = {
         ["portrait.png", "drive.mp4", "--config", "vox-256"],
         "--checkpoint",
     ),
+    # settings the chosen kind of model has no use for are refused, never silently ignored
+    "device-with-the-embedded-model": (
+        ["portrait.png", "drive.mp4", "--device", "tpu9"],
+        "device applies to FOMM checkpoints; the landmarks model runs on the CPU; try --model vox",
+    ),
+    "cuda-with-the-embedded-model": (
+        ["portrait.png", "drive.mp4", "--device", "cuda"],
+        "device applies to FOMM checkpoints",
+    ),
+    "batch-with-the-embedded-model": (
+        ["portrait.png", "drive.mp4", "--batch", "4"],
+        "batch applies to FOMM checkpoints",
+    ),
+    "expression-with-fomm": (
+        ["portrait.png", "drive.mp4", "--model", "vox", "--expression", "relative"],
+        "expression applies to the landmarks model; .*try --model landmarks",
+    ),
     "model-and-checkpoint": (
         ["portrait.png", "drive.mp4", "--model", "vox", "--checkpoint", "tiny-cpk.pth.tar"],
         "not both",
