@@ -59,7 +59,9 @@ def viewer_frame(page):
         if frame is not None:
             frame.wait_for_function("window.viewer !== undefined", timeout=120_000)
             return frame
-        time.sleep(0.2)
+        # Playwright's sync API takes in the browser's events (the iframe's navigation) only
+        # inside its own calls: time.sleep here would leave `page.frames` as it was for good.
+        page.wait_for_timeout(200)
     raise AssertionError("the character viewer did not load")
 
 
@@ -111,7 +113,7 @@ def test_live_tab_moves_the_character_with_the_face(driver, served_app, tmp_path
             page.locator("#live-webcam div[title='grant webcam access'] button").click()
             page.locator("#live-webcam button[aria-label='capture photo']").click()
             frame.wait_for_function("(window.posesReceived ?? 0) > 5", timeout=120_000)
-            time.sleep(1)
+            page.wait_for_timeout(1000)
             shown = frame.evaluate("async () => (await window.viewer.ready).applyPose({})")
             page.screenshot(path=ARTIFACTS / "live-character.png", full_page=True)
             assert page.external == []
