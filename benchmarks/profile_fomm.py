@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import collections
 import sys
-from pathlib import Path
 
 import torch
 from torch import nn
 from torch.profiler import ProfilerActivity, profile
 
-from benchmarks.bench_fomm import matmul_gflops
+from benchmarks.bench_fomm import cpu_model_and_flags, matmul_gflops
 from facemotion.models.fomm import FommModel, image_to_tensor
 from facemotion.models.normalize import normalize_keypoints
 from facemotion.models.registry import released_config
@@ -31,17 +30,8 @@ CONVOLUTIONS = {"aten::conv2d"}
 
 def cpu_description() -> str:
     """The CPU's model name and its SIMD flags that matter to convolutions and bf16."""
-    model, flags = "unknown CPU", set()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        for line in cpuinfo.read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "model name":
-                model = value.strip()
-            elif key.strip() == "flags":
-                flags = set(value.split())
-    simd = sorted(flag for flag in flags if flag.startswith(("avx", "amx", "fma")))
-    return f"{model} ({' '.join(simd) or 'no SIMD flags read'})"
+    model, simd = cpu_model_and_flags()
+    return f"{model} ({simd or 'no SIMD flags read'})"
 
 
 def conv_names(model: FommModel) -> tuple[dict[tuple, list[str]], list]:
