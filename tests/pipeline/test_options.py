@@ -43,14 +43,14 @@ def batch_options(monkeypatch, call):
 def test_cli_web_and_batch_build_the_same_animate_options(tmp_path, inputs, monkeypatch):
     source, driving = inputs
     argv = ["animate", str(source), str(driving), "--crop", "auto", "--find-best-frame"]
-    argv += ["--no-relative", "--expression", "relative", "--paste-back"]
+    argv += ["--no-relative", "--expression", "relative", "--scene", "follow", "--paste-back"]
     cli = animate_command.options_from(build_parser().parse_args(argv))
 
     store = SessionStore(tmp_path / "sessions")
     try:
         web = Jobs(ServeOptions(), store).animate_options(
             "landmarks", relative=False, find_best_frame=True, crop="auto", paste_back=True,
-            expression="relative",
+            expression="relative", scene="follow",
         )  # fmt: skip
     finally:
         store.close()
@@ -65,13 +65,15 @@ def test_cli_web_and_batch_build_the_same_animate_options(tmp_path, inputs, monk
             crop="auto",
             paste_back=True,
             expression="relative",
+            scene="follow",
         ),  # fmt: skip
     )
     whole = batch_options(
         monkeypatch, lambda api: api.animate_batch(source, driving, tmp_path / "out", cli)
     )
     assert cli == web == batch == whole
-    assert cli.model == ModelOptions(expression="relative") and cli.crop == "auto"
+    assert cli.model == ModelOptions(expression="relative", scene="follow")
+    assert cli.crop == "auto"
     assert not cli.relative and cli.find_best_frame and cli.paste_back
 
 

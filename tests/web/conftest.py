@@ -9,14 +9,24 @@ from PIL import Image
 from tests.media import moving_frames, write_video
 
 
+class TinyLoader:
+    """A model loader (ModelOptions -> model) that gives one stand-in model for every choice and
+    lists the choices it was asked for (what the app would have loaded)."""
+
+    def __init__(self, model):
+        self.model, self.choices = model, []
+
+    def __call__(self, choice):
+        self.choices.append(choice)
+        return self.model
+
+
 @pytest.fixture(scope="session")
 def tiny_loader(golden_dir):
-    """A model loader (ModelOptions -> model) that gives the tiny golden FOMM model for every
-    choice."""
+    """A TinyLoader giving the tiny golden FOMM model for every choice."""
     from facemotion.pipeline.load import load_model
 
-    model = load_model(golden_dir / "tiny-cpk.pth.tar", golden_dir / "tiny-64.yaml")
-    return lambda choice: model
+    return TinyLoader(load_model(golden_dir / "tiny-cpk.pth.tar", golden_dir / "tiny-64.yaml"))
 
 
 @pytest.fixture

@@ -43,6 +43,34 @@ def test_api_endpoints_animate_and_report_errors(served_app, clip):
         )
 
 
+def test_api_background_reaches_the_landmark_model(served_app, tiny_loader, clip):
+    """/animate's trailing parameters: expression, then scene (the Background control); the
+    model the app loads is the landmark model with that scene. Calls that stop before them get
+    the controls' defaults (the README's call passes eight)."""
+    from gradio_client import Client, handle_file
+
+    from facemotion.pipeline.options import ModelOptions
+
+    _, url = served_app
+    client = Client(url, verbose=False)
+    parameters = client.view_api(print_info=False, return_format="dict")["named_endpoints"][
+        "/animate"
+    ]["parameters"]
+    assert [p["parameter_name"] for p in parameters][-2:] == ["expression_mode", "scene_mode"]
+    assert [p["parameter_default"] for p in parameters][-2:] == ["retarget", "still"]
+    source, driving = handle_file(str(sample_path("astronaut.png"))), handle_file(str(clip))
+    start = len(tiny_loader.choices)
+    arguments = ("landmarks", True, True, False, "center", False)
+    result = client.predict(source, driving, *arguments, "retarget", "follow", api_name="/animate")
+    assert probe(result)["frames"] == 12
+    assert tiny_loader.choices[start:] == [ModelOptions("landmarks", scene="follow")]
+    client.predict(source, driving, *arguments, api_name="/animate")
+    assert tiny_loader.choices[start:] == [
+        ModelOptions("landmarks", scene="follow"),
+        ModelOptions("landmarks", scene="still"),
+    ]
+
+
 def test_api_capture_returns_previews_and_four_downloads(served_app):
     from gradio_client import Client, handle_file
 

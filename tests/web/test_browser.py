@@ -110,7 +110,7 @@ def drawn_3d(page, path: Path, seconds: float = 20) -> bool:
     return False
 
 
-def test_animate_convert_download_compare_back(page, served_app, tmp_path):
+def test_animate_convert_download_compare_back(page, served_app, tiny_loader, tmp_path):
     page.click("#generate")
     page.get_by_text("no source image given").first.wait_for(timeout=30_000)
     page.get_by_test_id("toast-close").first.click()
@@ -121,11 +121,13 @@ def test_animate_convert_download_compare_back(page, served_app, tmp_path):
     page.get_by_alt_text("short").first.click()
     page.wait_for_selector("#driving-video video", timeout=30_000)
     page.get_by_text("Centre square").click()
+    page.get_by_text("Follow: the surroundings").click()
     page.screenshot(path=ARTIFACTS / "animate-gallery-folder.png", full_page=True)
 
     page.click("#generate")
     page.wait_for_selector("#result-video video", state="visible", timeout=JOB_TIMEOUT_MS)
     assert plays(page, "#result-video")
+    assert tiny_loader.choices[-1].scene == "follow"  # the Background control reached the model
 
     result = download(page, "#download", tmp_path)
     info = probe(result)
@@ -220,10 +222,12 @@ def test_uncached_model_offers_a_download_that_fails_clearly_offline(
     monkeypatch.setenv("FACEMOTION_HOME", str(tmp_path / "empty-cache"))
     monkeypatch.setenv("FACEMOTION_DOWNLOAD_API", "http://127.0.0.1:9/")
     with open_page(browser, served_app[1]) as page:
-        assert not page.is_visible("text=Download model")
+        assert not page.is_visible("text=Download model") and page.is_visible("#scene")
         page.click("#model input")
         page.get_by_role("option", name="vox: faces (VoxCeleb) (to be downloaded)").click()
         page.get_by_text("is not downloaded yet").wait_for(timeout=10_000)
+        # FOMM refuses the landmark model's Background and Expression: they are hidden
+        page.wait_for_selector("#scene", state="hidden", timeout=10_000)
         page.get_by_role("button", name="Download model").click()
         page.locator("[data-testid='toast-body']").first.wait_for(timeout=30_000)
         message = page.locator("[data-testid='toast-body']").first.inner_text()

@@ -225,6 +225,21 @@ def test_the_landmark_model_is_loaded_with_the_chosen_expression(tmp_path):
         jobs.animate_options("landmarks", expression="wide")
 
 
+def test_the_background_control_reaches_the_landmark_model_only(tmp_path):
+    """The Background control (`scene`) is the landmark model's; a FOMM model, which refuses
+    it, is loaded without it whatever an API caller sends."""
+    loaded = []
+    jobs = Jobs(ServeOptions(), SessionStore(tmp_path), lambda choice: loaded.append(choice))
+    options = jobs.animate_options("landmarks", scene="follow")
+    assert options.model == ModelOptions("landmarks", scene="follow")
+    assert jobs.animate_options("landmarks").model.scene == "still"
+    jobs.model(options.model)
+    assert loaded == [ModelOptions("landmarks", scene="follow")]
+    assert jobs.animate_options("vox", scene="follow").model == ModelOptions("vox")
+    with pytest.raises(InputError, match="scene must be one of still, follow"):
+        jobs.animate_options("landmarks", scene="static")
+
+
 def test_capture_takes_a_still_image_as_the_cli_does(jobs):
     """It was refused as a video ('give a video file'); `facemotion capture` takes stills."""
     files = jobs.capture("s1", sample_path("astronaut.png"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from facemotion.models.registry import DEFAULT_MODEL, MODELS
+from facemotion.models.registry import DEFAULT_MODEL, FOMM, MODELS
 from facemotion.web.galleries import Galleries
 from facemotion.web.handlers import FrameProgress, Jobs
 from facemotion.web.ui import frame_reporter, session_id, user_errors, with_one_line_errors
@@ -27,8 +27,15 @@ EXPRESSION_CHOICES = [
     ("Retarget: mouth and eyes open as far as the video's", "retarget"),
     ("Relative: mouth and eyes move as the video's move from its first frame", "relative"),
 ]
-EXPRESSION_INFO = (
-    "How the embedded landmark model moves the mouth and eyes (FOMM models: no effect)."
+EXPRESSION_INFO = "How the embedded landmark model moves the mouth and eyes."
+SCENE_CHOICES = [
+    ("Still: the person moves, the photo's scene behind stays as it is", "still"),
+    ("Follow: the surroundings move with the driving video's motion", "follow"),
+]
+# the words of `facemotion animate --scene`'s help
+SCENE_INFO = (
+    "Landmark model: still (default) moves the person and keeps the photo's scene behind as it "
+    "is; follow moves the surroundings with the driving video's motion."
 )
 PASTE_INFO = "Blend the animated square back into the whole source image."
 LIGHT = {"concurrency_limit": None, "api_visibility": "private"}
@@ -62,8 +69,9 @@ def gallery_tabs(galleries: Galleries, target: gr.components.Component, label: s
                 gallery.select(pick, None, target, queue=False, **LIGHT)
 
 
-def model_info(jobs: Jobs, name: str) -> tuple[str, dict]:
-    """The line under the model dropdown and the Download button's visibility."""
+def model_info(jobs: Jobs, name: str) -> tuple[str, dict, dict]:
+    """The line under the model dropdown, the Download button's visibility and that of the
+    landmark model's own controls (Expression, Background), which FOMM models refuse."""
     if MODELS[name].embedded:
         text = f"Embedded {name} model: {MODELS[name].description}; no download."
     elif jobs.is_cached(name):
@@ -73,7 +81,11 @@ def model_info(jobs: Jobs, name: str) -> tuple[str, dict]:
             f"**{name}** is not downloaded yet. Press *Download model* (needs the internet) or "
             f"run `facemotion download {name}`."
         )
-    return text, gr.update(visible=not jobs.is_cached(name))
+    return (
+        text,
+        gr.update(visible=not jobs.is_cached(name)),
+        gr.update(visible=MODELS[name].kind != FOMM),
+    )
 
 
 def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrency: int) -> dict:
@@ -113,7 +125,7 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
                 elem_id="model",
             )
             with gr.Column(scale=2):
-                info_text, _ = model_info(jobs, DEFAULT_MODEL)
+                info_text, _, _ = model_info(jobs, DEFAULT_MODEL)
                 info = gr.Markdown(info_text)
                 download_model = gr.Button("Download model", visible=False, size="sm")
         with gr.Row():
@@ -123,9 +135,12 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
         with gr.Row():
             crop = gr.Radio(CROP_CHOICES, value="auto", label="Crop", info="The square animated")
             paste = gr.Checkbox(False, label="Paste back", info=PASTE_INFO)
-        with gr.Row():
+        with gr.Row(visible=MODELS[DEFAULT_MODEL].kind != FOMM) as landmark_controls:
             expression = gr.Radio(
                 EXPRESSION_CHOICES, value="retarget", label="Expression", info=EXPRESSION_INFO
+            )
+            scene = gr.Radio(
+                SCENE_CHOICES, value="still", label="Background", info=SCENE_INFO, elem_id="scene"
             )
         with gr.Row():
             generate = gr.Button("Generate", variant="primary", elem_id="generate")
@@ -156,7 +171,7 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
     def on_download(name: str, progress=gr.Progress(track_tqdm=True)):  # noqa: B008
         with user_errors():
             jobs.download_model(name)
-        text, button = model_info(jobs, name)
+        text, button, _ = model_info(jobs, name)
         return gr.update(choices=jobs.model_choices(), value=name), text, button
 
     def refresh_models(name: str):
@@ -164,14 +179,15 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
 
     def on_generate(
         source_path, driving_path, name, relative_on, adapt_on, best_on, crop_mode, paste_on,
-        expression_mode, request: gr.Request, progress=gr.Progress(),  # noqa: B008
+        expression_mode, scene_mode, request: gr.Request, progress=gr.Progress(),  # noqa: B008
     ):  # fmt: skip
         session = session_id(request)
         progress(0, desc=f"loading {name}")
         with user_errors(), jobs.store.job(session) as cancel_flag:
             options = jobs.animate_options(
-                name, relative_on, adapt_on, best_on, crop_mode, paste_on, expression_mode
-            )
+                name, relative_on, adapt_on, best_on, crop_mode, paste_on, expression_mode,
+                scene_mode,
+            )  # fmt: skip
             on_frame = FrameProgress("animate", cancel_flag, frame_reporter(progress))
             path = jobs.animate(session, source_path, driving_path, options, on_frame)
         state = {"result": str(path), "source": source_path, "driving": driving_path}
@@ -211,11 +227,12 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
     def on_back():
         return gr.update(visible=True), gr.update(visible=False)
 
-    model.change(on_model, model, [info, download_model], **LIGHT)
+    model.change(on_model, model, [info, download_model, landmark_controls], **LIGHT)
     download_model.click(
         on_download, model, [model, info, download_model], api_visibility="private", **heavy
     )
-    inputs = [source, driving, model, relative, adapt, best, crop, paste, expression]
+    # API callers pass these by position: new inputs go at the end (docs/web.md)
+    inputs = [source, driving, model, relative, adapt, best, crop, paste, expression, scene]
     generate_event = generate.click(
         on_generate, inputs, [result, job], api_name="animate", show_progress_on=[status], **heavy
     )
@@ -227,7 +244,7 @@ def add_animate_tab(jobs: Jobs, images: Galleries, videos: Galleries, concurrenc
     compare.click(on_compare, job, comparison, api_visibility="private", **heavy)
     back.click(on_back, None, [inputs_view, result_view], queue=False, **LIGHT)
     return {
-        "refresh": (refresh_models, [model], [model, info, download_model]),
+        "refresh": (refresh_models, [model], [model, info, download_model, landmark_controls]),
         "source": source,
         "driving": driving,
         "result": result,

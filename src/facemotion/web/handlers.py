@@ -121,16 +121,18 @@ class Jobs:
         crop: str = "auto",
         paste_back: bool = False,
         expression: str = "retarget",
+        scene: str = "still",
     ) -> AnimateOptions:
         """The Animate tab's controls as the job's options (defaults: the FOMM demo's). The
-        server's device goes to FOMM models, the Expression control to the landmark model
-        (the tab shows each only where it applies)."""
+        server's device goes to FOMM models, the Expression and Background (`scene`) controls
+        to the landmark model (the tab shows each only where it applies; an API caller's
+        expression and scene are not sent to a FOMM model, which would refuse them)."""
         if model not in self.model_names():
             raise ModelError(f"unknown model '{model}'; choose one from the list")
         if MODELS[model].kind == FOMM:
             choice = ModelOptions(name=model, device=self.options.device)
         else:
-            choice = ModelOptions(name=model, expression=expression)
+            choice = ModelOptions(name=model, expression=expression, scene=scene)
         return AnimateOptions(
             model=choice,
             relative=relative,
