@@ -140,3 +140,63 @@ def person_in_stripes(width: int = 640) -> tuple[np.ndarray, np.ndarray]:
     person[:, :384] = opacity[..., 0] > 0.02
     near = cv2.dilate(person, np.ones((61, 61), np.uint8)) > 0
     return np.round(photo).astype(np.uint8), near
+
+
+# Look-alikes of photos that are not drawings (dolls, statues), and of drawings, made from the
+# public-domain samples: we have no photos of dolls or statues and download nothing in tests.
+
+
+def jpeg(image: np.ndarray, quality: int) -> np.ndarray:
+    """(H, W, 3) uint8 RGB after a round trip through JPEG at `quality`."""
+    import io
+
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, "JPEG", quality=quality)
+    return np.asarray(Image.open(buffer).convert("RGB"))
+
+
+def statue(image: np.ndarray, tint: tuple[float, float, float] | None = None) -> np.ndarray:
+    """(H, W, 3) uint8: a photo as a statue: its lightness alone (grey, no colour noise left),
+    or in one stone `tint` (RGB in [0, 1], e.g. sandstone (0.96, 0.89, 0.74))."""
+    import cv2
+
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    colour = np.asarray(tint if tint is not None else (1.0, 1.0, 1.0), np.float32)
+    return np.clip(np.round(grey[..., None] * colour), 0, 255).astype(np.uint8)
+
+
+def polished(image: np.ndarray, passes: int = 5) -> np.ndarray:
+    """(H, W, 3) uint8: grain and pores smoothed away, edges kept (bilateral filter, `passes`
+    times): polished marble, plastic skin."""
+    import cv2
+
+    for _ in range(passes):
+        image = cv2.bilateralFilter(image, 9, 60, 9)
+    return image
+
+
+def even_light(image: np.ndarray, contrast: float = 0.5) -> np.ndarray:
+    """(H, W, 3) uint8: shading flattened, every pixel pulled towards the image's mean by
+    1 - `contrast` (a face lit evenly from everywhere)."""
+    pixels = image.astype(np.float32)
+    mean = pixels.mean(axis=(0, 1))
+    return np.clip(np.round(mean + contrast * (pixels - mean)), 0, 255).astype(np.uint8)
+
+
+def doll(image: np.ndarray, saturation: float = 1.5) -> np.ndarray:
+    """(H, W, 3) uint8: a photo as a doll: skin smoothed by an edge-preserving filter, colours
+    made more saturated."""
+    import cv2
+
+    smooth = cv2.edgePreservingFilter(
+        polished(image, 2), flags=cv2.RECURS_FILTER, sigma_s=60, sigma_r=0.4
+    )
+    hsv = cv2.cvtColor(smooth, cv2.COLOR_RGB2HSV).astype(np.float32)
+    hsv[..., 1] = np.clip(hsv[..., 1] * saturation, 0, 255)
+    return cv2.cvtColor(np.round(hsv).astype(np.uint8), cv2.COLOR_HSV2RGB)
+
+
+def posterised(image: np.ndarray, levels: int = 4) -> np.ndarray:
+    """(H, W, 3) uint8: each channel cut to `levels` values (a poster effect)."""
+    step = 256 // levels
+    return (image // step * step + step // 2).astype(np.uint8)

@@ -1,13 +1,19 @@
-"""Drawn faces: told from photos by their flat colours; a drawn closed smile opens with the
-driver into a flat drawn interior, closes back into the same smile, and photos are
-untouched. Measured on the pixels (ink, dark area, flat colours), not the model's landmarks."""
+"""Drawn faces: told from photos by their flat colours (and photos of statues and dolls, smooth
+and evenly lit, are still photos); a drawn closed smile opens with the driver into a flat drawn
+interior, closes back into the same smile, and photos are untouched. Measured on the pixels
+(ink, dark area, flat colours), not the model's landmarks."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 import pytest
+from benchmarks.cartoon import cartoon_face
 
+from facemotion.assets import sample_path
+from facemotion.io.images import load_image
+from facemotion.io.video import VideoReader
+from facemotion.landmarks import detect_image_landmarks
 from facemotion.landmarks.topology import LIPS_OUTER
 from facemotion.motion.drawn import flat_share, is_drawing
 from facemotion.motion.expression import face_axes, measure
@@ -15,6 +21,7 @@ from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 from facemotion.motion.mesh import face_topology
 from facemotion.motion.mouth import MouthFill, MouthOptions, drawn_interior, ink
 from facemotion.motion.smile import corner_weights, set_corners
+from tests.media import doll, even_light, jpeg, polished, statue
 from tests.motion.landmark_faces import (
     SIZE,
     ScriptedTracker,
@@ -183,3 +190,120 @@ def test_drawn_interior_has_teeth_under_the_upper_lip_and_a_tongue_on_the_lower(
     assert column[top] > 90  # teeth
     assert column[(top + bottom) // 2] < 20  # cavity
     assert 40 < column[bottom] < 70  # tongue
+
+
+STONE = (0.96, 0.89, 0.74)  # sandstone
+LOOKALIKES = {
+    "grey statue": statue,
+    "stone statue": lambda photo: statue(photo, STONE),
+    "polished statue": lambda photo: polished(statue(photo)),
+    "evenly lit statue": lambda photo: even_light(polished(statue(photo))),
+    "evenly lit stone, JPEG 60": lambda photo: jpeg(
+        even_light(polished(statue(photo, STONE)), 0.4), 60
+    ),
+    "doll": doll,
+    "evenly lit doll": lambda photo: even_light(doll(photo)),
+}
+
+
+def _carphone(index: int = 0, scale: int = 1) -> np.ndarray:
+    """(144 * scale, 176 * scale, 3) uint8: a frame of the carphone clip, upscaled (cubic)."""
+    with VideoReader(sample_path("carphone.mp4")) as reader:
+        frame = next(frame for i, frame in enumerate(reader) if i == index)
+    size = (frame.shape[1] * scale, frame.shape[0] * scale)
+    return cv2.resize(frame, size, interpolation=cv2.INTER_CUBIC)
+
+
+@pytest.fixture(scope="module")
+def photos() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """name -> ((H, W, 3) uint8 photo, its (478, 3) landmarks px)."""
+    images = {
+        "astronaut": load_image(sample_path("astronaut.png")),
+        "Grace Hopper": load_image(sample_path("grace_hopper.jpg")),
+        "carphone x3": _carphone(scale=3),
+    }
+    return {name: (image, detect_image_landmarks(image)) for name, image in images.items()}
+
+
+def _cel_shaded(cartoon: np.ndarray, shadow: float = 0.85) -> np.ndarray:
+    """(H, W, 3) uint8: the cartoon with a drawn shadow, its skin darker right of 58 %."""
+    skin = np.all(np.abs(cartoon.astype(np.int16) - (238, 196, 164)) < 12, axis=2)
+    skin[:, : int(0.58 * cartoon.shape[1])] = False
+    shaded = cartoon.astype(np.float32)
+    shaded[skin] *= shadow
+    return np.round(shaded).astype(np.uint8)
+
+
+def test_statues_and_dolls_made_from_photos_are_not_drawings(photos):
+    """Statues (grey or stone, polished, lit evenly) and dolls (smoothed skin, saturated) made
+    from the samples keep the photo's landmarks (the face does not move). The first detector
+    (colour within 3 of the median, share > 0.4) took 9 of these 21 for drawings."""
+    drawn = []
+    for name, (photo, marks) in photos.items():
+        oval = marks[face_topology().oval, :2].astype(np.float64)
+        for kind, make in LOOKALIKES.items():
+            image = make(photo).astype(np.float32) / 255
+            if is_drawing(image, marks):
+                drawn.append(f"{name} as {kind}: {flat_share(image, oval):.3f}")
+    assert not drawn, drawn
+
+
+def test_cartoons_stay_drawings_compressed_blurred_and_cel_shaded():
+    """Flat-coloured faces, as PNG, JPEG, blurred and with a drawn shadow, and small."""
+    drawn = {}
+    for mouth in ("lips", "smile"):
+        cartoon = cartoon_face(256, mouth)
+        marks = detect_image_landmarks(cartoon)
+        variants = {
+            "PNG": cartoon,
+            "JPEG 85": jpeg(cartoon, 85),
+            "JPEG 30": jpeg(cartoon, 30),
+            "blurred": cv2.GaussianBlur(cartoon, (0, 0), 1.5),
+            "cel shaded": _cel_shaded(cartoon),
+            "cel shaded, JPEG 50": jpeg(_cel_shaded(cartoon), 50),
+        }
+        for kind, image in variants.items():
+            drawn[f"{mouth} {kind}"] = is_drawing(image.astype(np.float32) / 255, marks)
+        small = cartoon_face(128, mouth)
+        drawn[f"{mouth} 128 px"] = is_drawing(
+            small.astype(np.float32) / 255, detect_image_landmarks(small)
+        )
+    assert all(drawn.values()), drawn
+
+
+@pytest.mark.slow
+def test_the_model_gives_statues_and_dolls_the_photo_mouth(monkeypatch, photos):
+    """Through the landmark model, each source's landmarks found as the model finds them:
+    statues and dolls driven by carphone get the photo's mouth (not the drawn one), a JPEG
+    cartoon the drawn one."""
+    import facemotion.motion.landmark_model as landmark_model
+
+    decided = []
+
+    def spy(image, points, **keywords):
+        decided.append(is_drawing(image, points, **keywords))
+        return decided[-1]
+
+    monkeypatch.setattr(landmark_model, "is_drawing", spy)
+    carphone = photos["carphone x3"][0]
+    sources = {
+        "polished statue": LOOKALIKES["polished statue"](carphone),
+        "evenly lit doll": LOOKALIKES["evenly lit doll"](carphone),
+        "evenly lit Grace Hopper statue": LOOKALIKES["evenly lit statue"](
+            photos["Grace Hopper"][0]
+        ),
+        "cartoon, JPEG 85": jpeg(cartoon_face(256, "smile"), 85),
+    }
+    driving = [_carphone(index).astype(np.float32) / 255 for index in (0, 59)]  # 59: wide open
+    drawn = {}
+    for name, source in sources.items():
+        decided.clear()
+        frames = list(LandmarkModel().animate(source.astype(np.float32) / 255, driving))
+        assert len(frames) == 2 and len(decided) == 1
+        drawn[name] = decided[0]
+    assert drawn == {
+        "polished statue": False,
+        "evenly lit doll": False,
+        "evenly lit Grace Hopper statue": False,
+        "cartoon, JPEG 85": True,
+    }
