@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 from benchmarks.cartoon import cartoon_face
+from benchmarks.lookalikes import LOOKALIKES, jpeg
 
 from facemotion.assets import sample_path
 from facemotion.io.images import load_image
@@ -21,7 +22,6 @@ from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 from facemotion.motion.mesh import face_topology
 from facemotion.motion.mouth import MouthFill, MouthOptions, drawn_interior, ink
 from facemotion.motion.smile import corner_weights, set_corners
-from tests.media import doll, even_light, jpeg, polished, statue
 from tests.motion.landmark_faces import (
     SIZE,
     ScriptedTracker,
@@ -190,20 +190,6 @@ def test_drawn_interior_has_teeth_under_the_upper_lip_and_a_tongue_on_the_lower(
     assert column[top] > 90  # teeth
     assert column[(top + bottom) // 2] < 20  # cavity
     assert 40 < column[bottom] < 70  # tongue
-
-
-STONE = (0.96, 0.89, 0.74)  # sandstone
-LOOKALIKES = {
-    "grey statue": statue,
-    "stone statue": lambda photo: statue(photo, STONE),
-    "polished statue": lambda photo: polished(statue(photo)),
-    "evenly lit statue": lambda photo: even_light(polished(statue(photo))),
-    "evenly lit stone, JPEG 60": lambda photo: jpeg(
-        even_light(polished(statue(photo, STONE)), 0.4), 60
-    ),
-    "doll": doll,
-    "evenly lit doll": lambda photo: even_light(doll(photo)),
-}
 
 
 def _carphone(index: int = 0, scale: int = 1) -> np.ndarray:

@@ -1,16 +1,17 @@
 """Telling a drawn face (a cartoon, flat colours) from a photographed one.
 
 A drawing's skin is one flat colour, or a few (a drawn shadow): over much of its face oval the
-colour does not change at all from pixel to pixel. A photograph's skin never is: it is grained,
-and where it is smooth (a statue, a doll, a face upscaled from a small video, a photo in grey,
-where colour noise is gone) its shading still changes the colour steadily across the face. So
-a pixel counts as flat when its colour's rate of change, averaged over a small patch, would
-move it by less than `shading` (3 CIE76 units) across the face's width, and its colour is one
-of the skin's (within `tolerance`, 12, of the face's median: the skin and a drawn shadow; not
-clipped black or white).
+colour does not change at all from pixel to pixel. A photograph's skin always changes: it is
+grained, and where it is smooth (a statue, a doll, a face upscaled from a small video, a photo
+in grey, where colour noise is gone) its shading still changes the colour steadily across the
+face. So a pixel counts as flat when its colour's rate of change, averaged over a small patch,
+would move it by less than `shading` (3 CIE76 units) across the face's width, and its colour
+is one of the skin's (within `tolerance`, 12, of the face's median: the skin and a drawn
+shadow; not clipped black or white).
 
 Measured on the public-domain samples (the astronaut, Grace Hopper, a carphone frame upscaled
-x3) and look-alikes made from them (tests/media.py), with landmarks found on each image:
+x3) and look-alikes made from them (benchmarks/lookalikes.py), with the landmarks found on
+each image:
 - photos, statues (grey, stone-tinted, polished, lit evenly: shading halved, or cut to 0.4 and
   saved as JPEG at 60) and dolls (skin smoothed by an edge-preserving filter, saturation
   raised, lit evenly): 0.000-0.055 (the highest: the evenly lit JPEG stone carphone);
@@ -19,8 +20,8 @@ x3) and look-alikes made from them (tests/media.py), with landmarks found on eac
 - a face 45 px wide (carphone at its own size) lit evenly as a doll: 0.083; a cartoon 128 px
   wide saved as JPEG at 50 reads as a photo (0.010): too little face for the test.
 The first version (share within 3 of the median, threshold 0.4) took a grey carphone statue
-for a photo by a hair (0.38), its polished or evenly lit versions and every evenly lit doll
-for drawings (0.41-0.72).
+for a photo by a hair (0.37), and 9 of the 21 statue and doll look-alikes of
+tests/motion/test_drawn.py for drawings (0.41-0.73), mostly the evenly lit ones.
 
 Retargeting and the mouth fill treat a drawing differently from a photo: its drawn smile is
 its neutral (smile.py), and its opened mouth gets a flat drawn interior (mouth.py).
