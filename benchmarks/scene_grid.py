@@ -4,6 +4,10 @@ video (`scene="follow"`, before issue 21) and the scene still (the default).
 
 `python -m benchmarks.scene_grid OUT.jpg` writes it: one row per source, columns source |
 turn: follow | turn: still | mouth: follow | mouth: still, 256 px each, with a label strip.
+`python -m benchmarks.scene_grid --fill OUT.jpg` writes the fill's grid: the background plate
+and the still scene at the largest turn with the smooth fill (OpenCV's Telea inpainting, the
+fill before) and the texture fill (the default), columns source | plate: smooth |
+plate: texture | turn: smooth | turn: texture.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import numpy as np
 
 from benchmarks.scenes import SCENES, in_front_of, people
 from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
+from facemotion.motion.scene import SceneOptions
 
 PAIRS = (("astronaut", "curtain"), ("grace_hopper", "window"), ("cartoon", "bokeh"))
 OPEN_MOUTH_FRAME = 59  # carphone's widest "ah" (bench_follow)
@@ -49,6 +54,43 @@ def _label(text: str, width: int) -> np.ndarray:
     return strip
 
 
+def _frame_at(model: LandmarkModel, source: np.ndarray, frames: list, wanted: int) -> np.ndarray:
+    for index, output in enumerate(model.animate(source, frames)):
+        if index == wanted:
+            return output
+    raise ValueError(f"the driving clip has no frame {wanted}")
+
+
+def _with_labels(rows: list[list[np.ndarray]], heads: list[str]) -> np.ndarray:
+    """Cells (S, S, 3) float [0, 1], row by row, under a label strip: uint8 RGB."""
+    image = np.concatenate(
+        [np.concatenate([np.clip(c, 0, 1) for c in row], axis=1) for row in rows]
+    )
+    image = (image * 255 + 0.5).astype(np.uint8)
+    side = image.shape[1] // len(heads)
+    strip = np.concatenate([_label(head, side) for head in heads], axis=1)
+    return np.concatenate([strip, image], axis=0)
+
+
+def fill_grid() -> np.ndarray:
+    """(22 + 256 * rows, 256 * 5, 3) uint8 RGB: the plates and the turn, smooth vs texture."""
+    frames = _carphone()
+    turn = largest_turn(frames)
+    everyone = people()
+    rows = []
+    for name, scene in PAIRS:
+        source = in_front_of(everyone[name], SCENES[scene]())
+        plates, turned = [], []
+        for fill in ("smooth", "texture"):
+            model = LandmarkModel(LandmarkOptions(person=SceneOptions(fill=fill)))
+            plates.append(model.person_layers(source).plate)
+            turned.append(_frame_at(model, source, frames, turn))
+        rows.append([source, *plates, *turned])
+    heads = ["source", "plate: smooth", "plate: texture"]
+    heads += [f"turn (frame {turn}): smooth", "turn: texture"]
+    return _with_labels(rows, heads)
+
+
 def grid() -> np.ndarray:
     """(22 + 256 * rows, 256 * 5, 3) uint8 RGB."""
     frames = _carphone()
@@ -66,21 +108,20 @@ def grid() -> np.ndarray:
                     shown[mode, index] = output
                 if index >= max(wanted):
                     break
-        cells = [source] + [shown[mode, index] for index in wanted for mode in ("follow", "still")]
-        rows.append(np.concatenate([np.clip(cell, 0, 1) for cell in cells], axis=1))
-    image = (np.concatenate(rows, axis=0) * 255 + 0.5).astype(np.uint8)
+        rows.append([source] + [shown[mode, i] for i in wanted for mode in ("follow", "still")])
     heads = ["source", f"turn (frame {turn}): follow", "turn: still"]
     heads += [f"mouth (frame {OPEN_MOUTH_FRAME}): follow", "mouth: still"]
-    side = image.shape[1] // len(heads)
-    strip = np.concatenate([_label(head, side) for head in heads], axis=1)
-    return np.concatenate([strip, image], axis=0)
+    return _with_labels(rows, heads)
 
 
 def main(argv: list[str]) -> int:
     from facemotion.io.images import save_image
 
+    if len(argv) == 2 and argv[0] == "--fill":
+        save_image(fill_grid(), argv[1])
+        return 0
     if len(argv) != 1:
-        print("usage: python -m benchmarks.scene_grid OUT.jpg")
+        print("usage: python -m benchmarks.scene_grid [--fill] OUT.jpg")
         return 2
     save_image(grid(), argv[0])
     return 0

@@ -126,22 +126,43 @@ def test_hair_moves_with_the_head_as_one():
     assert moved_error < 0.15 * still_error, (moved_error, still_error)
 
 
-def test_the_uncovered_scene_is_filled_the_same_in_every_frame():
+def _uncovered_fill(options: LandmarkOptions = EXACT) -> list[tuple]:
+    """The head of a person (a flat colour) over stripes moves left, right, left: per moved
+    frame (output, plate, source, uncovered (SIZE, SIZE) bool: where the head stood in the
+    source and no longer is)."""
     left, right = _pose(0, (-8, 0)), _pose(0, (8, 0))
-    model, source, outputs = _run(poses=[_pose(0), left, right, left])
-    plate = model.person_layers(source).plate
+    alpha = _person()[..., None]
+    source = (alpha * PERSON_COLOUR + (1 - alpha) * _stripes()).astype(np.float32)
+    model, source, outputs = _run(options, poses=[_pose(0), left, right, left], source=source)
     np.testing.assert_array_equal(outputs[1], outputs[3])  # the same pose, the same frame
-    # Beside the head, where it stood in the source and has moved away from: the plate.
+    plate = model.person_layers(source).plate
     was_person = _person() > 0.5
+    moved = []
     for output, pose in ((outputs[1], left), (outputs[2], right)):
         now_person = cv2.warpAffine(_person(), pose.matrix, (SIZE, SIZE)) > 0.01
         grown = cv2.dilate(now_person.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         uncovered = was_person & ~grown
         uncovered[int(MARKS[:, 1].max()) :] = False  # the head's sides, not the shoulders
         assert uncovered.sum() > 30
+        moved.append((output, plate, source, uncovered))
+    return moved
+
+
+PERSON_COLOUR = np.array([0.9, 0.75, 0.6], np.float32)
+
+
+def test_the_uncovered_scene_is_filled_the_same_in_every_frame():
+    for output, plate, _, uncovered in _uncovered_fill():
+        # Beside the head, where it stood in the source and has moved away from: the plate.
         np.testing.assert_allclose(output[uncovered], plate[uncovered], atol=1e-5)
         # the fill comes from the scene around it, not the person's colours
-        assert np.abs(plate[uncovered] - source[uncovered]).mean() > 0.05
+        assert np.abs(plate[uncovered] - PERSON_COLOUR).mean() > 0.2
+
+
+def test_the_uncovered_scene_continues_the_stripes_around_it():
+    for _, plate, _, uncovered in _uncovered_fill():
+        error = float(np.abs(plate[uncovered] - _stripes()[uncovered]).mean())
+        assert error < 0.05, error
 
 
 def test_the_source_pose_gives_back_the_source():

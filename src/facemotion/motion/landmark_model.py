@@ -6,9 +6,10 @@ motion with the head as a similarity, or absolute), warp the source piecewise-af
 the face mesh with rings carrying the head's motion outwards (warp.py), and lay the person
 over the still scene (scene.py, `scene="still"`, the default): the source is segmented once
 (the bundled selfie segmentation model) into the person and a background plate, the person's
-inpainted away; hair, ears, a hat and the neck move rigidly with the head, the shoulders
-follow a share of its translation, and outside the person every pixel is the source's, the
-scene uncovered by the head filled the same way in every frame. `scene="follow"` moves the
+hole filled with copies of the scene's own texture (fill.py); hair, ears, a hat and the neck
+move rigidly with the head, the shoulders follow a share of its translation, and outside the
+person every pixel is the source's, the scene uncovered by the head filled the same way in
+every frame. `scene="follow"` moves the
 surroundings (shoulders, hair, camera) with the driving video's smoothed optical flow
 (flow.py) blended in outside the face instead, as before. Then fill the mouth where it opens
 wider than the source's (mouth.py) and the eyes where the source's are shut (eyeball.py), in

@@ -2,11 +2,12 @@
 
 Once per source: the segmenter's person confidence (landmarks/segmentation.py), joined with
 the face, becomes the person's opacity; a background plate is the source with the person
-(grown by a margin) inpainted from its surroundings (OpenCV's Telea inpainting), so what a
-moving head uncovers is filled the same way in every frame (the fill is taken from beyond a
-margin around the person, and used under the person only); the person layer is the source's
-colour with the plate's share taken out (premultiplied: colour = source - (1 - alpha) * plate),
-so no old background colour fringes the hair as it moves over another part of the scene.
+(grown by a margin) filled from its surroundings (fill.py: copies of the scene's own texture,
+shifted by offsets at which it repeats; or OpenCV's Telea inpainting), so what a moving head
+uncovers is filled the same way in every frame (the fill is used under the person only); the
+person layer is the source's colour with the plate's share taken out (premultiplied:
+colour = source - (1 - alpha) * plate), so no old background colour fringes the hair as it
+moves over another part of the scene.
 
 Per frame: the person layer and its opacity are warped with one map (`PersonLayers.person_map`:
 the face mesh inside the face, the head's similarity, rigidly, over hair, ears, a hat and the
@@ -23,12 +24,15 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from facemotion.errors import InputError
 from facemotion.landmarks.topology import CHIN, FOREHEAD_TOP
+from facemotion.motion.fill import smooth_fill, texture_fill
 from facemotion.motion.flow import face_weight
 from facemotion.motion.mesh import face_topology
 from facemotion.motion.similarity import Similarity
 
 SCENE_MODES = ("still", "follow")  # the person over the still scene; the flow's surroundings
+PLATE_FILLS = ("texture", "smooth")  # fill.texture_fill; fill.smooth_fill (Telea)
 _SUBPIXEL_BITS = 4
 _BLUR_SAMPLES_PER_SIGMA = 4  # the coarsest grid a wide blur is done on, in samples per sigma
 
@@ -54,8 +58,12 @@ class SceneOptions:
     fill. hole_margin: how far beyond the person the fill
     of the plate is taken from, in face heights (the scene just outside a segmenter's edge
     holds strands of hair and their blur, which would be smeared into the fill).
-    plate_side: holes in larger sources are inpainted at this longer side and brought back
-    (the fill is smooth anyway; inpainting costs with the hole's area).
+    plate_side: holes in larger sources are filled at this longer side and brought back
+    (filling costs with the hole's area). fill: how the hole is filled, 'texture' (copies of
+    the scene's own texture, fill.texture_fill) or 'smooth' (OpenCV's Telea inpainting,
+    streaked on textured scenes; the fill before). fill_shift: the shortest offset a texture
+    fill copies by, in face heights: farther than a moving head uncovers (~0.4 on the
+    carphone clip), so what the viewer sees is one clean copy of the scene beside it.
     """
 
     head_extent: float = 2.2
@@ -70,6 +78,12 @@ class SceneOptions:
     hole_margin: float = 0.0
     plate_side: int = 384
     inpaint_radius_px: float = 5.0
+    fill: str = "texture"
+    fill_shift: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.fill not in PLATE_FILLS:
+            raise InputError(f"fill must be one of {', '.join(PLATE_FILLS)}, not {self.fill!r}")
 
 
 def person_opacity(
@@ -99,11 +113,17 @@ def person_opacity(
 
 
 def background_plate(
-    source: np.ndarray, hole: np.ndarray, side: int = 384, radius_px: float = 5.0
+    source: np.ndarray,
+    hole: np.ndarray,
+    side: int = 384,
+    radius_px: float = 5.0,
+    fill: str = "texture",
+    shift_px: float = 32.0,
 ) -> np.ndarray:
     """The source (H, W, 3) float32 [0, 1] with `hole` (H, W) bool filled from its
-    surroundings by OpenCV's Telea inpainting (at `side` at most, brought back); outside the
-    hole it is the source, bit for bit."""
+    surroundings (at `side` at most, brought back): by `fill` 'texture' (fill.texture_fill,
+    copying by offsets at least `shift_px` long) or 'smooth' (fill.smooth_fill, Telea with
+    `radius_px`); outside the hole it is the source, bit for bit."""
     height, width = hole.shape
     image = np.clip(source * 255.0 + 0.5, 0, 255).astype(np.uint8)
     mask = hole.astype(np.uint8)
@@ -114,7 +134,11 @@ def background_plate(
         mask = (cv2.resize(mask, size, interpolation=cv2.INTER_AREA) > 0).astype(np.uint8)
         # a small copy's hole must cover the whole hole once brought back
         mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
-    filled = cv2.inpaint(image, mask, max(1.0, radius_px * scale), cv2.INPAINT_TELEA)
+    if fill == "texture":
+        texture = texture_fill(image.astype(np.float32) / 255.0, mask > 0, shift_px * scale)
+        filled = np.clip(texture * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    else:
+        filled = smooth_fill(image, mask > 0, radius_px * scale)
     if scale < 1.0:
         filled = cv2.resize(filled, (width, height), interpolation=cv2.INTER_LINEAR)
     plate = np.array(source, dtype=np.float32, copy=True)
@@ -211,7 +235,14 @@ class PersonLayers:
         # Filled from beyond the margin (the scene just outside a segmenter's edge holds
         # strands of hair and their blur), used under the person only: around it the plate
         # is the source, so the source's own pose gives the source back.
-        filled = background_plate(source, hole, options.plate_side, options.inpaint_radius_px)
+        filled = background_plate(
+            source,
+            hole,
+            options.plate_side,
+            options.inpaint_radius_px,
+            options.fill,
+            options.fill_shift * face_height,
+        )
         # Under the person's faint outer edge the source itself is the better guess of the
         # scene behind (a window bar crossing the edge goes on there, where the fill would
         # smooth it away and the edge, unmixed against the fill, would no longer give back the
