@@ -29,6 +29,11 @@ driver's displacement from its first frame), measured in the same run, end in `_
   a shut source open and close with the driver's as the landmark layer sees them. Not in the
   means above.
 
+The same figures with `scene="follow"` (the surroundings moved with the driving video's flow,
+as before issue 21's still scene), measured in the same run, end in `_scene_follow`: the
+re-tracked brows, gaze and eyes also read the scene around the face (a still scene shows its
+fill where the head uncovers it), so the still scene's figures are judged against these.
+
 The self-reconstruction error (default_selfrecon_l1) is measured by bench_default.
 """
 
@@ -207,6 +212,9 @@ def run() -> dict[str, float]:
     relative = LandmarkOptions(expression="relative")
     print("expression='relative':")
     figures |= follow_figures(lambda: LandmarkModel(relative), suffix="_relative")
+    print("scene='follow':")
+    follow_scene = LandmarkOptions(scene="follow")
+    figures |= follow_figures(lambda: LandmarkModel(follow_scene), suffix="_scene_follow")
     print_figures(figures)
     return figures
 
