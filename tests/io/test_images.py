@@ -13,6 +13,7 @@ from facemotion.io.images import (
     load_image,
     resize_square,
     save_image,
+    shrink,
 )
 
 
@@ -78,3 +79,26 @@ def test_save_is_atomic(tmp_path):
     # a missing folder is created, parents too
     nested = save_image(np.zeros((4, 4, 3), np.uint8), tmp_path / "a" / "b" / "x.png")
     assert nested.is_file() and sorted(p.name for p in nested.parent.iterdir()) == ["x.png"]
+
+
+def test_shrink_averages_like_one_area_resize():
+    import cv2
+
+    rng = np.random.default_rng(0)
+    # Smooth content plus a 1-pixel checkerboard: bilinear alone would alias the checker.
+    smooth = cv2.resize(rng.integers(0, 256, (9, 16, 3), dtype=np.uint8), (1280, 720))
+    checker = ((np.indices((720, 1280)).sum(axis=0) % 2) * 60)[..., None].astype(np.int16)
+    image = np.clip(smooth.astype(np.int16) + checker - 30, 0, 255).astype(np.uint8)
+    for size in [(480, 270), (640, 360), (320, 180)]:
+        shrunk = shrink(image, size)
+        assert shrunk.shape == (size[1], size[0], 3) and shrunk.dtype == np.uint8
+        reference = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        assert np.abs(shrunk.astype(int) - reference).mean() < 1.5
+    # A whole factor is the area resize itself; odd sides fall back to it.
+    assert np.array_equal(
+        shrink(image, (640, 360)), cv2.resize(image, (640, 360), interpolation=cv2.INTER_AREA)
+    )
+    odd = image[:719, :1279]
+    assert np.array_equal(
+        shrink(odd, (480, 270)), cv2.resize(odd, (480, 270), interpolation=cv2.INTER_AREA)
+    )

@@ -102,11 +102,11 @@ class LivePortrait:
         track it again (its blinks are measured with the scores, as from a video)."""
         if self.model.frame_size is None and max(frame.shape[:2]) > DRIVING_MAX_SIDE:
             # The warp needs only the landmarks and, for the mouth, a few hundred pixels.
-            import cv2
+            from facemotion.io.images import shrink
 
             scale = DRIVING_MAX_SIDE / max(frame.shape[:2])
             size = (round(frame.shape[1] * scale), round(frame.shape[0] * scale))
-            frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+            frame = shrink(frame, size)
             if observation is not None:
                 landmarks = np.asarray(observation.landmarks) * np.float32(scale)
                 observation = dataclasses.replace(observation, landmarks=landmarks)
