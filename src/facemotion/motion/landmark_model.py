@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -38,7 +38,7 @@ from facemotion.motion.eyeball import EyeFill, EyeOptions
 from facemotion.motion.flow import DrivingFlow, face_weight, occluded_weight
 from facemotion.motion.mesh import STABLE_POINTS
 from facemotion.motion.mouth import MouthFill, MouthOptions, fill_strength
-from facemotion.motion.retarget import Retargeter, RetargetOptions
+from facemotion.motion.retarget import Retargeter, RetargetOptions, SourceRig, source_rig
 from facemotion.motion.scene import SCENE_MODES, PersonLayers, SceneOptions
 from facemotion.motion.similarity import Similarity, fit_similarity
 from facemotion.motion.targets import (
@@ -49,6 +49,7 @@ from facemotion.motion.targets import (
 )
 from facemotion.motion.warp import (
     RingOptions,
+    WarpLayout,
     coarse_map,
     remap,
     source_points,
@@ -210,6 +211,21 @@ def _tracked(
             yield result
 
 
+@dataclass(frozen=True)
+class _SourceParts:
+    """What a source gives every animation of it, found once: its landmarks (478, 3) px
+    float64, the warp's layout and extended source points (P, 2), whether it is drawn, the
+    mouth and eye fills (None when off or not needed) and its retargeting rig."""
+
+    marks: np.ndarray
+    layout: WarpLayout
+    extended: np.ndarray
+    drawn: bool
+    mouth: MouthFill | None
+    eyes: EyeFill | None
+    rig: SourceRig
+
+
 class LandmarkModel:
     """The landmark-driven default model (AnimationModel protocol, `name` 'landmarks').
 
@@ -240,6 +256,7 @@ class LandmarkModel:
         self._source_segmenter = source_segmenter
         self._source_cache: tuple[bytes, np.ndarray] | None = None
         self._layers_cache: tuple[bytes, PersonLayers] | None = None
+        self._parts_cache: tuple[bytes, np.ndarray, _SourceParts] | None = None
         self.last_report: PassReport | None = None
         self._lost_total = 0
 
@@ -256,11 +273,32 @@ class LandmarkModel:
 
     def check_source(self, source: np.ndarray, points: np.ndarray | None = None) -> None:
         """Find (or take, when `points` are given) the source's landmarks now: NoFaceError
-        before any frame when it has no face. See AnimationModel.check_source."""
+        before any frame when it has no face. With the still scene, the source is also split
+        into its layers now (a few hundred ms), not on the first frame: a live portrait would
+        drop the camera's frames meanwhile. See AnimationModel.check_source."""
         if points is not None:
             self.remember_source_landmarks(source, points)
         else:
             self.source_landmarks(source)
+        self._source_parts(source)
+        if self.options.scene == "still":
+            self.person_layers(source)
+
+    def with_tracker(self, tracker_factory: Callable[[], Tracker]) -> LandmarkModel:
+        """This model with driving landmarks from `tracker_factory`, read strictly one frame at
+        a time (no overlap): same options, face, source detector and segmenter, and what it
+        has found in its sources so far."""
+        options = replace(self.options, overlap=False)
+        model = LandmarkModel(
+            options,
+            face=self.face,
+            tracker_factory=tracker_factory,
+            source_detector=self._source_detector,
+            source_segmenter=self._source_segmenter,
+        )
+        model._source_cache, model._layers_cache = self._source_cache, self._layers_cache
+        model._parts_cache = self._parts_cache
+        return model
 
     def remember_source_landmarks(self, source: np.ndarray, points: np.ndarray) -> None:
         """Use `points` (478, 3) pixels as the landmarks of `source` (S, S', 3) instead of
@@ -302,6 +340,41 @@ class LandmarkModel:
         self._layers_cache = (key, layers)
         return layers
 
+    def _source_parts(self, source: np.ndarray) -> _SourceParts:
+        """The source's `_SourceParts` (remembered for the same image and landmarks)."""
+        image = as_uint8_image(source)
+        key = self._source_key(image)
+        points = self.source_landmarks(source)
+        cached = self._parts_cache
+        if cached is not None and cached[0] == key and cached[1] is points:
+            return cached[2]
+        source = np.asarray(source, np.float32)
+        marks = points.astype(np.float64)
+        layout = warp_layout(marks, self.options.rings)
+        drawn = is_drawing(source, marks)
+        mouth = eyes = None
+        if self.options.fill_mouth:
+            from facemotion.landmarks.topology import LIPS_OUTER
+
+            lips = layout.topology.inner_lips
+            mouth = MouthFill(
+                source, marks[LIPS_OUTER, :2], marks[lips, :2], self.options.mouth, drawn=drawn
+            )
+        if self.options.fill_eyes and self.options.retarget.open_shut_eyes:
+            eyes = EyeFill(source, marks, self.options.eyes)
+            eyes = eyes if eyes.active else None
+        parts = _SourceParts(
+            marks,
+            layout,
+            source_points(marks, layout, source.shape[:2]),
+            drawn,
+            mouth,
+            eyes,
+            source_rig(marks, self.options.retarget, drawn),
+        )
+        self._parts_cache = (key, points, parts)
+        return parts
+
     def _tracker(self) -> Tracker:
         if self._tracker_factory is not None:
             return self._tracker_factory()
@@ -322,10 +395,9 @@ class LandmarkModel:
         frame with a face is the reference of relative motion; frames before it show the
         source unchanged, frames where the face is lost hold the last pose."""
         source = np.ascontiguousarray(source, dtype=np.float32)
-        source_marks = self.source_landmarks(source).astype(np.float64)
+        parts = self._source_parts(source)
+        source_marks, layout, source_extended = parts.marks, parts.layout, parts.extended
         shape = source.shape[:2]
-        layout = warp_layout(source_marks, self.options.rings)
-        source_extended = source_points(source_marks, layout, shape)
         step = max(1, max(shape) // self.options.map_pixels)
         lips = layout.topology.inner_lips
         feather = self.options.relative_feather if relative else self.options.feather
@@ -337,25 +409,12 @@ class LandmarkModel:
             layers = self.person_layers(source)
         else:
             face_mask = face_weight(source_marks[layout.topology.oval, :2], shape, 1, feather)
-        mouth = None
-        drawn = is_drawing(source, source_marks)
-        if self.options.fill_mouth:
-            from facemotion.landmarks.topology import LIPS_OUTER
-
-            mouth = MouthFill(
-                source,
-                source_marks[LIPS_OUTER, :2],
-                source_marks[lips, :2],
-                self.options.mouth,
-                drawn=drawn,
-            )
+        mouth = parts.mouth
         retargeter = eyes = None
         # Absolute motion copies the driver's landmarks, its expression with them.
         if relative and self.options.expression == "retarget":
-            retargeter = Retargeter(source_marks, self.options.retarget, drawn)
-            if self.options.fill_eyes and self.options.retarget.open_shut_eyes:
-                eyes = EyeFill(source, source_marks, self.options.eyes)
-                eyes = eyes if eyes.active else None
+            retargeter = Retargeter.from_rig(parts.rig, self.options.retarget)
+            eyes = parts.eyes
         tracker = self._tracker()
         frames = lost = 0
         reference = held = held_frame = None

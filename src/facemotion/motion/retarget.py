@@ -543,8 +543,19 @@ class Retargeter:
         options: RetargetOptions = RetargetOptions(),
         drawn: bool = False,
     ) -> None:
+        self._begin(source_rig(source, options, drawn), options)
+
+    @classmethod
+    def from_rig(cls, rig: SourceRig, options: RetargetOptions = RetargetOptions()) -> Retargeter:
+        """A retargeting run for a source whose rig (`source_rig`, with the same options) is
+        already known."""
+        retargeter = cls.__new__(cls)
+        retargeter._begin(rig, options)
+        return retargeter
+
+    def _begin(self, rig: SourceRig, options: RetargetOptions) -> None:
         self.options = options
-        self.rig = source_rig(source, options, drawn)
+        self.rig = rig
         self._neutral = DriverNeutral(options)
         self._openings = OpeningFilter(options)
         self._wanted: Wanted | None = None
