@@ -45,9 +45,9 @@ def add_capture_tab(jobs: Jobs, videos: Galleries, concurrency: int) -> None:
                 elem_id="capture-3d",
             )
     character_view = gr.HTML("", elem_id="capture-character-view")
-    # The character travels in session state, so the /capture endpoint keeps its signature
-    # (a video in, five outputs back): API clients need not know of it.
-    chosen_character = gr.State(None)
+    # The character file is the endpoint's second, optional input (API clients may leave it
+    # out). It once went through session state set by the file's change event, which a click
+    # on Capture right after the upload could overtake: the character was then left out.
     character_page = gr.State("")
     plots = gr.Image(
         label="Head pose and blendshapes over time", type="filepath", interactive=False
@@ -61,8 +61,8 @@ def add_capture_tab(jobs: Jobs, videos: Galleries, concurrency: int) -> None:
 
     def on_capture(
         path,
-        character_file,
-        request: gr.Request,
+        character_file=None,  # a default: API clients may leave the character out
+        request: gr.Request = None,  # given by Gradio
         progress=gr.Progress(track_tqdm=True),  # noqa: B008
     ):
         with user_errors():
@@ -82,10 +82,9 @@ def add_capture_tab(jobs: Jobs, videos: Galleries, concurrency: int) -> None:
             view,
         )
 
-    character.change(lambda path: path, character, chosen_character, api_visibility="private")
     run.click(
         on_capture,
-        [video, chosen_character],
+        [video, character],
         [overlay, plots, model3d, files, summary, character_page],
         api_name="capture",
         show_progress_on=[summary],
