@@ -10,8 +10,10 @@ from facemotion.motion.mesh import face_topology, signed_areas
 from facemotion.motion.similarity import Similarity, fit_similarity
 from facemotion.motion.warp import (
     backward_map,
+    coarse_map,
     remap,
     source_points,
+    support_window,
     target_points,
     warp_layout,
 )
@@ -182,3 +184,29 @@ def test_shut_lids_cover_the_iris_disc():
         slice(int(rim[:, 0].min()) - 2, int(rim[:, 0].max()) + 3),
     )
     assert (warped[box][..., 0] < 0.3).sum() == 0  # no iris shows through the lids
+
+
+def test_a_window_gives_the_same_map_inside_it_and_zero_outside():
+    source_marks = face_landmarks()
+    target_marks = source_marks.copy()
+    target_marks[:, :2] = Similarity(1.08, _rotation(7.0), np.array([4.0, -3.0]))(
+        source_marks[:, :2]
+    )
+    layout = warp_layout(source_marks)
+    source = source_points(source_marks, layout, (SIZE, SIZE))
+    head = fit_similarity(source_marks[:, :2], target_marks[:, :2])
+    target = target_points(target_marks[:, :2], source, layout, head)
+    whole = coarse_map(target, source, layout, (SIZE, SIZE), target_marks[:, 2], 2)
+    weight = np.zeros(whole[0].shape)
+    weight[5:20, 7:31] = 0.5
+    window = support_window(weight)
+    assert window == (5, 20, 7, 31)
+    part = coarse_map(target, source, layout, (SIZE, SIZE), target_marks[:, 2], 2, window)
+    for full, windowed in zip(whole, part, strict=True):
+        assert np.array_equal(windowed[5:20, 7:31], full[5:20, 7:31])
+        outside = np.ones(full.shape, bool)
+        outside[5:20, 7:31] = False
+        # The face is painted wherever it is; only the surroundings are left out.
+        face = np.abs(windowed - full) < 1e-12
+        assert (windowed[outside & ~face] == 0).all() and (outside & ~face).any()
+    assert support_window(np.zeros((4, 4))) == (0, 0, 0, 0)

@@ -53,6 +53,7 @@ from facemotion.motion.warp import (
     coarse_map,
     remap,
     source_points,
+    support_window,
     target_points,
     upsample_map,
     warp_layout,
@@ -399,6 +400,7 @@ class LandmarkModel:
         source_marks, layout, source_extended = parts.marks, parts.layout, parts.extended
         shape = source.shape[:2]
         step = max(1, max(shape) // self.options.map_pixels)
+        coarse = (-(-shape[0] // step), -(-shape[1] // step))
         lips = layout.topology.inner_lips
         feather = self.options.relative_feather if relative else self.options.feather
         flow_smoothing = (
@@ -471,15 +473,21 @@ class LandmarkModel:
                 if retargeter is not None:
                     targets = retargeter.retarget(targets, head)
                 target_extended = target_points(targets, source_extended, layout, head)
+                on_face = window = None
+                if layers is not None:
+                    # The person's map takes the mesh's only near the face: the surroundings'
+                    # triangles are worked out only there.
+                    oval = targets[layout.topology.oval]
+                    on_face = layers.face_share(oval, coarse, step)
+                    window = support_window(on_face)
                 map_x, map_y = coarse_map(
-                    target_extended, source_extended, layout, shape, points[:, 2], step
+                    target_extended, source_extended, layout, shape, points[:, 2], step, window
                 )
                 flow_map = None
                 if flow is not None:
                     flow_map = flow.source_map(map_x.shape, step, to_source, vector_scale)
                 if layers is not None:
-                    oval = targets[layout.topology.oval]
-                    map_x, map_y = layers.person_map(map_x, map_y, oval, head, step)
+                    map_x, map_y = layers.person_map(map_x, map_y, oval, head, step, on_face)
                 elif flow_map is not None:
                     oval = targets[layout.topology.oval]
                     if relative:

@@ -268,6 +268,7 @@ class PersonLayers:
         target_oval: np.ndarray,
         head: Similarity,
         step: int,
+        on_face: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The backward map of the person at the grid of `coarse_map` (h, w) float64: the face
         mesh's map (mesh_x, mesh_y) inside the target face oval (N, 2) px, the inverse of
@@ -296,10 +297,17 @@ class PersonLayers:
         body_x, body_y = xs - fade * body[0], ys - fade * body[1]
         rest_x = body_x + in_head * (rigid_x - body_x)
         rest_y = body_y + in_head * (rigid_y - body_y)
-        on_face = face_weight(target_oval, coarse, step, options.face_feather).astype(np.float64)
+        if on_face is None:
+            on_face = self.face_share(target_oval, coarse, step)
         map_x = rest_x + on_face * (mesh_x - rest_x)
         map_y = rest_y + on_face * (mesh_y - rest_y)
         return map_x, map_y
+
+    def face_share(self, target_oval: np.ndarray, coarse: tuple[int, int], step: int) -> np.ndarray:
+        """How much of the face mesh's map `person_map` takes at each sample of the grid of
+        `coarse_map` (h, w) float64: 1 inside the target face oval (N, 2) px, falling to 0 over
+        face_feather oval radii outside it (0 beyond: the mesh's map is not needed there)."""
+        return face_weight(target_oval, coarse, step, self.options.face_feather).astype(np.float64)
 
     def _border_fade(self, coarse: tuple[int, int], step: int) -> np.ndarray:
         if self._fade is None or self._fade[0] != coarse:

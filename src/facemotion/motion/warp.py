@@ -371,11 +371,21 @@ def _paint_rings(
     layout: WarpLayout,
     grid: np.ndarray,
     shape: tuple[int, int],
+    window: tuple[int, int, int, int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The map over the ring triangles (they tile everything outside the face) at the grid
-    samples: large triangles, painted with OpenCV. grid: (h, w) sample positions per axis."""
+    samples: large triangles, painted with OpenCV. grid: (h, w) sample positions per axis.
+    window: (top, bottom, left, right) samples, end exclusive: only these are painted, the
+    rest of the map is 0 (for a caller that uses the map there only)."""
+    top, bottom, left, right = window if window is not None else (0, shape[0], 0, shape[1])
+    map_x = np.zeros(shape, np.float64)
+    map_y = np.zeros(shape, np.float64)
+    if bottom <= top or right <= left:
+        return map_x, map_y
     rings = np.flatnonzero(~(layout.face | layout.eyes))
     triangles = layout.triangles[rings]
+    # Painted over the whole grid all the same: OpenCV rasterises an edge cut by the array's
+    # border a little differently, and a window must not move the map by a hair.
     ids = np.zeros(shape, dtype=np.int32)
     step = grid[1] - grid[0] if len(grid) > 1 else 1.0
     corners = (target[triangles] - 0.5 - grid[0]) / step
@@ -383,10 +393,14 @@ def _paint_rings(
     for index, polygon in enumerate(corners):
         cv2.fillConvexPoly(ids, polygon, index, lineType=cv2.LINE_8, shift=_SUBPIXEL_BITS)
     coefficients = _affine_coefficients(target - 0.5, source - 0.5, triangles).reshape(-1, 6)
-    per_sample = coefficients[ids]
-    ys, xs = grid[: shape[0], None], grid[None, : shape[1]]
-    map_x = per_sample[..., 0] * xs + per_sample[..., 1] * ys + per_sample[..., 2]
-    map_y = per_sample[..., 3] * xs + per_sample[..., 4] * ys + per_sample[..., 5]
+    per_sample = coefficients[ids[top:bottom, left:right]]
+    ys, xs = grid[top:bottom, None], grid[None, left:right]
+    map_x[top:bottom, left:right] = (
+        per_sample[..., 0] * xs + per_sample[..., 1] * ys + per_sample[..., 2]
+    )
+    map_y[top:bottom, left:right] = (
+        per_sample[..., 3] * xs + per_sample[..., 4] * ys + per_sample[..., 5]
+    )
     return map_x, map_y
 
 
@@ -460,6 +474,16 @@ def paint_triangles(
     map_y.reshape(-1)[flat] = sampled_y
 
 
+def support_window(weight: np.ndarray) -> tuple[int, int, int, int]:
+    """The (top, bottom, left, right) rows and columns, end exclusive, of the smallest
+    rectangle holding every non-zero sample of weight (h, w); empty (0, 0, 0, 0) if none."""
+    rows = np.flatnonzero(weight.any(axis=1))
+    if len(rows) == 0:
+        return 0, 0, 0, 0
+    columns = np.flatnonzero(weight.any(axis=0))
+    return int(rows[0]), int(rows[-1]) + 1, int(columns[0]), int(columns[-1]) + 1
+
+
 def coarse_map(
     target: np.ndarray,
     source: np.ndarray,
@@ -467,14 +491,17 @@ def coarse_map(
     shape: tuple[int, int],
     depth: np.ndarray | None = None,
     step: int = 1,
+    window: tuple[int, int, int, int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The backward map at the samples of a grid every `step` pixels: (map_x, map_y), each
     (ceil(H / step), ceil(W / step)) float64 in pixel-index units; sample k of an axis sits at
-    pixel index step * k + (step - 1) / 2, where cv2.resize puts it (see `upsample_map`)."""
+    pixel index step * k + (step - 1) / 2, where cv2.resize puts it (see `upsample_map`).
+    window: (top, bottom, left, right) samples, end exclusive, holding every sample the caller
+    uses outside the face: the surroundings are worked out only there (0 beyond)."""
     height, width = shape
     coarse = (-(-height // step), -(-width // step))
     grid = np.arange(max(coarse), dtype=np.float64) * step + (step - 1) / 2
-    map_x, map_y = _paint_rings(target, source, layout, grid, coarse)
+    map_x, map_y = _paint_rings(target, source, layout, grid, coarse, window)
     away, front = _face_order(layout, target, depth)
     # The eye openings lie behind the lids: painted before the front of the face, which
     # covers them, but over triangles turned away (lid skin folded over by a moving lid
