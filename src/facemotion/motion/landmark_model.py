@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
 
 from facemotion.errors import InputError, Remedy
+from facemotion.io.ahead import ahead
 from facemotion.io.images import as_uint8_image
 from facemotion.landmarks.smoothing import OneEuroFilter
 from facemotion.models.base import PassReport
@@ -79,6 +79,7 @@ TrackedFrame = tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray | None
 
 
 _STABLE = np.array(STABLE_POINTS)
+_AHEAD = 2  # driving frames tracked ahead of the warp with overlap
 
 
 @dataclass(frozen=True)
@@ -187,29 +188,21 @@ def _settled(tracker: Tracker, calls: int) -> Callable[[np.ndarray], Tracked]:
 def _tracked(
     driving: Iterable[np.ndarray], tracker: Tracker, overlap: bool, settle_calls: int
 ) -> Iterator[TrackedFrame]:
-    """(frame, frame as uint8, points, found, scores) per driving frame. With overlap, the landmarks
-    of the next frame are found on a worker thread while the caller warps the current one
-    (MediaPipe releases the GIL): the driving iterable is then read one frame ahead."""
+    """(frame, frame as uint8, points, found, scores) per driving frame. With overlap, the
+    landmarks of the next frames are found on a worker thread while the caller warps the
+    current one (MediaPipe releases the GIL): the driving iterable is then read up to
+    `_AHEAD` frames ahead."""
     track = _settled(tracker, settle_calls)
-    if not overlap:
+
+    def tracked() -> Iterator[TrackedFrame]:
         for frame in driving:
             image = as_uint8_image(frame)
             yield (frame, image, *track(image))
+
+    if not overlap:
+        yield from tracked()
         return
-    frames = iter(driving)
-
-    def detect() -> TrackedFrame | None:
-        frame = next(frames, None)
-        if frame is None:
-            return None
-        image = as_uint8_image(frame)
-        return (frame, image, *track(image))
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="landmarks") as pool:
-        pending = pool.submit(detect)
-        while (result := pending.result()) is not None:
-            pending = pool.submit(detect)
-            yield result
+    yield from ahead(tracked(), _AHEAD, name="landmarks")
 
 
 @dataclass(frozen=True)
