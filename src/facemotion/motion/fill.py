@@ -13,11 +13,14 @@ in the scene, shifted by one of a few offsets at which the scene repeats itself 
    kept, at least `min_shift_px` long.
 2. Each hole pixel copies the scene from x + k d, with the smallest k that lands on the known
    scene, by the offset d that copies from nearest, an offset weighing more the worse it
-   repeats the scene than the best one does (cost = k |d| (1 + (rms(d) - best) /
-   (tolerance + best)): on a window whose panes repeat across but not down, the copy comes
-   from the side; on bokeh, where no offset repeats much better than another, from nearest).
+   repeats the scene than the best one does (cost = k |d| (1 + (rms(d) - best) / tolerance):
+   on a window whose panes repeat across but not down, the copy comes from the side).
    The costs are smoothed over the hole, so pixels copy in large coherent pieces, and the
    pieces are blended over a pixel or two where they meet.
+
+Only a scene that repeats itself is filled so: where the best offset differs from the scene
+nearly as much as any offset does (clouds, a car's interior, bokeh), copies of it made a
+patchwork with visible seams, and the smooth fill is used instead.
 
 The shortest offset is as long as what a moving head uncovers, so the band a viewer sees is
 one clean copy of the scene beside it, and the seams of repeated copies lie deeper in the
@@ -52,11 +55,12 @@ def smooth_fill(image: np.ndarray, hole: np.ndarray, radius_px: float = 5.0) -> 
 
 def repeat_offsets(
     image: np.ndarray, known: np.ndarray, min_shift_px: float, max_shift_px: float
-) -> list[tuple[int, int, float]]:
+) -> tuple[list[tuple[int, int, float]], float]:
     """The offsets at which the known scene repeats itself: [(dy, dx, rms)], px and the root
     mean square difference (grey in [0, 1]) between the scene and itself shifted by
     (dy, dx), the best local minimum in each of eight directions, between min_shift_px and
-    max_shift_px long. image: (H, W, 3) float; known: (H, W) bool."""
+    max_shift_px long; and the median rms over all offsets of those lengths (what a shift
+    that does not repeat the scene gives). image: (H, W, 3) float; known: (H, W) bool."""
     height, width = known.shape
     shape = (2 * height, 2 * width)  # zero-padded: no wrap-around
     mask = known.astype(np.float32)
@@ -73,6 +77,7 @@ def repeat_offsets(
     length = np.hypot(dy, dx)
     usable = (overlap >= _MIN_OVERLAP * known.sum()) & (length >= min_shift_px)
     usable &= length <= max_shift_px
+    typical = float(np.sqrt(np.median(mean_square[usable]))) if usable.any() else 0.0
     mean_square = np.where(usable, mean_square, np.inf)
     minima = mean_square == ndimage.minimum_filter(mean_square, size=_NEIGHBOURS_PX)
     rows, cols = np.nonzero(minima & usable)
@@ -91,7 +96,7 @@ def repeat_offsets(
                     float(np.sqrt(values[best])),
                 )
             )
-    return offsets
+    return offsets, typical
 
 
 def _copy_steps(known: np.ndarray, offset: tuple[int, int]) -> np.ndarray:
@@ -117,18 +122,24 @@ def texture_fill(
     image: np.ndarray,
     hole: np.ndarray,
     min_shift_px: float,
-    tolerance: float = 0.01,
+    tolerance: float = 0.025,
     smooth_px: float | None = None,
     blend_px: float = 1.5,
+    repeat_limit: float = 0.35,
+    radius_px: float = 5.0,
 ) -> np.ndarray:
     """`image` (H, W, 3) float32 [0, 1] with `hole` (H, W) bool filled by copies of its own
     scene (module docstring): (H, W, 3) float32; outside the hole, `image`.
 
     min_shift_px: the shortest copy offset (what a moving head uncovers); tolerance: the
-    rms grey difference (of 1) added to the best offset's in the weight of a worse one
-    (module docstring); smooth_px: how widely the choice of offset is smoothed
-    (min_shift_px / 12 by default); blend_px: the soft seam where copies meet. Pixels no
-    offset reaches (a hole across the whole image) are inpainted by `smooth_fill`.
+    rms grey difference (of 1) by which an offset repeating the scene worse than the best
+    one weighs twice as much (module docstring; on the bench's scenes 0.02-0.03 worked, 0.01
+    copied a window's sky into its trees, 0.05 a curtain's folds out of step); smooth_px:
+    how widely the choice of offset is smoothed (min_shift_px / 12 by default); blend_px:
+    the soft seam where copies meet;
+    repeat_limit: a scene whose best offset's rms is above this share of the median offset's
+    does not repeat, and its hole is inpainted by `smooth_fill`, as are pixels no offset
+    reaches (a hole across the whole image), with `radius_px`.
     """
     height, width = hole.shape
     out = np.array(image, dtype=np.float32, copy=True)
@@ -140,17 +151,22 @@ def texture_fill(
     ring = max(1, round(min_shift_px / 16.0))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * ring + 1, 2 * ring + 1))
     known = ~(cv2.dilate(hole.astype(np.uint8), kernel) > 0)
-    offsets = repeat_offsets(image, known, min_shift_px, 0.6 * max(height, width))
+    offsets, typical = repeat_offsets(image, known, min_shift_px, 0.6 * max(height, width))
     rows, cols = np.nonzero(hole)
-    if not offsets or not known.any():
-        return _smooth_rest(out, hole)
+    if not offsets:
+        return _smooth_rest(out, hole, radius_px)
     best = min(rms for _, _, rms in offsets)
+    # A scene that does not repeat (clouds, a car's interior, bokeh: the best offset differs
+    # by 0.5-0.8 of what any offset does) came out as a patchwork of copies with visible
+    # seams, worse than the smooth fill; curtains and windows repeat at 0.005-0.15.
+    if best > repeat_limit * typical:
+        return _smooth_rest(out, hole, radius_px)
     costs = np.full((len(offsets), height, width), _UNREACHABLE, np.float32)
     sources = []
     for index, (dy, dx, rms) in enumerate(offsets):
         steps = _copy_steps(known, (dy, dx))[rows, cols]
         reached = steps > 0
-        penalty = 1.0 + (rms - best) / (tolerance + best)
+        penalty = 1.0 + (rms - best) / tolerance
         costs[index, rows[reached], cols[reached]] = steps[reached] * np.hypot(dy, dx) * penalty
         sources.append((rows + steps * dy, cols + steps * dx, reached))
         # Smoothed over the reachable pixels only (normalised): an unreachable neighbour's
@@ -176,13 +192,13 @@ def texture_fill(
         return out
     rest = np.zeros((height, width), bool)
     rest[rows[~filled], cols[~filled]] = True
-    return _smooth_rest(out, rest)
+    return _smooth_rest(out, rest, radius_px)
 
 
-def _smooth_rest(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+def _smooth_rest(image: np.ndarray, hole: np.ndarray, radius_px: float) -> np.ndarray:
     """image (H, W, 3) float32 with `hole` inpainted by `smooth_fill`."""
     quantised = np.clip(image * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    filled = smooth_fill(quantised, hole, 3.0).astype(np.float32) / 255.0
+    filled = smooth_fill(quantised, hole, radius_px).astype(np.float32) / 255.0
     out = image.copy()
     out[hole] = filled[hole]
     return out

@@ -60,8 +60,9 @@ class SceneOptions:
     holds strands of hair and their blur, which would be smeared into the fill).
     plate_side: holes in larger sources are filled at this longer side and brought back
     (filling costs with the hole's area). fill: how the hole is filled, 'texture' (copies of
-    the scene's own texture, fill.texture_fill) or 'smooth' (OpenCV's Telea inpainting,
-    streaked on textured scenes; the fill before). fill_shift: the shortest offset a texture
+    the scene's own texture where it repeats itself, as curtains and windows do, the smooth
+    fill elsewhere; fill.texture_fill) or 'smooth' (OpenCV's Telea inpainting, streaked on
+    textured scenes; the fill before). fill_shift: the shortest offset a texture
     fill copies by, in face heights: farther than a moving head uncovers (~0.4 on the
     carphone clip), so what the viewer sees is one clean copy of the scene beside it.
     """
@@ -135,7 +136,12 @@ def background_plate(
         # a small copy's hole must cover the whole hole once brought back
         mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
     if fill == "texture":
-        texture = texture_fill(image.astype(np.float32) / 255.0, mask > 0, shift_px * scale)
+        texture = texture_fill(
+            image.astype(np.float32) / 255.0,
+            mask > 0,
+            shift_px * scale,
+            radius_px=radius_px * scale,
+        )
         filled = np.clip(texture * 255.0 + 0.5, 0, 255).astype(np.uint8)
     else:
         filled = smooth_fill(image, mask > 0, radius_px * scale)
