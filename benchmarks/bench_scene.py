@@ -44,7 +44,7 @@ from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 from facemotion.motion.scene import PLATE_FILLS, PersonLayers, SceneOptions, person_opacity
 
 # In face heights (forehead to chin): the driver's head moves up to ~0.4 face heights on
-# carphone, the body a fifth of that (SceneOptions.body_follow).
+# carphone, the body 0.3 of that (SceneOptions.body_follow), faded at the image's border.
 HEAD_BAND, BODY_BAND = 0.5, 0.12
 SHOULDERS_FACE_HEIGHTS = 0.4  # below the chin, where the head ends
 

@@ -126,6 +126,27 @@ def test_hair_moves_with_the_head_as_one():
     assert moved_error < 0.15 * still_error, (moved_error, still_error)
 
 
+def test_the_body_follows_a_third_of_the_head_translation():
+    # Below the head's region and away from the image's border, the person's map moves by
+    # body_follow of the head's translation (0.1 before: in a still-camera reconstruction of
+    # carphone the body stayed behind as the head moved off it, stretching the neck).
+    # A small head region and border, so that this small image has room for a body.
+    small_head = SceneOptions(head_extent=1.2, neck_drop=0.0, border=0.02)
+    layers = PersonLayers(_stripes(), _person(), MARKS, small_head)
+    shift = np.array([10.0, -6.0])
+    ys, xs = np.mgrid[0:SIZE, 0:SIZE].astype(np.float64)
+    oval = MARKS[face_topology().oval, :2] + shift
+    map_x, map_y = layers.person_map(xs, ys, oval, _pose(0, tuple(shift)), 1)
+    below_head = cv2.erode((layers.head < 1e-3).astype(np.uint8), np.ones((25, 25), np.uint8))
+    margin = round(0.03 * SIZE)
+    inside = np.zeros((SIZE, SIZE), bool)
+    inside[margin:-margin, margin:-margin] = True
+    body = (below_head > 0) & inside
+    assert body.sum() > 50
+    np.testing.assert_allclose(xs[body] - map_x[body], 0.3 * shift[0], atol=0.01)
+    np.testing.assert_allclose(ys[body] - map_y[body], 0.3 * shift[1], atol=0.01)
+
+
 def _uncovered_fill(options: LandmarkOptions = EXACT) -> list[tuple]:
     """The head of a person (a flat colour) over stripes moves left, right, left: per moved
     frame (output, plate, source, uncovered (SIZE, SIZE) bool: where the head stood in the
