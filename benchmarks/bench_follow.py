@@ -34,6 +34,13 @@ as before issue 21's still scene), measured in the same run, end in `_scene_foll
 re-tracked brows, gaze and eyes also read the scene around the face (a still scene shows its
 fill where the head uncovers it), so the still scene's figures are judged against these.
 
+- default_follow_brows_r_plain, default_follow_brows_r_plain_scene_follow: the brows r of the
+  default (still scene) and of `scene="follow"` with everything around the person replaced
+  by one grey in both (outside the still scene's warped person opacity of the same frame,
+  `PersonLayers.last_opacity`, used for both), mean over the photo pairs: the re-tracked brows
+  read the scene around the head too (the fill the still scene shows where the head uncovers
+  it, the scene the flow drags along), so this compares the person alone.
+
 The self-reconstruction error (default_selfrecon_l1) is measured by bench_default.
 """
 
@@ -51,6 +58,7 @@ from facemotion.motion.landmark_model import LandmarkModel, LandmarkOptions
 SIDE = 256
 OPEN_MOUTH_FRAME = 59  # carphone's widest "ah"
 DRAWN = "cartoon_smile"  # the drawn-mouth pair, measured apart from the means
+GREY = 0.5  # the plain ground of default_follow_brows_r_plain
 
 
 def _carphone() -> list[np.ndarray]:
@@ -161,6 +169,36 @@ def follow_figures(
     return figures
 
 
+def plain_brows(verbose: bool = True) -> dict[str, float]:
+    """default_follow_brows_r_plain and ..._scene_follow (see the module)."""
+    frames = _carphone()
+    driving = [frame.astype(np.float32) / 255.0 for frame in frames]
+    driver = series(frames)
+    figures: dict[str, list[float]] = {"still": [], "follow": []}
+    for name, source in sources(frames).items():
+        if name == DRAWN:
+            continue
+        model = LandmarkModel()
+        layers = model.person_layers(source)  # the one animate uses (remembered per source)
+        still, opacity = [], []
+        for output in model.animate(source, driving):
+            still.append(output)
+            seen = layers.last_opacity if layers.last_opacity is not None else layers.layer[..., 3]
+            opacity.append(seen[..., None].copy())
+        follow = LandmarkModel(LandmarkOptions(scene="follow")).animate(source, driving)
+        row = []
+        for mode, outputs in (("still", still), ("follow", follow)):
+            plain = [o * a + GREY * (1.0 - a) for o, a in zip(outputs, opacity, strict=True)]
+            figures[mode].append(_pearson(driver[:, 4], series(plain)[:, 4]))
+            row.append(f"{mode} {figures[mode][-1]:.3f}")
+        if verbose:
+            print(f"{name:24s} brows r on a plain ground: " + ", ".join(row))
+    return {
+        "default_follow_brows_r_plain": float(np.mean(figures["still"])),
+        "default_follow_brows_r_plain_scene_follow": float(np.mean(figures["follow"])),
+    }
+
+
 def shut_eyes(image: np.ndarray) -> np.ndarray:
     """The face of `image` (S, S, 3) float32 with both eyes shut: warped (the landmark warp) so
     that each upper lid lies on the lower one, the iris under it."""
@@ -215,6 +253,7 @@ def run() -> dict[str, float]:
     print("scene='follow':")
     follow_scene = LandmarkOptions(scene="follow")
     figures |= follow_figures(lambda: LandmarkModel(follow_scene), suffix="_scene_follow")
+    figures |= plain_brows()
     print_figures(figures)
     return figures
 

@@ -230,3 +230,13 @@ def test_specks_of_confidence_apart_from_the_person_stay_in_the_scene():
     assert opacity[4:10, 4:10].max() == 0.0
     centre = np.round(MARKS[face_topology().oval, :2].mean(axis=0)).astype(int)
     assert opacity[centre[1], centre[0]] == 1.0 and opacity[SIZE - 1, SIZE // 2] > 0.9
+
+
+def test_the_last_opacity_is_where_the_person_lies_in_the_frame():
+    layers = PersonLayers(_stripes(), _person(), MARKS, SceneOptions())
+    assert layers.last_opacity is None
+    ys, xs = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
+    layers.composite(xs - 7.0, ys)  # the person moved 7 px to the right
+    moved = np.zeros_like(layers.layer[..., 3])
+    moved[:, 7:] = layers.layer[:, :-7, 3]
+    np.testing.assert_allclose(layers.last_opacity[:, 7:], moved[:, 7:], atol=1e-6)

@@ -223,6 +223,8 @@ class PersonLayers:
     `layer` (H, W, 4) float32: the person's premultiplied colour and its opacity;
     `plate` (H, W, 3) float32: the background with the person inpainted;
     `head` (H, W) float32: `head_region`.
+    `last_opacity` (H, W) float32: the warped opacity of the last `composite` (None before),
+    where the person lies in that frame (benchmarks read it to look at the person alone).
     """
 
     def __init__(
@@ -270,6 +272,7 @@ class PersonLayers:
         self.head = head_region(points, self.shape, options)
         self.centre = points[face_topology().oval].mean(axis=0)
         self._fade: tuple[tuple[int, int], np.ndarray] | None = None
+        self.last_opacity: np.ndarray | None = None
 
     def person_map(
         self,
@@ -336,5 +339,6 @@ class PersonLayers:
         # OpenCV on contiguous planes: numpy's broadcast over the (H, W, 4) view took ~4 ms
         # a frame at 256x256 on a busy machine, more than the remap.
         colour = cv2.cvtColor(warped, cv2.COLOR_RGBA2RGB)
-        clear = 1.0 - warped[..., 3]
+        self.last_opacity = warped[..., 3]
+        clear = 1.0 - self.last_opacity
         return cv2.add(colour, cv2.multiply(self.plate, cv2.merge((clear, clear, clear))))
