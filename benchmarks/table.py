@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def print_figures(figures: dict[str, float]) -> None:
-    print(f"{'figure':34s} {'value':>10s}")
+    width = max([34, *(len(key) for key in figures)])
+    print(f"{'figure':{width}s} {'value':>10s}")
     for key, value in figures.items():
-        print(f"{key:34s} {value:10.3f}")
+        print(f"{key:{width}s} {value:10.3f}")
