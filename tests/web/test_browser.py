@@ -75,6 +75,28 @@ def page(browser, served_app):
         yield page
 
 
+def job_result(page, selector: str) -> None:
+    """Wait for a job's result at `selector` to show; when it does not, fail with what the page
+    says (its toasts and progress text) and a screenshot in test-artifacts/web/, not only
+    Playwright's timeout."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(selector, state="visible", timeout=JOB_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        name = "".join(ch if ch.isalnum() else "-" for ch in selector).strip("-")
+        page.screenshot(path=ARTIFACTS / f"timeout-{name}.png", full_page=True)
+        said = page.evaluate(
+            """() => [...document.querySelectorAll('.toast-body, .toast-text, .progress-text,'
+                + ' .eta-bar, .error, [data-testid="status-tracker"]')]
+                .map(e => e.innerText.trim()).filter(Boolean).join(' | ')"""
+        )
+        raise AssertionError(
+            f"{selector} did not show in {JOB_TIMEOUT_MS // 1000} s; "
+            f"the page said: {said or 'nothing'}"
+        ) from None
+
+
 def download(page, selector: str, folder: Path) -> Path:
     with page.expect_download(timeout=JOB_TIMEOUT_MS) as info:
         page.click(selector)
@@ -125,7 +147,7 @@ def test_animate_convert_download_compare_back(page, served_app, tiny_loader, tm
     page.screenshot(path=ARTIFACTS / "animate-gallery-folder.png", full_page=True)
 
     page.click("#generate")
-    page.wait_for_selector("#result-video video", state="visible", timeout=JOB_TIMEOUT_MS)
+    job_result(page, "#result-video video")
     assert plays(page, "#result-video")
     assert tiny_loader.choices[-1].scene == "follow"  # the Background control reached the model
 
@@ -134,14 +156,14 @@ def test_animate_convert_download_compare_back(page, served_app, tiny_loader, tm
     assert info["frames"] == 12 and info["fps"] == Fraction(25) and info["audio_seconds"] > 0.4
 
     page.click("#convert")
-    page.wait_for_selector("#download-hd", state="visible", timeout=JOB_TIMEOUT_MS)
+    job_result(page, "#download-hd")
     full_hd = probe(download(page, "#download-hd", tmp_path))
     assert full_hd["size"] == (1920, 1080)
     assert full_hd["fps"] == Fraction(25) and full_hd["frames"] == 12
     assert abs(full_hd["audio_seconds"] - info["audio_seconds"]) < 0.05
 
     page.click("#compare")
-    page.wait_for_selector("#comparison-video video", state="visible", timeout=JOB_TIMEOUT_MS)
+    job_result(page, "#comparison-video video")
     assert plays(page, "#comparison-video")
     page.screenshot(path=ARTIFACTS / "result-tiny-model.png", full_page=True)
 
@@ -159,7 +181,7 @@ def test_capture_tab_shows_3d_preview_and_downloads(page, served_app):
     page.locator("img[alt='Carphone']:visible").first.click()
     page.wait_for_selector("#capture-video video", timeout=30_000)
     page.click("#capture")
-    page.wait_for_selector("#capture-3d canvas", state="visible", timeout=JOB_TIMEOUT_MS)
+    job_result(page, "#capture-3d canvas")
     assert plays(page, "#capture-overlay")
     assert page.locator("#capture-files a[download]").count() == 4
     listed = page.inner_text("#capture-files").replace("\n", "")
@@ -200,7 +222,7 @@ def test_default_model_on_the_sample_portrait_and_clip(browser, default_app):
 
         started = time.perf_counter()
         page.click("#generate")
-        page.wait_for_selector("#result-video video", state="visible", timeout=JOB_TIMEOUT_MS)
+        job_result(page, "#result-video video")
         assert plays(page, "#result-video")
         seconds = time.perf_counter() - started
         (ARTIFACTS / "generate-seconds.txt").write_text(f"{seconds:.1f}\n")
@@ -208,7 +230,7 @@ def test_default_model_on_the_sample_portrait_and_clip(browser, default_app):
         duration = page.evaluate("document.querySelector('#result-video video').duration")
         assert abs(duration - 4.0) < 0.2
         page.click("#compare")
-        page.wait_for_selector("#comparison-video video", state="visible", timeout=JOB_TIMEOUT_MS)
+        job_result(page, "#comparison-video video")
         assert plays(page, "#comparison-video")
         page.evaluate("document.querySelectorAll('video').forEach(v => { v.currentTime = 2; })")
         time.sleep(0.5)
@@ -255,7 +277,7 @@ def test_webcam_snapshot_and_recording_animate(playwright, served_app, tmp_path)
             page.wait_for_selector("#source-image img", timeout=30_000)
             page.get_by_text("Centre square").click()
             page.click("#generate")
-            page.wait_for_selector("#result-video video", state="visible", timeout=JOB_TIMEOUT_MS)
+            job_result(page, "#result-video video")
             assert plays(page, "#result-video")
             info = probe(download(page, "#download", tmp_path))
             # headless chromium's recorder keeps only a few frames of the fake camera

@@ -13,7 +13,7 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from tests.conftest import DATA
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, JOB_TIMEOUT_MS, open_page
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, job_result, open_page
 from tests.web.test_character_jobs import carphone_start
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -76,7 +76,7 @@ def test_capture_onto_a_vrm_plays_it_and_offers_it(chromium, served_app, tmp_pat
         page.set_input_files("#capture-character input[type=file]", str(character))
         page.get_by_text("avatar.vrm").first.wait_for(timeout=30_000)
         page.click("#capture")
-        page.wait_for_selector("#capture-character-view iframe", timeout=JOB_TIMEOUT_MS)
+        job_result(page, "#capture-character-view iframe")
         listed = page.inner_text("#capture-files").replace("\n", "")
         for name in ("capture.glb", "capture_avatar.glb", "capture_avatar.vrma"):
             assert name in listed, listed
