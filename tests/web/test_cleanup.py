@@ -15,9 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from facemotion.assets import sample_path
 from tests.fakes import FaceFreeModel
+from tests.media import moving_frames
 from tests.web.conftest import start_app
 
 pytestmark = pytest.mark.slow
@@ -48,7 +50,10 @@ def test_a_session_that_ends_or_expires_leaves_no_upload_and_no_result(
     try:
         files = {}
         # Two sessions, two portraits, one clip: Gradio keeps one copy of the clip for both.
-        for name, portrait in (("ends", sample_path("astronaut.png")), ("expires", still)):
+        # (Not a sample: the galleries' copies stay, test_a_sample_uploaded_...)
+        other = tmp_path / "portrait.png"
+        Image.fromarray(moving_frames(1, 80, 100, seed=11)[0]).save(other)
+        for name, portrait in (("ends", other), ("expires", still)):
             client = Client(url, verbose=False, download_files=str(tmp_path / name))
             before = set(store.sessions())
             result = Path(_animate(client, portrait, clip))
@@ -69,6 +74,35 @@ def test_a_session_that_ends_or_expires_leaves_no_upload_and_no_result(
         store.sweep()
         assert store.sessions() == []
         assert [path for path in expires[1] if path.exists()] == []
+    finally:
+        app.blocks.close()
+        store.close()
+
+
+def test_a_sample_uploaded_by_a_session_that_ends_stays_for_the_galleries(
+    tiny_loader, clip, tmp_path, monkeypatch
+):
+    """Gradio names an upload and its copy of a gallery picture by the content's hash: a session
+    that uploaded a sample, when it ended, took the picture every other page shows and picks
+    with it (their thumbnails broke and their jobs failed with "Error"). Its own clip goes."""
+    from gradio_client import Client
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
+    app, url = start_app(tiny_loader)
+    store = app.store
+    sample = sample_path("grace_hopper.jpg")
+    try:
+        client = Client(url, verbose=False, download_files=str(tmp_path / "client"))
+        before = set(store.sessions())
+        _animate(client, sample, clip)
+        (session,) = set(store.sessions()) - before
+        held = _files(store.uploads)
+        copies = [path for path in held if path.read_bytes() == sample.read_bytes()]
+        uploaded_clip = [path for path in held if path.read_bytes() == clip.read_bytes()]
+        assert len(copies) == 1 and len(uploaded_clip) == 1
+        store.release(session)
+        assert copies[0].exists()
+        assert not uploaded_clip[0].exists()
     finally:
         app.blocks.close()
         store.close()

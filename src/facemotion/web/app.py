@@ -70,6 +70,18 @@ def build_app(options: ServeOptions, *, load_model: ModelLoader = pipeline_loade
         images = merge(images, folder_galleries(options.gallery, "image", thumbnails))
         videos = merge(videos, folder_galleries(options.gallery, "video", thumbnails))
         allowed.append(str(options.gallery.resolve()))
+    # A session that uploads a sample (or picks one: Gradio copies it to the same place) must
+    # not take the copy every other page shows and picks with it when it ends.
+    copy = _gradio_copy(uploads)
+    store.keep(
+        *(
+            copy(path)
+            for galleries in (images, videos)
+            for items in galleries.values()
+            for item in items
+            for path in (item.path, item.thumbnail)
+        )
+    )
     with gr.Blocks(title=TITLE, delete_cache=(1800, 3600)) as blocks:
         gr.Markdown(INTRO)
         with gr.Tabs():

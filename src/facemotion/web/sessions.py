@@ -27,7 +27,8 @@ class SessionStore:
     page was closed) or, for clients that never say goodbye (API callers), once unused for
     `max_idle_s` (`sweep`, run on every new folder and by `sweep_every`). `close()` stops the
     running jobs and removes everything. `uploads` is the folder Gradio stores uploads in: only
-    files inside it are ever adopted (never a gallery picture or a sample); `cached_copy(path)`
+    files inside it are ever adopted (never a gallery picture or a sample, nor Gradio's copy of
+    one: `keep`); `cached_copy(path)`
     is where Gradio keeps its copy of a result in the session folder. Each running job
     has a cancel flag that it polls; `cancel(session_id)` sets the session's.
     """
@@ -51,6 +52,9 @@ class SessionStore:
         # Upload -> sessions that used it: Gradio names an upload by its content's hash, so
         # two sessions sending the same picture share one file, removed with the last of them.
         self._upload_users: dict[Path, set[str]] = {}
+        # Gradio's copies of the app's own pictures and clips (the galleries): the same content
+        # hash names a user's upload of a sample and the copy every page shows and picks.
+        self._kept: set[Path] = set()
         self._lock = threading.Lock()
         self._closed = threading.Event()
 
@@ -67,6 +71,12 @@ class SessionStore:
             self._last_used[key] = time.monotonic()
             return folder
 
+    def keep(self, *paths: Path) -> None:
+        """Never remove these files of `uploads` (Gradio's copies of the galleries' pictures
+        and clips, which a session's upload of the same file would otherwise take with it)."""
+        with self._lock:
+            self._kept.update(Path(path).resolve() for path in paths)
+
     def adopt(self, session_id: str | None, *paths: str | Path | None) -> None:
         """Remove these uploads with the session (paths outside `uploads`, and the store's own
         files such as gallery thumbnails and results, are ignored)."""
@@ -78,7 +88,7 @@ class SessionStore:
             for path in filter(None, paths):
                 resolved = Path(path).resolve()
                 upload = resolved.is_relative_to(self.uploads) and resolved != self.uploads
-                if upload and not resolved.is_relative_to(own):
+                if upload and not resolved.is_relative_to(own) and resolved not in self._kept:
                     self._upload_users.setdefault(resolved, set()).add(key)
                     self._last_used[key] = time.monotonic()
 
