@@ -270,7 +270,9 @@ def test_webcam_snapshot_and_recording_animate(playwright, served_app, tmp_path)
             page.locator("#driving-video button[aria-label='Capture from camera']").click()
             page.locator("#driving-video").get_by_text("Click to Access Webcam").click()
             page.locator("#driving-video button[aria-label='start recording']").click()
-            time.sleep(2)
+            # Not time.sleep: Playwright's sync API handles the page's events only inside its
+            # own calls, so the recorder's data would wait until after the Stop click.
+            page.wait_for_timeout(2000)
             page.locator("#driving-video button", has_text="Stop").click()
             page.wait_for_selector("#driving-video video[src]", timeout=30_000)
             page.locator("#source-image button[aria-label='capture photo']").click()
