@@ -72,10 +72,9 @@ def build_app(options: ServeOptions, *, load_model: ModelLoader = pipeline_loade
         allowed.append(str(options.gallery.resolve()))
     # A session that uploads a sample (or picks one: Gradio copies it to the same place) must
     # not take the copy every other page shows and picks with it when it ends.
-    copy = _gradio_copy(uploads)
     store.keep(
         *(
-            copy(path)
+            store.cached_copy(path)
             for galleries in (images, videos)
             for items in galleries.values()
             for item in items
