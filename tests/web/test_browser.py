@@ -31,6 +31,19 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 JOB_TIMEOUT_MS = 120_000
+# Every toast the page shows, kept in window.toastsSeen: a toast goes after a few seconds, long
+# before a job's timeout, and its message is what says why the job failed.
+RECORD_TOASTS = """
+window.toastsSeen = [];
+new MutationObserver(() => {
+    for (const toast of document.querySelectorAll('[data-testid="toast-body"]')) {
+        if (!toast.dataset.seen) {
+            toast.dataset.seen = "1";
+            window.toastsSeen.push(toast.innerText.trim().replace(/\\s+/g, " "));
+        }
+    }
+}).observe(document, {childList: true, subtree: true});
+"""
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +76,7 @@ def open_page(browser, url: str):
             route.abort()
 
     page.route("**/*", only_local)
+    page.add_init_script(RECORD_TOASTS)
     page.goto(url)
     page.wait_for_selector("#generate", timeout=60_000)
     yield page
@@ -87,13 +101,14 @@ def job_result(page, selector: str) -> None:
         name = "".join(ch if ch.isalnum() else "-" for ch in selector).strip("-")
         page.screenshot(path=ARTIFACTS / f"timeout-{name}.png", full_page=True)
         said = page.evaluate(
-            """() => [...document.querySelectorAll('.toast-body, .toast-text, .progress-text,'
-                + ' .eta-bar, .error, [data-testid="status-tracker"]')]
+            """() => [...document.querySelectorAll('.progress-text, .eta-bar, .error,'
+                + ' [data-testid="status-tracker"]')]
                 .map(e => e.innerText.trim()).filter(Boolean).join(' | ')"""
         )
+        toasts = page.evaluate("window.toastsSeen ?? []")
         raise AssertionError(
             f"{selector} did not show in {JOB_TIMEOUT_MS // 1000} s; "
-            f"the page said: {said or 'nothing'}"
+            f"the page said: {said or 'nothing'}; its toasts: {' | '.join(toasts) or 'none'}"
         ) from None
 
 
@@ -111,6 +126,22 @@ def plays(page, selector: str) -> bool:
         f"document.querySelector('{selector} video')?.readyState >= 2", timeout=30_000
     )
     return page.evaluate(f"document.querySelector('{selector} video').duration") > 0
+
+
+def recording_plays(page, selector: str) -> bool:
+    """The webcam recording under `selector` plays; when it does not, fail with what the server
+    holds at its address (status and size), telling a broken recording from a lost file."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        return plays(page, selector)
+    except PlaywrightTimeout:
+        src = page.evaluate(f"document.querySelector('{selector} video').src")
+        response = page.request.get(src)
+        raise AssertionError(
+            f"the recording at {src} does not play: the server answers {response.status} "
+            f"with {len(response.body())} bytes; toasts: {page.evaluate('window.toastsSeen')}"
+        ) from None
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -275,6 +306,7 @@ def test_webcam_snapshot_and_recording_animate(playwright, served_app, tmp_path)
             page.wait_for_timeout(2000)
             page.locator("#driving-video button", has_text="Stop").click()
             page.wait_for_selector("#driving-video video[src]", timeout=30_000)
+            assert recording_plays(page, "#driving-video")
             page.locator("#source-image button[aria-label='capture photo']").click()
             page.wait_for_selector("#source-image img", timeout=30_000)
             page.get_by_text("Centre square").click()
