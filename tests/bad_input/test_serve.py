@@ -234,3 +234,28 @@ def test_serve_process_stopped(tmp_path, number):
     assert process.returncode == 128 + number, err
     assert "web app stopped" in one_line(err)
     assert "share=True" not in out
+
+
+@pytest.mark.parametrize("before", [None, "user-temp"], ids=["unset", "set"])
+def test_a_stopped_serve_puts_gradio_temp_dir_back(work, capsys, monkeypatch, tmp_path, before):
+    """serve points GRADIO_TEMP_DIR at a folder of its run while it serves, and puts it back
+    when it stops: a later server in the same process must not nest its folder in the removed
+    one."""
+    import os
+
+    import facemotion.web.app
+
+    if before is None:
+        monkeypatch.delenv("GRADIO_TEMP_DIR", raising=False)
+    else:
+        monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / before))
+    while_serving = []
+
+    def serve(options, ready):
+        while_serving.append(os.environ["GRADIO_TEMP_DIR"])
+        raise Stopped(signal.SIGINT)
+
+    monkeypatch.setattr(facemotion.web.app, "serve", serve)
+    assert run_main(["serve", "--port", "7861"]) == 130
+    assert "facemotion-serve-" in while_serving[0]
+    assert os.environ.get("GRADIO_TEMP_DIR") == (None if before is None else str(tmp_path / before))

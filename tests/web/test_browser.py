@@ -44,6 +44,21 @@ new MutationObserver(() => {
     }
 }).observe(document, {childList: true, subtree: true});
 """
+# The bytes the page's MediaRecorders have handed out, in window.recordedBytes. Gradio's
+# recorder keeps only the chunks handed out before its Stop click, so a recording stopped before
+# the first one is an empty file ("Video not playable"); headless chromium under load can take
+# seconds to hand out the first.
+COUNT_RECORDED = """
+window.recordedBytes = 0;
+window.MediaRecorder = class extends window.MediaRecorder {
+    constructor(...args) {
+        super(...args);
+        this.addEventListener("dataavailable", (event) => {
+            window.recordedBytes += event.data.size;
+        });
+    }
+};
+"""
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +77,9 @@ def browser(playwright):
 
 
 @contextlib.contextmanager
-def open_page(browser, url: str):
-    """A page on the app; requests leaving 127.0.0.1 are aborted and listed in page.external."""
+def open_page(browser, url: str, *scripts: str):
+    """A page on the app, with `scripts` run first in it; requests leaving 127.0.0.1 are
+    aborted and listed in page.external."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.external = []
@@ -76,7 +92,8 @@ def open_page(browser, url: str):
             route.abort()
 
     page.route("**/*", only_local)
-    page.add_init_script(RECORD_TOASTS)
+    for script in (RECORD_TOASTS, *scripts):
+        page.add_init_script(script)
     page.goto(url)
     page.wait_for_selector("#generate", timeout=60_000)
     yield page
@@ -295,12 +312,13 @@ def test_webcam_snapshot_and_recording_animate(playwright, served_app, tmp_path)
     fake_media = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake_media)
     try:
-        with open_page(browser, served_app[1]) as page:
+        with open_page(browser, served_app[1], COUNT_RECORDED) as page:
             page.locator("#source-image button[aria-label='Capture from camera']").click()
             page.locator("#source-image").get_by_text("Click to Access Webcam").click()
             page.locator("#driving-video button[aria-label='Capture from camera']").click()
             page.locator("#driving-video").get_by_text("Click to Access Webcam").click()
             page.locator("#driving-video button[aria-label='start recording']").click()
+            page.wait_for_function("window.recordedBytes > 0", timeout=30_000)
             # Not time.sleep: Playwright's sync API handles the page's events only inside its
             # own calls, so the recorder's data would wait until after the Stop click.
             page.wait_for_timeout(2000)

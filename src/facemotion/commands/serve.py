@@ -112,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
     # Gradio keeps uploads (and the session folders are put inside them, web/app.py) in its
     # temporary folder: make it a folder of this run, removed when the server stops. A
     # GRADIO_TEMP_DIR the user set says on which disk: the run's folder goes inside it. Set
-    # before Gradio is imported, which reads it then.
+    # before Gradio is imported, which reads it then; put back when the server stops (a second
+    # server in this process would otherwise nest its folder in this removed one).
     parent = os.environ.get("GRADIO_TEMP_DIR") or None
     if parent is not None:
         Path(parent).mkdir(parents=True, exist_ok=True)
@@ -142,6 +143,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         with signals.shielded():  # a second Ctrl-C cannot leave half of it behind
             shutil.rmtree(run_folder, ignore_errors=True)
+            if parent is None:
+                os.environ.pop("GRADIO_TEMP_DIR", None)
+            else:
+                os.environ["GRADIO_TEMP_DIR"] = parent
     return 0
 
 
