@@ -18,6 +18,7 @@ import numpy as np
 from facemotion.assets import model_path
 from facemotion.errors import ModelError
 from facemotion.landmarks.arkit import ARKIT_NAMES, INDEX
+from facemotion.landmarks.caller_thread import run_on_caller_thread
 from facemotion.landmarks.faces import NUM_POINTS
 
 MODEL = "face_landmarker.task"
@@ -86,7 +87,7 @@ def open_landmarker(*, video: bool, faces: int, min_confidence: float):
         output_facial_transformation_matrixes=True,
     )
     try:
-        return vision.FaceLandmarker.create_from_options(options)
+        return run_on_caller_thread(vision.FaceLandmarker.create_from_options(options))
     except (RuntimeError, ValueError) as exc:
         raise ModelError(f"cannot load {model_path(MODEL)}: {exc}") from exc
 
@@ -99,7 +100,7 @@ def open_detector(min_confidence: float):
         base_options=base_options(model_asset_buffer=_detector_bytes()),
         min_detection_confidence=min_confidence,
     )
-    return vision.FaceDetector.create_from_options(options)
+    return run_on_caller_thread(vision.FaceDetector.create_from_options(options))
 
 
 @cache

@@ -12,6 +12,7 @@ import numpy as np
 
 from facemotion.assets import model_path
 from facemotion.errors import ModelError
+from facemotion.landmarks.caller_thread import run_on_caller_thread
 from facemotion.landmarks.landmarker import mp_image
 from facemotion.landmarks.quiet import native_stderr_silenced
 from facemotion.landmarks.rgb import as_rgb_uint8
@@ -32,7 +33,7 @@ def open_segmenter():
         output_category_mask=False,
     )
     try:
-        return vision.ImageSegmenter.create_from_options(options)
+        return run_on_caller_thread(vision.ImageSegmenter.create_from_options(options))
     except (RuntimeError, ValueError) as exc:
         raise ModelError(f"cannot load {model_path(MODEL)}: {exc}") from exc
 
